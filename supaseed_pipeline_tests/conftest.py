@@ -1,0 +1,78 @@
+"""Real databases for the tests: the embedded server always, plus $SUPASEED_TEST_DATABASE_URL when set.
+
+Every test gets its own freshly created database and drops it afterwards; nothing else on the
+server is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from supaseed_pipeline.db import embedded
+from supaseed_pipeline.db.connect import Target, connect, create_database, drop_database
+
+_SERVERS = ["embedded"] + (["external"] if os.environ.get("SUPASEED_TEST_DATABASE_URL") else [])
+_templates: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session", params=_SERVERS)
+def pg_server(request) -> Target:
+    """A server-level target (its maintenance database) on which tests create their databases."""
+    if request.param == "external":
+        return Target(os.environ["SUPASEED_TEST_DATABASE_URL"])
+    was_running = embedded.is_running()
+    target = embedded.server_target()
+    if not was_running:
+        request.addfinalizer(embedded.stop_server)
+    return target
+
+
+def server_major_version(target: Target) -> int:
+    with connect(target) as conn:
+        return int(conn.execute("SHOW server_version_num").fetchone()[0]) // 10000
+
+
+def _new_name(prefix: str) -> str:
+    return f"supaseed_t_{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def fresh_db(pg_server: Target):
+    """An empty database of our own, dropped after the test."""
+    name = _new_name("empty")
+    target = create_database(pg_server, name)
+    yield target
+    drop_database(pg_server, name)
+
+
+@pytest.fixture
+def demo_db(pg_server: Target):
+    """A database with the demo Supabase-style schema (cloned from a per-session template)."""
+    from supaseed_pipeline.demo import apply_demo_schema
+
+    key = pg_server.url
+    if key not in _templates:
+        template = _new_name("demo_template")
+        target = create_database(pg_server, template)
+        try:
+            with connect(target) as conn:
+                apply_demo_schema(conn)
+                conn.commit()
+        except Exception:
+            drop_database(pg_server, template)
+            raise
+        _templates[key] = template
+    name = _new_name("demo")
+    target = create_database(pg_server, name, template=_templates[key])
+    yield target
+    drop_database(pg_server, name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_templates():
+    yield
+    for server_url, template in _templates.items():
+        drop_database(Target(server_url), template)

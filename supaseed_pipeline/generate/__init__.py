@@ -1,0 +1,1 @@
+"""Pure, deterministic Polars generators: (table plan, partition, seed) -> DataFrame. No Dagster here."""

@@ -1,0 +1,481 @@
+"""Column values that read like real data, chosen from the column's name and type.
+
+Every generator takes the global row indices and a salt and returns a Polars Series, so a value
+depends only on (seed, table, column, row index).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import polars as pl
+
+from supaseed_pipeline.generate import random as rnd
+from supaseed_pipeline.generate.pools import CURRENCIES, pool, slugify
+from supaseed_pipeline.plan.checks import Atom, ColumnRef
+from supaseed_pipeline.snapshot.models import Column
+
+# Fixed so that timestamps do not depend on the day the seed runs.
+ANCHOR = dt.datetime(2026, 6, 30, 12, 0, 0)
+TWO_YEARS_S = 730 * 86_400
+EMAIL_DOMAINS = ["example.com", "example.org", "example.net", "mail.example.com"]
+PERSON_TABLE_HINT = re.compile(r"user|account|profile|member|customer|employee|person|people|author|contact|staff|student")
+INT_LIMITS = {"int2": (-32768, 32767), "int4": (-2**31, 2**31 - 1), "int8": (-2**63, 2**63 - 1)}
+# Unique integers without a sequence live in a high, seed-specific band, away from hand-made ids.
+UNIQUE_INT_BAND = 1_000_000_000
+
+
+class UnsupportedColumn(Exception):
+    """No sensible value exists for this column's type; the message says how to override."""
+
+
+@dataclass
+class ColumnSpec:
+    """What the generator must honour for one column."""
+
+    table: str
+    column: Column
+    unique: bool = False
+    atoms: list[Atom] = field(default_factory=list)   # single-branch CHECK atoms on this column
+    base_type: str = ""                               # element type after domains: "int4", "text", ...
+    enum_labels: list[str] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.column.name
+
+
+def _pick(series: pl.Series, index: np.ndarray, purpose: int) -> pl.Series:
+    return series.gather(rnd.choose(index, purpose, len(series)))
+
+
+def _ints(index: np.ndarray, purpose: int, low: int, high: int) -> pl.Series:
+    return pl.Series(rnd.integers(index, purpose, low, high))
+
+
+def _idx(index: np.ndarray) -> pl.Series:
+    return pl.Series(index.astype(np.int64)).cast(pl.String)
+
+
+def person_names(index: np.ndarray, seed: int) -> tuple[pl.Series, pl.Series]:
+    """(first, last) names for user rows: shared by every column that talks about the same person."""
+    return (_pick(pool("first_name"), index, rnd.salt(seed, "person", "first")),
+            _pick(pool("last_name"), index, rnd.salt(seed, "person", "last")))
+
+
+def emails(index: np.ndarray, seed: int, tag: str = "") -> pl.Series:
+    """first.last.N@example.* — unique by construction through the row index."""
+    first, last = person_names(index, seed)
+    domain = _pick(pl.Series(EMAIL_DOMAINS), index, rnd.salt(seed, "email-domain"))
+    return pl.select(pl.concat_str([first.str.to_lowercase(), pl.lit("."), last.str.to_lowercase(),
+                                    pl.lit("." + tag if tag else "."), _idx(index), pl.lit("@"), domain])
+                     .str.replace_all(r"[^a-z0-9.@]", "").str.replace(r"\.\.", ".")).to_series()
+
+
+def timestamps(index: np.ndarray, purpose: int, *, past_seconds: int = TWO_YEARS_S, future: bool = False) -> pl.Series:
+    offsets = rnd.integers(index, purpose, 0, past_seconds)
+    sign = 1 if future else -1
+    micros = (ANCHOR.timestamp() + sign * offsets) * 1_000_000
+    return pl.Series(micros.astype(np.int64)).cast(pl.Datetime("us"))
+
+
+def _words(index: np.ndarray, purpose: int, count: int) -> pl.Series:
+    words = pool("word")
+    parts = [_pick(words, index, purpose + k) for k in range(count)]
+    return pl.select(pl.concat_str(parts, separator=" ")).to_series()
+
+
+def _sentences(index: np.ndarray, purpose: int, kind: str = "sentence") -> pl.Series:
+    return _pick(pool(kind), index, purpose)
+
+
+def _json_objects(index: np.ndarray, purpose: int, name: str) -> pl.Series:
+    themes = pl.Series(["light", "dark", "system"])
+    langs = pool("language")
+    return pl.select(pl.concat_str([pl.lit('{"source": "supaseed", "theme": "'), _pick(themes, index, purpose),
+                                    pl.lit('", "locale": "'), _pick(langs, index, purpose + 1),
+                                    pl.lit('", "n": '), _idx(index), pl.lit("}")])).to_series()
+
+
+NAME_RULES: list[tuple[str, str]] = [
+    (r"e_?mail", "email"),
+    (r"^(first_?name|given_?name|fname)$", "first_name"),
+    (r"^(last_?name|family_?name|surname|lname)$", "last_name"),
+    (r"^(full_?name|display_?name|contact_?name|author_?name|author)$", "full_name"),
+    (r"user_?name|handle|login|nickname|screen_?name", "username"),
+    (r"slug", "slug"),
+    (r"avatar|picture|photo|image|logo|thumbnail|icon", "image_url"),
+    (r"url|website|homepage|link", "url"),
+    (r"phone|mobile|fax|^tel", "phone"),
+    (r"street|address", "street"),
+    (r"^city$|_city$|town", "city"),
+    (r"^state$|province|region", "state"),
+    (r"country_?code", "country_code"),
+    (r"country", "country"),
+    (r"zip|postal|postcode", "postcode"),
+    (r"company|organi[sz]ation|employer|^org_?name", "company"),
+    (r"job|occupation|position_?title", "job"),
+    (r"currency", "currency"),
+    (r"price|amount|cost|total|subtotal|balance|fee|salary|revenue", "money"),
+    (r"quantity|qty|stock|count$", "quantity"),
+    (r"rating|stars|score", "rating"),
+    (r"^age$", "age"),
+    (r"^lat(itude)?$", "latitude"),
+    (r"^(lng|lon|long|longitude)$", "longitude"),
+    (r"colou?r", "color"),
+    (r"^ip(_?addr(ess)?)?$", "ip"),
+    (r"timezone|time_zone|tz$", "timezone"),
+    (r"locale|language|lang$", "language"),
+    (r"password|passwd|hash", "secret_hex"),
+    (r"token|secret|api_?key|nonce", "secret_hex"),
+    (r"birth|dob", "birth_date"),
+    (r"(deleted|archived|banned|cancel+ed|revoked)(_at|_until|_on)?$", "null_if_possible"),
+    (r"expires|expiry|expiration|due|deadline|ends?_at|until", "future_time"),
+    (r"updated|modified|changed", "updated_time"),
+    (r"created|inserted|registered|joined|started|_at$|_on$|date|time", "past_time"),
+    (r"title|subject|headline|heading", "title"),
+    (r"description|bio|about|summary|notes?|body|content|comment|message|text|details", "paragraph"),
+    (r"tags|labels|keywords|categories", "tags"),
+    (r"status", "status"),
+    (r"^(is|has|can|should)_|enabled|active|verified|visible|public|published|confirmed", "flag"),
+    (r"metadata|settings|preferences|properties|attributes|config|data$|payload|options", "json_object"),
+    (r"position|sort_?order|rank|ordinal|seq", "ordinal"),
+    (r"version|revision", "version"),
+    (r"name", "name"),
+]
+
+
+def semantic_kind(column_name: str) -> str | None:
+    lowered = column_name.lower()
+    return next((kind for pattern, kind in NAME_RULES if re.search(pattern, lowered)), None)
+
+
+TEXT_TYPES = {"text", "varchar", "bpchar", "name", "citext"}
+NUMERIC_TYPES = {"numeric", "float4", "float8", "money"}
+INT_TYPES = {"int2", "int4", "int8"}
+TIME_TYPES = {"timestamp", "timestamptz"}
+
+
+def _text_for_kind(kind: str | None, spec: ColumnSpec, index: np.ndarray, seed: int) -> pl.Series:
+    purpose = rnd.salt(seed, spec.table, spec.name)
+    first, last = person_names(index, seed)
+    if kind == "email":
+        return emails(index, seed)
+    if kind == "first_name":
+        return first
+    if kind == "last_name":
+        return last
+    if kind == "full_name" or (kind == "name" and PERSON_TABLE_HINT.search(spec.table.split(".")[-1])):
+        return pl.select(pl.concat_str([first, last], separator=" ")).to_series()
+    if kind == "username":
+        return pl.select(pl.concat_str([first.str.to_lowercase(), last.str.to_lowercase().str.slice(0, 1), _idx(index)])
+                         .str.replace_all(r"[^a-z0-9_]", "")).to_series()
+    if kind == "slug":
+        return pl.select(pl.concat_str([slugify(pl.lit(_words(index, purpose, 2))), _idx(index)], separator="-")).to_series()
+    if kind == "image_url":
+        return pl.select(pl.concat_str([pl.lit(f"https://images.example.com/{spec.name}/"), _idx(index), pl.lit(".jpg")])).to_series()
+    if kind == "url":
+        return pl.select(pl.concat_str([pl.lit("https://"), _pick(pool("domain"), index, purpose), pl.lit("/"),
+                                        _pick(pool("word"), index, purpose + 1)])).to_series()
+    if kind == "phone":
+        return pl.select(pl.concat_str([pl.lit("+1-555-"), _ints(index, purpose, 100, 999).cast(pl.String), pl.lit("-"),
+                                        _ints(index, purpose + 1, 1000, 9999).cast(pl.String)])).to_series()
+    if kind in {"street", "city", "state", "country", "country_code", "postcode", "company", "job", "color",
+                "timezone", "language"}:
+        return _pick(pool(kind), index, purpose)
+    if kind == "currency":
+        return _pick(pl.Series(CURRENCIES), index, purpose)
+    if kind == "ip":
+        octets = [_ints(index, purpose + k, 1, 254).cast(pl.String) for k in range(3)]
+        return pl.select(pl.concat_str([pl.lit("10"), *octets], separator=".")).to_series()
+    if kind == "secret_hex":
+        return rnd.uuids(index, purpose).str.replace_all("-", "")
+    if kind == "title":
+        return _pick(pool("catch_phrase"), index, purpose)
+    if kind == "paragraph":
+        return _sentences(index, purpose, "paragraph" if spec.name.lower() in {"body", "content", "description"} else "sentence")
+    if kind == "status":
+        return _pick(pl.Series(["active", "pending", "inactive", "archived"]), index, purpose)
+    if kind == "json_object":
+        return _json_objects(index, purpose, spec.name)
+    if kind == "name":
+        return pl.select(_words(index, purpose, 2).str.to_titlecase()).to_series()
+    return _words(index, purpose, 3)
+
+
+def generate_values(spec: ColumnSpec, index: np.ndarray, seed: int) -> pl.Series:
+    """Values for one column over the given global row indices, before CHECK/uniqueness shaping."""
+    col = spec.column
+    kind = semantic_kind(col.name)
+    purpose = rnd.salt(seed, spec.table, col.name)
+    base = spec.base_type
+    if col.is_array:
+        return _array_values(spec, index, purpose, seed)
+    if spec.enum_labels:
+        return _pick(pl.Series(spec.enum_labels), index, purpose)
+    if base == "uuid":
+        return rnd.uuids(index, purpose)
+    if base == "bool":
+        share = 0.9 if re.search(r"active|enabled|visible|public|confirmed|verified", col.name) else (
+            0.05 if re.search(r"deleted|archived|banned|disabled|anonymous|sso", col.name) else 0.5)
+        return pl.Series(rnd.uniform(index, purpose) < share)
+    if base in INT_TYPES:
+        low, high = {"quantity": (1, 20), "rating": (1, 5), "age": (18, 80), "version": (1, 5),
+                     "ordinal": (1, 100), "money": (5, 500)}.get(kind, (1, 1000))
+        return _ints(index, purpose, low, high)
+    if base in NUMERIC_TYPES:
+        if kind == "latitude":
+            return pl.Series(rnd.uniform(index, purpose) * 180 - 90).round(6)
+        if kind == "longitude":
+            return pl.Series(rnd.uniform(index, purpose) * 360 - 180).round(6)
+        if kind == "rating":
+            return pl.Series(1 + rnd.uniform(index, purpose) * 4).round(1)
+        # amounts: log-uniform between 5 and 500 reads like prices
+        return pl.Series(np.exp(np.log(5) + rnd.uniform(index, purpose) * (np.log(500) - np.log(5)))).round(2)
+    if base in TIME_TYPES or base == "date":
+        if kind == "future_time":
+            values = timestamps(index, purpose, past_seconds=365 * 86_400, future=True)
+        elif kind == "birth_date":
+            values = timestamps(index, purpose, past_seconds=50 * 365 * 86_400) - pl.duration(days=18 * 365)
+            values = pl.select(values).to_series()
+        else:
+            values = timestamps(index, purpose)
+        return values.dt.date() if base == "date" else values
+    if base in {"json", "jsonb"}:
+        return _json_objects(index, purpose, col.name) if kind in {"json_object", None} else pl.Series(
+            [json.dumps({"value": None})] * len(index))
+    if base in TEXT_TYPES:
+        return _text_for_kind(kind, spec, index, seed)
+    return _other_type(spec, index, purpose)
+
+
+def _other_type(spec: ColumnSpec, index: np.ndarray, purpose: int) -> pl.Series:
+    base = spec.base_type
+    ints = _ints(index, purpose, 1, 250).cast(pl.String)
+    formats: dict[str, Callable[[], pl.Series]] = {
+        "time": lambda: pl.select(pl.format("{}:{}:00", _ints(index, purpose, 10, 23), _ints(index, purpose + 1, 10, 59))).to_series(),
+        "timetz": lambda: pl.select(pl.format("{}:{}:00+00", _ints(index, purpose, 10, 23), _ints(index, purpose + 1, 10, 59))).to_series(),
+        "interval": lambda: pl.select(pl.format("{} minutes", ints)).to_series(),
+        "inet": lambda: pl.select(pl.format("10.0.{}.{}", ints, _ints(index, purpose + 2, 1, 254))).to_series(),
+        "cidr": lambda: pl.select(pl.format("10.{}.0.0/16", ints)).to_series(),
+        "macaddr": lambda: pl.select(pl.format("08:00:2b:01:{}:{}", _ints(index, purpose, 16, 99), _ints(index, purpose + 1, 16, 99))).to_series(),
+        "money": lambda: pl.select(pl.format("{}.99", ints)).to_series(),
+        "bytea": lambda: pl.select(pl.format("\\x{}", rnd.uuids(index, purpose).str.replace_all("-", ""))).to_series(),
+        "tsvector": lambda: _words(index, purpose, 3),
+        "xml": lambda: pl.select(pl.format("<item n=\"{}\"/>", ints)).to_series(),
+        "bit": lambda: pl.Series(["1"] * len(index)),
+        "varbit": lambda: pl.Series(["101"] * len(index)),
+        "point": lambda: pl.select(pl.format("({},{})", ints, _ints(index, purpose + 3, 1, 250))).to_series(),
+        "int4range": lambda: pl.select(pl.format("[{},{})", ints, _ints(index, purpose + 4, 251, 500))).to_series(),
+        "int8range": lambda: pl.select(pl.format("[{},{})", ints, _ints(index, purpose + 4, 251, 500))).to_series(),
+        "numrange": lambda: pl.select(pl.format("[{},{})", ints, _ints(index, purpose + 4, 251, 500))).to_series(),
+        "daterange": lambda: pl.Series(["[2025-01-01,2025-02-01)"] * len(index)),
+        "tsrange": lambda: pl.Series(["[2025-01-01 00:00,2025-01-02 00:00)"] * len(index)),
+        "tstzrange": lambda: pl.Series(["[2025-01-01 00:00+00,2025-01-02 00:00+00)"] * len(index)),
+        "oid": lambda: ints,
+    }
+    if base in formats:
+        return formats[base]()
+    raise UnsupportedColumn(
+        f"{spec.table}.{spec.name}: no generator for type {spec.column.data_type}"
+        f" — set tables.{spec.table}.columns.{spec.name} (value, choices or pattern) in the config, or skip the table")
+
+
+def pg_array(*elements: pl.Series) -> pl.Series:
+    """A PostgreSQL array literal per row: {a,b}."""
+    inner = pl.concat_str([e.cast(pl.String) for e in elements], separator=",")
+    return pl.select(pl.concat_str([pl.lit("{"), inner, pl.lit("}")])).to_series()
+
+
+def _array_values(spec: ColumnSpec, index: np.ndarray, purpose: int, seed: int) -> pl.Series:
+    base = spec.base_type
+    if spec.enum_labels:
+        first = _pick(pl.Series(spec.enum_labels), index, purpose)
+        return pg_array(first)
+    if base in INT_TYPES or base in NUMERIC_TYPES:
+        return pg_array(_ints(index, purpose, 1, 50), _ints(index, purpose + 1, 51, 99))
+    if base == "uuid":
+        return pg_array(rnd.uuids(index, purpose))
+    if base == "bool":
+        return pl.Series(["{true,false}"] * len(index))
+    if base in TEXT_TYPES:
+        words = pool("word")
+        return pg_array(_pick(words, index, purpose), _pick(words, index, purpose + 1))
+    return pl.Series(["{}"] * len(index))
+
+
+# ---------------------------------------------------------------- shaping by CHECKs and uniqueness
+
+def apply_unique(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: int) -> pl.Series:
+    """Make the column unique by construction from the global row index."""
+    base = spec.base_type
+    if base == "uuid" or semantic_kind(spec.name) in {"email", "username", "slug", "secret_hex", "image_url"}:
+        return values
+    if base in INT_TYPES:
+        low = _lower_bound(spec)
+        start = int(low) if low is not None else UNIQUE_INT_BAND + (rnd.salt(seed, spec.table, spec.name) % 1000) * 1_000_000
+        return pl.Series(index.astype(np.int64) + start)
+    if base in NUMERIC_TYPES:
+        low = _lower_bound(spec) or 0
+        return pl.Series(index.astype(np.float64) + float(low) + 1)
+    if base in TIME_TYPES:
+        return pl.Series(((ANCHOR.timestamp() - TWO_YEARS_S) * 1_000_000 + index.astype(np.int64) * 1_000_000).astype(np.int64)).cast(pl.Datetime("us"))
+    if base == "date":
+        return pl.select((pl.lit(dt.date(2000, 1, 1)) + pl.duration(days=pl.Series(index.astype(np.int64))))).to_series()
+    if base in TEXT_TYPES or values.dtype == pl.String:
+        return pl.select(pl.concat_str([values.cast(pl.String), _idx(index)], separator="-")).to_series()
+    return values
+
+
+def _lower_bound(spec: ColumnSpec) -> float | None:
+    bounds = [a.value + (1 if a.op == ">" else 0) for a in spec.atoms if a.op in {">", ">="} and isinstance(a.value, (int, float))]
+    return max(bounds) if bounds else None
+
+
+def apply_atoms(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: int) -> pl.Series:
+    """Bend generated values into what single-branch CHECK atoms allow."""
+    purpose = rnd.salt(seed, spec.table, spec.name, "check")
+    for atom in spec.atoms:
+        if isinstance(atom.value, ColumnRef):
+            continue  # cross-column comparisons are applied on the whole frame
+        if atom.op == "in":
+            values = _pick(pl.Series([_coerce(v, values.dtype) for v in atom.value]), index, purpose)
+        elif atom.op == "=" and atom.value is not None:
+            values = pl.Series([_coerce(atom.value, values.dtype)] * len(index))
+        elif atom.op in {"<", "<=", ">", ">="} and values.dtype.is_numeric():
+            values = _clamp_numeric(values, atom, spec)
+        elif atom.op in {"len>=", "len>", "len="} and values.dtype == pl.String:
+            need = atom.value + (1 if atom.op == "len>" else 0)
+            values = values.str.pad_end(need, "x")
+        elif atom.op in {"len<=", "len<", "len="} and values.dtype == pl.String:
+            keep = atom.value - (1 if atom.op == "len<" else 0)
+            values = values.str.slice(0, max(keep, 0))
+        elif atom.op in {"<>", "not in"}:
+            forbidden = atom.value if atom.op == "not in" else (atom.value,)
+            values = _avoid(values, forbidden)
+    if spec.column.max_length and values.dtype == pl.String:
+        values = values.str.slice(0, spec.column.max_length)
+    return values
+
+
+def _coerce(value: Any, dtype: pl.DataType) -> Any:
+    if dtype.is_integer():
+        return int(value)
+    if dtype.is_float():
+        return float(value)
+    if dtype == pl.Boolean:
+        return bool(value) if not isinstance(value, str) else value.lower() in {"t", "true", "1"}
+    return str(value)
+
+
+def _clamp_numeric(values: pl.Series, atom: Atom, spec: ColumnSpec) -> pl.Series:
+    step = 1 if values.dtype.is_integer() else 10 ** -(spec.column.numeric_scale or 2)
+    bound = atom.value
+    if atom.op == ">":
+        bound = bound + step
+    elif atom.op == "<":
+        bound = bound - step
+    if atom.op in {">", ">="}:
+        return values.clip(lower_bound=bound) if (values < bound).any() else values
+    return values.clip(upper_bound=bound) if (values > bound).any() else values
+
+
+def _avoid(values: pl.Series, forbidden: tuple) -> pl.Series:
+    if values.dtype == pl.String:
+        bad = values.is_in([str(v) for v in forbidden])
+        return pl.select(pl.when(bad).then(values + "-ok").otherwise(values)).to_series()
+    if values.dtype.is_numeric():
+        for _ in range(len(forbidden) + 1):
+            bad = values.is_in(list(forbidden))
+            if not bad.any():
+                break
+            values = pl.select(pl.when(bad).then(values + 1).otherwise(values)).to_series()
+    return values
+
+
+def regex_fix(values: pl.Series, pattern: str, index: np.ndarray, purpose: int, *, case_insensitive: bool = False) -> pl.Series:
+    """Replace values that do not match a CHECK's regex with values sampled from the regex itself."""
+    flags = "(?i)" if case_insensitive else ""
+    try:
+        ok = values.str.contains(flags + pattern)
+    except Exception:
+        return values
+    if ok.all():
+        return values
+    fixed = [sample_regex(pattern, int(i), purpose) for i in index[~ok.fill_null(True).to_numpy()]]
+    out = values.to_list()
+    for position, value in zip(np.flatnonzero(~ok.fill_null(True).to_numpy()), fixed):
+        out[position] = value
+    return pl.Series(values.name, out, dtype=pl.String)
+
+
+_CLASS_ESCAPES = {"d": "0123456789", "w": "abcdefghijklmnopqrstuvwxyz0123456789_", "s": " "}
+
+
+def sample_regex(pattern: str, index: int, purpose: int) -> str:
+    """A string matching a simple anchored regex (classes, escapes, literals, quantifiers, groups)."""
+    out: list[str] = []
+    draws = iter(rnd.hash64(np.arange(index * 64, index * 64 + 64, dtype=np.uint64), purpose).tolist())
+    tokens = _regex_tokens(pattern.strip("^$"))
+    for choices, low, high in tokens:
+        count = low + (next(draws) % (high - low + 1) if high > low else 0)
+        out.extend(choices[next(draws) % len(choices)] for _ in range(count))
+    return "".join(out)
+
+
+def _regex_tokens(pattern: str) -> list[tuple[str, int, int]]:
+    tokens: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "[":
+            end = pattern.index("]", i + 1)
+            choices = _expand_class(pattern[i + 1:end])
+            i = end + 1
+        elif ch == "\\" and i + 1 < len(pattern):
+            choices = _CLASS_ESCAPES.get(pattern[i + 1], pattern[i + 1])
+            i += 2
+        elif ch in "()":
+            i += 1
+            continue
+        elif ch == ".":
+            choices, i = "abcdefghijklmnopqrstuvwxyz", i + 1
+        else:
+            choices, i = ch, i + 1
+        low, high, i = _quantifier(pattern, i)
+        tokens.append((choices, low, high))
+    return tokens
+
+
+def _expand_class(body: str) -> str:
+    chars: list[str] = []
+    i = 0
+    while i < len(body):
+        if body[i] == "\\" and i + 1 < len(body):
+            chars.extend(_CLASS_ESCAPES.get(body[i + 1], body[i + 1]))
+            i += 2
+        elif i + 2 < len(body) and body[i + 1] == "-":
+            chars.extend(chr(c) for c in range(ord(body[i]), ord(body[i + 2]) + 1))
+            i += 3
+        else:
+            chars.append(body[i])
+            i += 1
+    # prefer letters and digits over punctuation so samples read naturally
+    return "".join(sorted(set(chars), key=lambda c: (not c.isalnum(), c))) or "x"
+
+
+def _quantifier(pattern: str, i: int) -> tuple[int, int, int]:
+    if i < len(pattern) and pattern[i] == "{":
+        end = pattern.index("}", i)
+        low_text, _, high_text = pattern[i + 1:end].partition(",")
+        low = int(low_text or 0)
+        high = int(high_text) if high_text else (low if "," not in pattern[i:end] else low + 8)
+        return low, high, end + 1
+    if i < len(pattern) and pattern[i] in "+*?":
+        return {"+": (1, 8), "*": (0, 8), "?": (0, 1)}[pattern[i]] + (i + 1,)
+    return 1, 1, i

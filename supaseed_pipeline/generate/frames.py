@@ -1,0 +1,229 @@
+"""One table's rows for one partition as a Polars DataFrame, honouring keys, FKs, uniques and CHECKs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+import numpy as np
+import polars as pl
+
+from supaseed_pipeline.errors import SupaseedError
+from supaseed_pipeline.generate import random as rnd
+from supaseed_pipeline.generate.columns import (ColumnSpec, apply_atoms, apply_unique, generate_values, regex_fix,
+                                                sample_regex)
+from supaseed_pipeline.plan.checks import Atom, ColumnRef, parse_check
+from supaseed_pipeline.plan.graph import TablePlan
+from supaseed_pipeline.settings import ColumnOverride
+from supaseed_pipeline.snapshot.models import ForeignKey, SchemaSnapshot, Table
+
+_TYPE_ALIASES = {"character varying": "varchar", "integer": "int4", "bigint": "int8", "smallint": "int2"}
+
+
+@dataclass
+class TableRequest:
+    """What to generate: `count` rows of `table`, global row indices from `start`."""
+
+    table: str
+    start: int
+    count: int
+    fixed: dict[str, pl.Series] = field(default_factory=dict)     # physical column -> values (domain content)
+    parent_rows: dict[str, np.ndarray] = field(default_factory=dict)  # FK name -> row positions in the parent pool
+    overrides: dict[str, ColumnOverride] = field(default_factory=dict)
+    distribution: str = "uniform"
+
+    @property
+    def index(self) -> np.ndarray:
+        return np.arange(self.start, self.start + self.count, dtype=np.int64)
+
+
+def column_spec(snapshot: SchemaSnapshot, table: Table, name: str, unique: bool) -> ColumnSpec:
+    column = table.column(name)
+    atoms: list[Atom] = []
+    for check in table.checks:
+        rule = parse_check(check.expression)
+        if rule is not None and len(rule) == 1:
+            atoms.extend(a for a in rule[0] if a.column == name)
+    enum_labels = column.enum_labels
+    base = column.base_type_name
+    if column.domain:
+        domain = snapshot.domain(column.domain)
+        for text in domain.checks if domain else []:
+            rule = parse_check(text)
+            if rule is not None and len(rule) == 1:
+                atoms.extend(Atom(name, a.op, a.value) for a in rule[0] if a.column.upper() == "VALUE")
+    return ColumnSpec(table=table.qualified, column=column, unique=unique, atoms=atoms,
+                      base_type=_TYPE_ALIASES.get(base, base), enum_labels=enum_labels)
+
+
+def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest, seed: int,
+                pools: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Rows for `request`: FK columns sampled from `pools` (FK name -> parent key frame)."""
+    table = snapshot.table(plan.table)
+    index = request.index
+    fk_by_column = {c: fk for fk in table.foreign_keys for c in fk.columns}
+    unique_single = {s[0] for s in plan.unique_sets if len(s) == 1}
+    # in a composite unique without a generated driver, make the first non-FK column unique
+    for unique_set in plan.unique_sets:
+        if len(unique_set) > 1 and not any(c in unique_single for c in unique_set):
+            free = [c for c in unique_set if c not in fk_by_column and c in plan.write_columns and c not in request.fixed]
+            if free:
+                unique_single.add(free[0])
+
+    columns: dict[str, pl.Series] = {}
+    for name in plan.write_columns:
+        if name in request.fixed:
+            columns[name] = request.fixed[name]
+        elif name in request.overrides:
+            columns[name] = override_values(request.overrides[name], index, rnd.salt(seed, plan.table, name))
+        elif name not in fk_by_column:
+            spec = column_spec(snapshot, table, name, name in unique_single)
+            values = generate_values(spec, index, seed)
+            if spec.unique:
+                values = apply_unique(spec, values, index, seed)
+            values = apply_atoms(spec, values, index, seed)
+            for atom in spec.atoms:
+                if atom.op in {"~", "~*"} and isinstance(atom.value, str):
+                    values = regex_fix(values.cast(pl.String), atom.value, index, rnd.salt(seed, plan.table, name, "re"),
+                                       case_insensitive=atom.op == "~*")
+            if not spec.column.not_null and spec.column.name.endswith(("deleted_at", "banned_until", "archived_at")):
+                values = pl.Series([None] * len(index), dtype=values.dtype)
+            columns[name] = values
+
+    for fk in table.foreign_keys:
+        if any(c in request.fixed for c in fk.columns) or not all(c in plan.write_columns for c in fk.columns):
+            continue
+        if fk.name in plan.deferred_update_fks or fk.name in plan.self_fks:
+            for name in fk.columns:
+                columns[name] = pl.Series([None] * len(index), dtype=pl.String)
+            continue
+        columns.update(_sample_parents(table, plan, fk, request, seed, pools))
+
+    frame = pl.DataFrame({name: columns[name] for name in plan.write_columns if name in columns})
+    frame = _apply_cross_column_rules(table, frame, index, seed)
+    for fk_name in plan.self_fks:
+        fk = next(f for f in table.foreign_keys if f.name == fk_name)
+        if all(c in frame.columns for c in fk.ref_columns):
+            frame = _self_hierarchy(table, frame, fk, index, seed)
+    return frame
+
+
+def override_values(override: ColumnOverride, index: np.ndarray, purpose: int) -> pl.Series:
+    """Values from a config override: constant, choice list, pattern with {i}, or a callable expression."""
+    if override.choices is not None:
+        return pl.Series(override.choices).gather(rnd.choose(index, purpose, len(override.choices)))
+    if override.pattern is not None:
+        head, sep, tail = override.pattern.partition("{i}")
+        if sep:
+            return pl.select(pl.concat_str([pl.lit(head), pl.Series(index).cast(pl.String), pl.lit(tail)])).to_series()
+        return pl.Series([sample_regex(override.pattern, int(i), purpose) for i in index])
+    if override.expression is not None:
+        module_name, _, attribute = override.expression.partition(":")
+        function = getattr(import_module(module_name), attribute)
+        return pl.select(function(pl.Series("i", index))).to_series()
+    return pl.Series([override.value] * len(index))
+
+
+def _sample_parents(table: Table, plan: TablePlan, fk: ForeignKey, request: TableRequest, seed: int,
+                    pools: dict[str, pl.DataFrame]) -> dict[str, pl.Series]:
+    pool = pools.get(fk.name)
+    nullable = all(not table.column(c).not_null for c in fk.columns)
+    n = len(request.index)
+    if pool is None or pool.height == 0:
+        if nullable:
+            return {c: pl.Series([None] * n, dtype=pl.String) for c in fk.columns}
+        raise SupaseedError(
+            f"{table.qualified}.{', '.join(fk.columns)}: foreign key {fk.name} needs rows in {fk.ref_qualified}, "
+            f"which has none to reference", hint=f"seed {fk.ref_qualified} too (add its schema to `schemas`) or give it rows")
+    if fk.name in request.parent_rows:
+        positions = request.parent_rows[fk.name]
+    elif any(set(fk.columns) == set(s) for s in plan.unique_sets):
+        # one-to-one: each parent at most once
+        positions = np.arange(n) % pool.height
+    elif any(set(fk.columns) < set(s) and all(_is_fk_column(table, c) for c in s) for s in plan.unique_sets):
+        positions = _junction_positions(table, fk, request.index, pool.height, seed)
+    elif request.distribution == "power_law":
+        positions = rnd.power_law(request.index, rnd.salt(seed, table.qualified, fk.name), pool.height)
+    else:
+        positions = rnd.choose(request.index, rnd.salt(seed, table.qualified, fk.name), pool.height)
+    picked = pool[positions]
+    return {col: picked[ref] for col, ref in zip(fk.columns, fk.ref_columns)}
+
+
+def _is_fk_column(table: Table, column: str) -> bool:
+    return any(column in fk.columns for fk in table.foreign_keys)
+
+
+def _junction_positions(table: Table, fk: ForeignKey, index: np.ndarray, size: int, seed: int) -> np.ndarray:
+    """Mixed-radix positions so that (fk1, fk2, ...) pairs are distinct by construction."""
+    fks = [f for f in table.foreign_keys if _is_fk_column(table, f.columns[0])]
+    order = sorted(f.name for f in fks)
+    local = index - index[0] if len(index) else index
+    if order and fk.name == order[0]:
+        return local % size
+    first_size = max(1, int(np.ceil(len(index) / max(size, 1))))
+    return (local // max(first_size, 1) + local) % size
+
+
+def _apply_cross_column_rules(table: Table, frame: pl.DataFrame, index: np.ndarray, seed: int) -> pl.DataFrame:
+    """Multi-branch CHECKs (pick a branch per row) and column-vs-column comparisons."""
+    for check in table.checks:
+        rule = parse_check(check.expression)
+        if rule is None:
+            continue
+        if len(rule) > 1:
+            branch = rnd.choose(index, rnd.salt(seed, table.qualified, check.name), len(rule))
+            for number, conjunction in enumerate(rule):
+                mask = pl.Series(branch == number)
+                for atom in conjunction:
+                    frame = _force_atom(frame, atom, mask)
+        for atom in rule[0] if len(rule) == 1 else ():
+            if isinstance(atom.value, ColumnRef) and atom.column in frame.columns and atom.value.name in frame.columns:
+                frame = _force_atom(frame, atom, pl.Series([True] * frame.height))
+    return frame
+
+
+def _force_atom(frame: pl.DataFrame, atom: Atom, mask: pl.Series) -> pl.DataFrame:
+    if atom.column not in frame.columns:
+        return frame
+    current = pl.col(atom.column)
+    dtype = frame.schema[atom.column]
+    if atom.op == "is null":
+        target = pl.lit(None, dtype=dtype)
+    elif atom.op == "is not null":
+        return frame  # generated values are present unless the column is nullable by choice
+    elif atom.op == "=" and not isinstance(atom.value, ColumnRef):
+        target = pl.lit(atom.value).cast(dtype)
+    elif isinstance(atom.value, ColumnRef) and atom.value.name in frame.columns:
+        other = pl.col(atom.value.name)
+        target = {">=": pl.max_horizontal(current, other), "<=": pl.min_horizontal(current, other), "=": other,
+                  ">": pl.max_horizontal(current, other + _step(dtype)), "<": pl.min_horizontal(current, other - _step(dtype))
+                  }.get(atom.op, current)
+    elif atom.op == "in":
+        target = pl.lit(atom.value[0]).cast(dtype)
+    else:
+        return frame
+    return frame.with_columns(pl.when(pl.lit(mask)).then(target).otherwise(current).alias(atom.column))
+
+
+def _step(dtype: pl.DataType):
+    if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
+        return pl.duration(seconds=1)
+    return 1
+
+
+def _self_hierarchy(table: Table, frame: pl.DataFrame, fk: ForeignKey, index: np.ndarray, seed: int) -> pl.DataFrame:
+    """Each row reports to an earlier row of the same partition; the first rows are roots."""
+    n = frame.height
+    local = np.arange(n)
+    u = rnd.uniform(index, rnd.salt(seed, table.qualified, fk.name, "parent"))
+    parent = np.floor(u * local).astype(np.int64)
+    nullable = all(not table.column(c).not_null for c in fk.columns)
+    roots = local < max(1, n // 10)
+    updates = {}
+    for col, ref in zip(fk.columns, fk.ref_columns):
+        values = frame[ref].gather(np.where(roots, local, parent))
+        if nullable:
+            values = pl.select(pl.when(pl.Series(roots)).then(None).otherwise(values)).to_series()
+        updates[col] = values.cast(frame.schema[ref]) if col in frame.columns else values
+    return frame.with_columns([v.alias(c) for c, v in updates.items()])

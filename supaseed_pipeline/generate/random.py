@@ -1,0 +1,95 @@
+"""Counter-based randomness: every value is a pure function of (seed, purpose, row index).
+
+Rows therefore do not depend on batch size, partition boundaries or generation order: the same
+seed gives the same row i whichever partition produces it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def salt(*parts: object) -> int:
+    """A stable 64-bit salt for a purpose, e.g. salt(seed, "public.setups", "title")."""
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def hash64(index: np.ndarray, purpose: int) -> np.ndarray:
+    """splitmix64 of (index + purpose): uniform uint64 per row index."""
+    with np.errstate(over="ignore"):
+        z = index.astype(np.uint64) * _GOLDEN + np.uint64(purpose)
+        z = (z ^ (z >> np.uint64(30))) * _M1
+        z = (z ^ (z >> np.uint64(27))) * _M2
+        return z ^ (z >> np.uint64(31))
+
+
+def uniform(index: np.ndarray, purpose: int) -> np.ndarray:
+    """Floats in [0, 1)."""
+    return (hash64(index, purpose) >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+
+
+def integers(index: np.ndarray, purpose: int, low: int, high: int) -> np.ndarray:
+    """Integers in [low, high] (inclusive)."""
+    span = max(int(high) - int(low) + 1, 1)
+    return (np.floor(uniform(index, purpose) * span)).astype(np.int64) + int(low)
+
+
+def choose(index: np.ndarray, purpose: int, n: int) -> np.ndarray:
+    """Indices in [0, n)."""
+    return np.minimum((uniform(index, purpose) * n).astype(np.int64), n - 1)
+
+
+def weighted(index: np.ndarray, purpose: int, weights: list[float] | np.ndarray) -> np.ndarray:
+    """Indices in [0, len(weights)) drawn with the given weights."""
+    cumulative = np.cumsum(np.asarray(weights, dtype=np.float64))
+    return np.searchsorted(cumulative / cumulative[-1], uniform(index, purpose), side="right").clip(0, len(cumulative) - 1)
+
+
+def power_law(index: np.ndarray, purpose: int, n: int, exponent: float = 1.2) -> np.ndarray:
+    """Indices in [0, n) where low indices are much more frequent ("some users have many setups")."""
+    u = uniform(index, purpose)
+    return np.minimum((n * u ** (1.0 + exponent)).astype(np.int64), n - 1)
+
+
+def uuids(index: np.ndarray, purpose: int) -> pl.Series:
+    """Version-4-shaped UUID strings, unique per purpose by construction (the low half encodes the index).
+
+    The high half is fixed per purpose (seed + table), so rows seeded together share a prefix and
+    insert in index order: cheaper B-tree maintenance than fully random keys.
+    """
+    high = (np.uint64(purpose) & np.uint64(0xFFFFFFFFFFFF0FFF)) | np.uint64(0x4000)
+    with np.errstate(over="ignore"):
+        # multiplying by an odd constant is a bijection on 62 bits: unique, yet random-looking
+        low = (index.astype(np.uint64) * np.uint64(0x2545F4914F6CDD1D)) & np.uint64((1 << 62) - 1)
+    low = low | np.uint64(0x8000000000000000)
+    raw = np.empty((len(index), 2), dtype=">u8")
+    raw[:, 0] = high
+    raw[:, 1] = low
+    return pl.Series(_hex_uuid_text(raw.view(np.uint8).reshape(-1, 16)))
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_DASHED = [0, 1, 2, 3, 4, 5, 6, 7, None, 8, 9, 10, 11, None, 12, 13, 14, 15, None, 16, 17, 18, 19, None,
+           20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]
+
+
+def _hex_uuid_text(raw: np.ndarray) -> pa.Array:
+    """16 bytes per row -> 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx' strings, without a Python loop."""
+    nibbles = np.empty((raw.shape[0], 32), dtype=np.uint8)
+    nibbles[:, 0::2] = _HEX[raw >> 4]
+    nibbles[:, 1::2] = _HEX[raw & 0x0F]
+    text = np.full((raw.shape[0], 36), ord("-"), dtype=np.uint8)
+    for position, source in enumerate(_DASHED):
+        if source is not None:
+            text[:, position] = nibbles[:, source]
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(36), raw.shape[0], [None, pa.py_buffer(text)])
+    return fixed.cast(pa.binary()).cast(pa.string())

@@ -1,0 +1,288 @@
+"""Stage 2: the constraint graph — load order, cycles and how each is broken, rules per table."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from supaseed_pipeline.plan.checks import parse_check
+from supaseed_pipeline.snapshot.models import ForeignKey, SchemaSnapshot, Table
+
+_NEXTVAL = re.compile(r"^nextval\(", re.IGNORECASE)
+_CONSTANT_DEFAULT = re.compile(r"^(true|false|'[^']*'(::[\w .\[\]\"]+)?|-?\d+(\.\d+)?(::[\w .]+)?|\(-?\d+\)(::[\w .]+)?|NULL(::[\w .]+)?)$", re.IGNORECASE)
+
+
+class CycleBreak(BaseModel):
+    tables: list[str]
+    strategy: Literal["nullable_update", "deferred", "single_statement", "unsupported"]
+    constraints: list[str]
+    columns: list[str]
+    detail: str
+
+
+class TriggerEffect(BaseModel):
+    source: str        # table the trigger fires on
+    target: str        # table its function inserts into
+    trigger: str
+    timing: str
+
+
+class TablePlan(BaseModel):
+    table: str
+    write_columns: list[str]               # columns supaseed writes
+    db_columns: list[str]                  # left to the database (identity, serial, generated, constant defaults)
+    key_columns: list[str]                 # primary key (or first NOT NULL unique) used by the ledger
+    keys_generated: bool                   # every key column is written by us (known before loading)
+    foreign_keys: list[str]                # FK names whose values are sampled from parents
+    deferred_update_fks: list[str] = Field(default_factory=list)   # loaded NULL, filled by UPDATE
+    deferred_fks: list[str] = Field(default_factory=list)          # checked at commit
+    self_fks: list[str] = Field(default_factory=list)
+    unique_sets: list[list[str]] = Field(default_factory=list)     # column sets that must be unique
+    parsed_checks: list[str] = Field(default_factory=list)
+    unparsed_checks: list[str] = Field(default_factory=list)       # honoured by filtering in the database
+    skip_reason: str | None = None
+
+
+class ConstraintGraph(BaseModel):
+    fingerprint: str                       # of the snapshot it was built from
+    load_order: list[str]
+    batches: list[list[str]]               # tables of one batch do not depend on each other
+    cycles: list[CycleBreak] = Field(default_factory=list)
+    trigger_effects: list[TriggerEffect] = Field(default_factory=list)
+    tables: dict[str, TablePlan]
+
+    @property
+    def skipped(self) -> dict[str, str]:
+        return {name: plan.skip_reason for name, plan in self.tables.items() if plan.skip_reason}
+
+    def parents(self, table: str, snapshot: SchemaSnapshot) -> list[str]:
+        found = snapshot.table(table)
+        return sorted({fk.ref_qualified for fk in found.foreign_keys}) if found else []
+
+
+def db_assigned(column) -> bool:
+    """Columns whose value the database must produce (or that we never write)."""
+    return bool(column.generated or column.identity or (column.default and _NEXTVAL.match(column.default)))
+
+
+def constant_default(column) -> bool:
+    return bool(column.default and _CONSTANT_DEFAULT.match(column.default.strip()))
+
+
+def _key_columns(table: Table) -> list[str]:
+    if table.primary_key:
+        return list(table.primary_key.columns)
+    for unique in table.unique_constraints:
+        if all(table.column(c) and table.column(c).not_null for c in unique.columns):
+            return list(unique.columns)
+    return []
+
+
+def _fk_nullable(table: Table, fk: ForeignKey) -> bool:
+    return all(not table.column(c).not_null for c in fk.columns)
+
+
+def _strongly_connected(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative; components come out children-first."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: list[list[str]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges.get(root, ()))))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges.get(child, ())))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                result.append(sorted(component))
+    return result
+
+
+def build_constraint_graph(snapshot: SchemaSnapshot, tables: list[str] | None = None) -> ConstraintGraph:
+    """Plan how to load the given tables (default: every table) so every constraint holds."""
+    selected = [t for t in snapshot.tables if tables is None or t.qualified in tables]
+    names = {t.qualified for t in selected}
+    plans = {t.qualified: _table_plan(t) for t in selected}
+
+    # edges child -> parent, among selected tables, self references excluded
+    edges: dict[str, set[str]] = {n: set() for n in names}
+    fk_of: dict[tuple[str, str], list[ForeignKey]] = {}
+    for table in selected:
+        for fk in table.foreign_keys:
+            if fk.ref_qualified == table.qualified:
+                plans[table.qualified].self_fks.append(fk.name)
+            elif fk.ref_qualified in names:
+                edges[table.qualified].add(fk.ref_qualified)
+                fk_of.setdefault((table.qualified, fk.ref_qualified), []).append(fk)
+
+    cycles: list[CycleBreak] = []
+    for component in _strongly_connected(sorted(names), edges):
+        if len(component) > 1:
+            cycles.append(_break_cycle(component, snapshot, edges, fk_of, plans))
+
+    order = _topological(sorted(names), edges)
+    batches = _batches(order, edges)
+    effects = [
+        TriggerEffect(source=t.qualified, target=target, trigger=trig.name, timing=trig.timing)
+        for t in selected for trig in t.triggers
+        if trig.enabled and "INSERT" in trig.events and trig.for_each_row
+        for target in trig.inserts_into if target != t.qualified
+    ]
+    for table in selected:
+        plan = plans[table.qualified]
+        if not plan.key_columns and not plan.skip_reason:
+            plan.skip_reason = (f"{table.qualified} has no primary key or NOT NULL unique key, so seeded rows could not be "
+                                f"told apart for cleanup — add a primary key, or leave it out (tables.{table.qualified}.skip)")
+    return ConstraintGraph(fingerprint=snapshot.fingerprint, load_order=order, batches=batches, cycles=cycles,
+                           trigger_effects=effects, tables=plans)
+
+
+def _table_plan(table: Table) -> TablePlan:
+    fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+    write, leave = [], []
+    for column in table.columns:
+        if db_assigned(column) or (constant_default(column) and column.name not in fk_columns
+                                   and _leave_constant_default(column.name)):
+            leave.append(column.name)
+        else:
+            write.append(column.name)
+    keys = _key_columns(table)
+    parsed, unparsed = [], []
+    for check in table.checks:
+        (parsed if parse_check(check.expression) is not None else unparsed).append(check.name)
+    unique_sets = [list(u.columns) for u in table.unique_constraints]
+    if table.primary_key:
+        unique_sets.insert(0, list(table.primary_key.columns))
+    for index in table.unique_indexes:
+        referenced = [c for c in index.columns if c] or _columns_in_expressions(table, index.expressions)
+        if referenced:
+            unique_sets.append(referenced)
+    return TablePlan(
+        table=table.qualified, write_columns=write, db_columns=leave, key_columns=keys,
+        keys_generated=bool(keys) and all(k in write for k in keys),
+        foreign_keys=[fk.name for fk in table.foreign_keys], unique_sets=unique_sets,
+        parsed_checks=parsed, unparsed_checks=unparsed,
+    )
+
+
+def _leave_constant_default(column_name: str) -> bool:
+    """Constant defaults we keep: flags and counters that a fresh row really starts with."""
+    from supaseed_pipeline.generate.columns import semantic_kind
+
+    return semantic_kind(column_name) in {None, "json_object", "null_if_possible", "version"}
+
+
+def _columns_in_expressions(table: Table, expressions: list[str]) -> list[str]:
+    found = []
+    for expression in expressions:
+        for token in re.findall(r'"([^"]+)"|([A-Za-z_][A-Za-z0-9_]*)', expression):
+            name = token[0] or token[1]
+            if table.column(name) and name not in found:
+                found.append(name)
+    return found
+
+
+def _break_cycle(component, snapshot, edges, fk_of, plans) -> CycleBreak:
+    """Cut nullable FKs first, then defer deferrable ones, else load in one statement, else report."""
+    inner = [(child, parent, fk) for (child, parent), fks in fk_of.items()
+             if child in component and parent in component for fk in fks]
+    nullable = [(child, parent, fk) for child, parent, fk in inner if _fk_nullable(snapshot.table(child), fk)]
+    rest = [edge for edge in inner if edge not in nullable]
+    for child, parent, fk in nullable:
+        plans[child].deferred_update_fks.append(fk.name)
+    if not _has_cycle(component, {(c, p) for c, p, _ in rest}):
+        _drop_edges(edges, nullable)
+        return CycleBreak(tables=component, strategy="nullable_update", constraints=[fk.name for *_, fk in nullable],
+                          columns=[f"{c}.{col}" for c, _, fk in nullable for col in fk.columns],
+                          detail="nullable foreign keys are loaded as NULL and filled by an UPDATE in the same transaction")
+    names = [fk.name for *_, fk in rest]
+    columns = [f"{c}.{col}" for c, _, fk in rest for col in fk.columns]
+    strategy, detail = None, ""
+    if all(fk.deferrable for *_, fk in rest):
+        strategy, detail = "deferred", "deferrable foreign keys are checked at commit; the cycle loads in one transaction"
+    elif all(plans[t].keys_generated for t in component):
+        strategy, detail = "single_statement", ("NOT NULL, non-deferrable cycle: its tables are inserted by one "
+                                                "statement (writable CTEs), so the keys are checked once all rows exist")
+    if strategy:
+        for child, _, fk in rest:
+            plans[child].deferred_fks.append(fk.name)
+        _drop_edges(edges, inner)
+        return CycleBreak(tables=component, strategy=strategy, constraints=names, columns=columns, detail=detail)
+    for child, _, fk in nullable:
+        plans[child].deferred_update_fks.remove(fk.name)
+    reason = (f"foreign-key cycle {' -> '.join(component + component[:1])} through NOT NULL, non-deferrable "
+              f"{', '.join(columns)} cannot be loaded because a key in it is assigned by the database; make one of "
+              f"{', '.join(names)} DEFERRABLE or nullable, or skip one of these tables")
+    for table in component:
+        plans[table].skip_reason = reason
+    _drop_edges(edges, inner)
+    return CycleBreak(tables=component, strategy="unsupported", constraints=names, columns=columns, detail=reason)
+
+
+def _drop_edges(edges: dict[str, set[str]], fk_edges) -> None:
+    for child, parent, _ in fk_edges:
+        edges[child].discard(parent)
+
+
+def _has_cycle(nodes: list[str], pairs: set[tuple[str, str]]) -> bool:
+    graph = {n: {p for c, p in pairs if c == n} for n in nodes}
+    return any(len(c) > 1 for c in _strongly_connected(nodes, graph))
+
+
+def _topological(nodes: list[str], edges: dict[str, set[str]]) -> list[str]:
+    """Parents before children; ties broken by name for a stable plan."""
+    remaining = {n: {p for p in edges.get(n, ()) if p in edges and p != n} for n in nodes}
+    order: list[str] = []
+    while remaining:
+        ready = sorted(n for n, parents in remaining.items() if not parents)
+        if not ready:  # only possible inside cycles that were reported; load them by name
+            ready = [sorted(remaining)[0]]
+        for node in ready:
+            order.append(node)
+            remaining.pop(node)
+        for parents in remaining.values():
+            parents.difference_update(ready)
+    return order
+
+
+def _batches(order: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
+    depth: dict[str, int] = {}
+    for node in order:
+        depth[node] = 1 + max((depth.get(p, 0) for p in edges.get(node, ()) if p in depth), default=-1)
+    grouped: dict[int, list[str]] = {}
+    for node in order:
+        grouped.setdefault(depth[node], []).append(node)
+    return [grouped[d] for d in sorted(grouped)]

@@ -1,0 +1,225 @@
+"""Stage 3: the table mapping — logical roles (users, accounts, setups...) resolved to physical tables."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from supaseed_pipeline.errors import ConfigError
+from supaseed_pipeline.settings import SeedSettings
+from supaseed_pipeline.snapshot.models import SchemaSnapshot, Table
+
+Framework = Literal["makerkit-full", "makerkit-lite", "supabase", "postgres", "custom"]
+PLAIN_USER_TABLES = ("users", "app_users", "user", "members", "customers", "accounts")
+PROFILE_TABLES = ("profiles", "user_profiles", "accounts", "users")
+
+
+class TableMapping(BaseModel):
+    framework: Framework
+    evidence: list[str] = Field(default_factory=list)
+    user_table: str | None = None
+    user_email: str | None = None
+    user_name: str | None = None
+    user_picture: str | None = None
+    identities_table: str | None = None
+    account_table: str | None = None
+    account_user_field: str | None = None
+    account_name: str | None = None
+    account_picture: str | None = None
+    account_email: str | None = None
+    account_bio: str | None = None            # a text column, or None when bio lives in public_data
+    account_public_data: str | None = None    # jsonb holding bio/username (MakerKit)
+    account_personal_flag: str | None = None
+    account_slug: str | None = None
+    account_created_by_trigger: bool = False
+    membership_table: str | None = None
+    membership_user_field: str | None = None
+    membership_account_field: str | None = None
+    membership_role_field: str | None = None
+    roles_table: str | None = None
+    content_table: str | None = None
+    content_user_field: str | None = None
+    content_account_field: str | None = None
+    lookup_table: str | None = None
+    lookup_field: str | None = None
+    item_table: str | None = None
+    item_parent_field: str | None = None
+
+    @property
+    def is_supabase(self) -> bool:
+        return self.user_table == "auth.users"
+
+    def role_tables(self) -> list[str]:
+        return [t for t in (self.user_table, self.identities_table, self.account_table, self.membership_table,
+                            self.content_table, self.item_table) if t]
+
+
+def _qualify(name: str | None, snapshot: SchemaSnapshot, schemas: list[str]) -> str | None:
+    """A configured or candidate table name resolved to schema.table, searching the seeded schemas first."""
+    if not name:
+        return None
+    if "." in name:
+        return name if snapshot.table(name) else None
+    for schema in [*schemas, "public", "auth"]:
+        if snapshot.table(f"{schema}.{name}"):
+            return f"{schema}.{name}"
+    return None
+
+
+def _first_column(table: Table, *names: str) -> str | None:
+    return next((n for n in names if table.column(n)), None)
+
+
+def _fk_column_to(table: Table, target: str) -> str | None:
+    fk = next((f for f in table.foreign_keys if f.ref_qualified == target and len(f.columns) == 1), None)
+    return fk.columns[0] if fk else None
+
+
+def _require(snapshot: SchemaSnapshot, qualified: str | None, key: str, given: str | None) -> None:
+    if given and not qualified:
+        raise ConfigError(f"schema.{key}: table '{given}' does not exist in the target",
+                          hint=f"tables seen: {', '.join(t.qualified for t in snapshot.tables[:12])}")
+
+
+def _require_column(table: Table | None, column: str | None, key: str) -> None:
+    if table is not None and column and not table.column(column):
+        raise ConfigError(f"schema.{key}: column '{column}' does not exist in {table.qualified}",
+                          hint=f"columns: {', '.join(c.name for c in table.columns)}")
+
+
+def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None) -> TableMapping:
+    """Detect the framework and resolve every role; config overrides win over detection."""
+    overrides = settings.schema_mapping
+    schemas = settings.schemas
+    evidence: list[str] = []
+
+    user_table = _qualify(overrides.primary_user_table, snapshot, schemas)
+    _require(snapshot, user_table, "primaryUserTable", overrides.primary_user_table)
+    if not user_table and snapshot.table("auth.users"):
+        user_table = "auth.users"
+        evidence.append("auth.users exists: Supabase auth")
+    if not user_table:
+        user_table = next((q for n in PLAIN_USER_TABLES if (q := _qualify(n, snapshot, schemas))
+                           and snapshot.table(q).column("email")), None)
+        if user_table:
+            evidence.append(f"{user_table} has an email column: plain user table")
+    users = snapshot.table(user_table) if user_table else None
+    fields = overrides.user_table
+    for key, column in (("userTable.emailField", fields.email_field), ("userTable.nameField", fields.name_field),
+                        ("userTable.pictureField", fields.picture_field)):
+        _require_column(users, column, key)
+
+    mapping = TableMapping(framework="custom", user_table=user_table)
+    if users is not None and user_table != "auth.users":
+        mapping.user_email = fields.email_field or _first_column(users, "email", "email_address")
+        mapping.user_name = fields.name_field or _first_column(users, "name", "full_name", "display_name", "username")
+        mapping.user_picture = fields.picture_field or _first_column(users, "picture_url", "avatar_url", "avatar", "image_url")
+    if user_table == "auth.users" and snapshot.table("auth.identities"):
+        mapping.identities_table = "auth.identities"
+
+    _map_accounts(mapping, snapshot, settings, evidence)
+    _map_content(mapping, snapshot, settings, domain, evidence)
+
+    if overrides.framework != "auto":
+        mapping.framework = overrides.framework
+        evidence.append(f"framework set in config: {overrides.framework}")
+    elif user_table == "auth.users":
+        if mapping.account_personal_flag and mapping.membership_table:
+            mapping.framework = "makerkit-full"
+        elif mapping.account_table and mapping.account_table.endswith(".accounts") and mapping.account_user_field == "id":
+            mapping.framework = "makerkit-lite"
+        else:
+            mapping.framework = "supabase"
+    elif user_table:
+        mapping.framework = "postgres"
+    mapping.evidence = evidence
+    return mapping
+
+
+def _map_accounts(mapping: TableMapping, snapshot: SchemaSnapshot, settings: SeedSettings, evidence: list[str]) -> None:
+    overrides = settings.schema_mapping
+    user_table = mapping.user_table
+    account_table = _qualify(overrides.account_table, snapshot, settings.schemas)
+    _require(snapshot, account_table, "accountTable", overrides.account_table)
+    if not account_table and user_table:
+        for name in PROFILE_TABLES:
+            candidate = _qualify(name, snapshot, settings.schemas)
+            if candidate and candidate != user_table and _fk_or_trigger_link(snapshot, candidate, user_table):
+                account_table = candidate
+                break
+    if not account_table:
+        return
+    accounts = snapshot.table(account_table)
+    mapping.account_table = account_table
+    owner = overrides.account_user_field or _first_column(accounts, "primary_owner_user_id", "owner_id", "user_id")
+    if not owner and (_fk_column_to(accounts, user_table) == "id" or _trigger_inserts(snapshot, user_table, account_table)):
+        owner = "id"
+    owner = owner or _fk_column_to(accounts, user_table)
+    _require_column(accounts, owner, "accountUserField")
+    mapping.account_user_field = owner
+    mapping.account_name = _first_column(accounts, "name", "full_name", "display_name", "username")
+    mapping.account_picture = _first_column(accounts, "picture_url", "avatar_url", "avatar", "image_url")
+    mapping.account_email = _first_column(accounts, "email")
+    mapping.account_bio = _first_column(accounts, "bio", "about", "description")
+    public_data = accounts.column("public_data")
+    mapping.account_public_data = "public_data" if public_data and public_data.base_type_name == "jsonb" else None
+    mapping.account_personal_flag = _first_column(accounts, "is_personal_account")
+    mapping.account_slug = _first_column(accounts, "slug")
+    mapping.account_created_by_trigger = _trigger_inserts(snapshot, user_table, account_table)
+    evidence.append(f"{account_table} linked to {user_table} through {owner}"
+                    + (" (created by a trigger on insert)" if mapping.account_created_by_trigger else ""))
+    for table in snapshot.tables:
+        user_col = _fk_column_to(table, user_table)
+        account_col = _fk_column_to(table, account_table)
+        if user_col and account_col and table.primary_key and set(table.primary_key.columns) == {user_col, account_col}:
+            mapping.membership_table = table.qualified
+            mapping.membership_user_field, mapping.membership_account_field = user_col, account_col
+            role_fk = next((f for f in table.foreign_keys if f.ref_qualified not in {user_table, account_table}), None)
+            if role_fk:
+                mapping.membership_role_field, mapping.roles_table = role_fk.columns[0], role_fk.ref_qualified
+            evidence.append(f"{table.qualified} has a (user, account) primary key: memberships")
+            break
+
+
+def _fk_or_trigger_link(snapshot: SchemaSnapshot, table: str, user_table: str) -> bool:
+    return bool(_fk_column_to(snapshot.table(table), user_table)) or _trigger_inserts(snapshot, user_table, table)
+
+
+def _trigger_inserts(snapshot: SchemaSnapshot, source: str | None, target: str) -> bool:
+    found = snapshot.table(source) if source else None
+    return bool(found) and any(target in t.inserts_into and "INSERT" in t.events and t.enabled for t in found.triggers)
+
+
+def _map_content(mapping: TableMapping, snapshot: SchemaSnapshot, settings: SeedSettings, domain, evidence) -> None:
+    overrides = settings.schema_mapping
+    candidates = list(domain.content_tables) if domain else ["setups"]
+    content = _qualify(overrides.setups_table.name, snapshot, settings.schemas)
+    _require(snapshot, content, "setupsTable.name", overrides.setups_table.name)
+    content = content or next((q for n in candidates if (q := _qualify(n, snapshot, settings.schemas))), None)
+    if not content:
+        return
+    table = snapshot.table(content)
+    mapping.content_table = content
+    mapping.content_user_field = overrides.setups_table.user_field or (
+        _fk_column_to(table, mapping.user_table) if mapping.user_table else None)
+    _require_column(table, mapping.content_user_field, "setupsTable.userField")
+    if mapping.account_table:
+        mapping.content_account_field = _fk_column_to(table, mapping.account_table)
+    lookup_names = [overrides.setup_types_table] if overrides.setup_types_table else list(domain.lookup_tables if domain else ())
+    for name in lookup_names:
+        lookup = _qualify(name, snapshot, settings.schemas)
+        if lookup and _fk_column_to(table, lookup):
+            mapping.lookup_table, mapping.lookup_field = lookup, _fk_column_to(table, lookup)
+            break
+    if overrides.setup_types_table and not mapping.lookup_table:
+        raise ConfigError(f"schema.setupTypesTable: '{overrides.setup_types_table}' is not a table that "
+                          f"{content} references", hint="name the lookup table the setups table has a foreign key to")
+    item_names = [overrides.gear_items_table] if overrides.gear_items_table else list(domain.item_tables if domain else ())
+    for name in item_names:
+        item = _qualify(name, snapshot, settings.schemas)
+        if item and _fk_column_to(snapshot.table(item), content):
+            mapping.item_table, mapping.item_parent_field = item, _fk_column_to(snapshot.table(item), content)
+            break
+    evidence.append(f"content table {content}" + (f", lookup {mapping.lookup_table}" if mapping.lookup_table else "")
+                    + (f", items {mapping.item_table}" if mapping.item_table else ""))

@@ -1,0 +1,179 @@
+"""The seeding operations the CLI and the Dagster assets share: prepare, seed, status, cleanup."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import psycopg
+
+from supaseed_pipeline.db.connect import Target, connect
+from supaseed_pipeline.domains import get_domain, load_domain_modules
+from supaseed_pipeline.errors import ProductionGuardError, SupaseedError
+from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
+from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
+from supaseed_pipeline.seed import ledger
+from supaseed_pipeline.seed.engine import BASE, Partition, PartitionResult, SeedEngine
+from supaseed_pipeline.settings import SeedSettings
+from supaseed_pipeline.snapshot.introspect import take_snapshot
+from supaseed_pipeline.snapshot.models import SchemaSnapshot
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "host.docker.internal", "db", "postgres", "supabase_db"}
+
+
+@dataclass
+class Prepared:
+    snapshot: SchemaSnapshot
+    graph: ConstraintGraph
+    mapping: TableMapping
+    engine: SeedEngine
+
+
+def resolve_domain(settings: SeedSettings):
+    load_domain_modules(settings.domain_modules)
+    return get_domain(settings.domain)
+
+
+def prepare(conn: psycopg.Connection, settings: SeedSettings, snapshot: SchemaSnapshot | None = None) -> Prepared:
+    """Snapshot (unless given), graph, mapping and engine for a target."""
+    domain = resolve_domain(settings)
+    snapshot = snapshot or take_snapshot(conn)
+    if not snapshot.tables:
+        raise SupaseedError("the target database has no tables to seed",
+                            hint="apply your migrations first, or point databaseUrl at the right database")
+    mapping = detect_mapping(snapshot, settings, domain)
+    graph = build_constraint_graph(snapshot)
+    _check_table_settings(snapshot, settings)
+    return Prepared(snapshot, graph, mapping, SeedEngine(snapshot, graph, mapping, settings, domain))
+
+
+def _check_table_settings(snapshot: SchemaSnapshot, settings: SeedSettings) -> None:
+    for name, config in settings.tables.items():
+        table = snapshot.table(name) if "." in name else next((t for t in snapshot.tables if t.name == name), None)
+        if table is None:
+            raise SupaseedError(f"tables.{name}: no such table in the target",
+                                hint="use schema.table or a table name from `supaseed detect`")
+        for column in config.columns:
+            if not table.column(column):
+                raise SupaseedError(f"tables.{name}.columns.{column}: {table.qualified} has no column '{column}'",
+                                    hint=f"columns: {', '.join(c.name for c in table.columns)}")
+
+
+def guard_production(conn: psycopg.Connection, target: Target, settings: SeedSettings, *, action: str = "seed") -> None:
+    """Refuse targets that do not look like development or staging unless explicitly allowed."""
+    if settings.allow_production or target.embedded:
+        return
+    host = target.host
+    local = host in LOCAL_HOSTS or host.startswith("/") or host.endswith(".local") or host in settings.allowed_hosts
+    if not local:
+        raise ProductionGuardError(
+            f"refusing to {action} {target.identity}: host '{host}' is not local and not in allowedHosts",
+            hint="add it to allowedHosts for staging, or set allowProduction: true / --i-know-this-is-production")
+    rows = conn.execute(
+        "SELECT coalesce(sum(n_live_tup), 0)::bigint FROM pg_stat_user_tables WHERE schemaname <> 'supaseed'").fetchone()[0]
+    if rows > settings.production_row_threshold:
+        raise ProductionGuardError(
+            f"refusing to {action} {target.identity}: it already holds about {rows:,} rows "
+            f"(more than productionRowThreshold {settings.production_row_threshold:,}), which looks like production",
+            hint="raise productionRowThreshold for a large staging database, or set allowProduction: true")
+
+
+@contextmanager
+def seeding_lock(conn: psycopg.Connection, target: Target, timeout_s: float) -> Iterator[None]:
+    """One seeding run per target at a time: a session-level advisory lock, waited for up to timeout_s."""
+    deadline = time.monotonic() + timeout_s
+    while not conn.execute("SELECT pg_try_advisory_lock(%s)", (ledger.LOCK_KEY,)).fetchone()[0]:
+        if time.monotonic() >= deadline:
+            holder = conn.execute("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                                  "((classid::bigint << 32) | objid::bigint) = %s LIMIT 1", (ledger.LOCK_KEY,)).fetchone()
+            who = f" (held by backend pid {holder[0]})" if holder else ""
+            raise SupaseedError(f"another supaseed run is seeding {target.identity}{who}",
+                                hint="wait for it to finish, or stop it; nothing was changed")
+        time.sleep(0.2)
+    try:
+        yield
+    finally:
+        if not conn.closed:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (ledger.LOCK_KEY,))
+
+
+def select_partitions(engine: SeedEngine, conn: psycopg.Connection, keys: list[str] | None) -> list[Partition]:
+    available = {p.key: p for p in engine.partitions(conn)}
+    if keys is None:
+        return list(available.values())
+    unknown = [k for k in keys if k not in available]
+    if unknown:
+        raise SupaseedError(f"unknown partition(s) {', '.join(unknown)} for this config",
+                            hint=f"partitions are {', '.join(list(available)[:6])}{' ...' if len(available) > 6 else ''}")
+    return [available[k] for k in keys]
+
+
+def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | None = None,
+         dagster_run_id: str | None = None, progress: Callable[[str, int], None] | None = None,
+         on_partition: Callable[[PartitionResult], None] | None = None) -> list[PartitionResult]:
+    """Seed the selected partitions (all by default), each in its own transaction, under the target lock."""
+    run_id = dagster_run_id or f"cli-{uuid.uuid4().hex[:12]}"
+    results: list[PartitionResult] = []
+    with connect(target) as conn:
+        conn.autocommit = True
+        prepared = prepare(conn, settings)
+        guard_production(conn, target, settings)
+        partitions = select_partitions(prepared.engine, conn, partition_keys)
+        conn.autocommit = False
+        with seeding_lock(conn, target, settings.lock_timeout_seconds):
+            ledger.start_run(conn, run_id, settings.seed, settings.fingerprint(), prepared.snapshot.fingerprint,
+                             settings.public_dump(), dagster_run_id)
+            status = "failed"
+            try:
+                for partition in partitions:
+                    result = prepared.engine.seed_partition(conn, partition, run_id, progress)
+                    results.append(result)
+                    if on_partition:
+                        on_partition(result)
+                status = "succeeded"
+            finally:
+                if not conn.closed and not conn.broken:
+                    conn.rollback()
+                    ledger.finish_run(conn, run_id, status)
+    return results
+
+
+def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str] | None = None) -> dict[str, int]:
+    """Remove exactly what the ledger records (all partitions by default), in one transaction."""
+    with connect(target) as conn:
+        conn.autocommit = True
+        guard_production(conn, target, settings, action="clean")
+        if not ledger.ledger_exists(conn):
+            return {}
+        snapshot = take_snapshot(conn)
+        graph = build_constraint_graph(snapshot)
+        conn.autocommit = False
+        with seeding_lock(conn, target, settings.lock_timeout_seconds):
+            try:
+                with conn.transaction():
+                    conn.execute("SET LOCAL lock_timeout = %s" % int(settings.lock_timeout_seconds * 1000))
+                    deleted = ledger.delete_seeded(conn, snapshot, graph.load_order, partition_keys)
+            except psycopg.Error as exc:
+                from supaseed_pipeline.seed.load import explain_load_error
+                raise explain_load_error(exc, "(cleanup)") from None
+            conn.commit()
+    return deleted
+
+
+def seeded_leftovers(target: Target) -> int:
+    """How many recorded keys still point at existing rows (0 after a complete cleanup)."""
+    with connect(target) as conn:
+        if not ledger.ledger_exists(conn):
+            return 0
+        return conn.execute("SELECT coalesce(sum(cardinality(keys)), 0) FROM supaseed.seeded_keys").fetchone()[0]
+
+
+def status(target: Target) -> dict:
+    with connect(target) as conn:
+        return ledger.status(conn)
+
+
+__all__ = ["BASE", "Prepared", "cleanup", "guard_production", "prepare", "seed", "seeding_lock", "status"]

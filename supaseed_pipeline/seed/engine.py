@@ -1,0 +1,640 @@
+"""Stages 4-7 as plain functions: plan the partitions, then generate and load one partition per transaction.
+
+A partition is a bounded batch of users together with everything that hangs off them (accounts,
+memberships, setups, gear items, any other table with a foreign-key path to users). The `base`
+partition holds reference tables that do not depend on users. Each partition is self-contained:
+its rows reference only rows of the same partition, of `base`, or rows that existed before.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+import psycopg
+from psycopg import sql
+
+from supaseed_pipeline.errors import SupaseedError
+from supaseed_pipeline.generate import random as rnd
+from supaseed_pipeline.generate.columns import UnsupportedColumn, person_names
+from supaseed_pipeline.generate.frames import TableRequest, build_frame
+from supaseed_pipeline.plan.graph import ConstraintGraph
+from supaseed_pipeline.plan.mapping import TableMapping
+from supaseed_pipeline.seed import ledger as ledger_mod
+from supaseed_pipeline.seed import load
+from supaseed_pipeline.seed.supabase import auth_user_frame, avatar_urls, identity_frame, password_hash
+from supaseed_pipeline.settings import SeedSettings
+from supaseed_pipeline.snapshot.models import SchemaSnapshot
+
+BASE = "base"
+AUTH_SEEDED = {"auth.users", "auth.identities"}
+
+
+@dataclass(frozen=True)
+class Partition:
+    key: str
+    owner_start: int = 0     # position in the owner list (new users are indexed from 0)
+    owner_count: int = 0
+
+
+@dataclass
+class PartitionResult:
+    key: str
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    replaced: dict[str, int] = field(default_factory=dict)
+    preview: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+class SeedEngine:
+    """Everything needed to seed one target: snapshot, graph, mapping, settings and the content domain."""
+
+    def __init__(self, snapshot: SchemaSnapshot, graph: ConstraintGraph, mapping: TableMapping,
+                 settings: SeedSettings, domain):
+        self.snapshot, self.graph, self.mapping, self.settings, self.domain = snapshot, graph, mapping, settings, domain
+        self.seed = settings.seed
+        self.skipped: dict[str, str] = dict(graph.skipped)
+        self.seedable = self._seedable_tables()
+        self.user_scoped = self._user_scoped()
+        self.reference = [t for t in graph.load_order if t in self.seedable and t not in self.user_scoped
+                          and t != mapping.user_table]
+        self._pool_cache: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}
+        self.existing_owners: pl.DataFrame | None = None
+
+    # ------------------------------------------------------------------ planning
+
+    def _seedable_tables(self) -> set[str]:
+        selected = set(self.settings.schemas)
+        tables = set()
+        for table in self.snapshot.tables:
+            name = table.qualified
+            config = self.settings.tables.get(name) or self.settings.tables.get(table.name)
+            if table.partition_of:
+                continue  # rows go through the partitioned parent
+            if config and config.skip:
+                self.skipped[name] = "skipped in config"
+                continue
+            if name in self.graph.skipped:
+                continue
+            if table.schema_name in selected or name in self.mapping.role_tables() or name in AUTH_SEEDED & {
+                    self.mapping.user_table, self.mapping.identities_table}:
+                if table.schema_name == "auth" and name not in AUTH_SEEDED:
+                    continue
+                tables.add(name)
+        return tables
+
+    def _user_scoped(self) -> set[str]:
+        root = self.mapping.user_table
+        if not root or root not in self.seedable:
+            return set()
+        scoped = {root}
+        changed = True
+        while changed:
+            changed = False
+            for table in self.snapshot.tables:
+                if table.qualified in scoped or table.qualified not in self.seedable:
+                    continue
+                plan = self.graph.tables.get(table.qualified)
+                parents = {fk.ref_qualified for fk in table.foreign_keys
+                           if plan and fk.name not in plan.deferred_update_fks}
+                triggered = any(table.qualified == e.target and e.source in scoped for e in self.graph.trigger_effects)
+                if parents & scoped or triggered:
+                    scoped.add(table.qualified)
+                    changed = True
+        return scoped
+
+    def owner_total(self, conn: psycopg.Connection | None = None) -> int:
+        strategy = self.settings.user_strategy
+        new = self.settings.user_count if strategy == "create-new" else (
+            self.settings.additional_users.count if strategy == "hybrid" else 0)
+        existing = 0
+        if strategy in {"use-existing", "hybrid"} and conn is not None:
+            existing = self.load_existing_owners(conn).height
+        return new + existing
+
+    def partitions(self, conn: psycopg.Connection | None = None) -> list[Partition]:
+        """`base` first, then user batches of `batchSize` owners."""
+        total = self.owner_total(conn)
+        size = self.settings.batch_size
+        batches = [Partition(f"p{i:05d}", start, min(size, total - start)) for i, start in enumerate(range(0, total, size))]
+        return [Partition(BASE)] + batches
+
+    def partition_keys(self, conn: psycopg.Connection | None = None) -> list[str]:
+        return [p.key for p in self.partitions(conn)]
+
+    def load_existing_owners(self, conn: psycopg.Connection) -> pl.DataFrame:
+        """Existing users (use-existing / hybrid), filtered as configured, in a stable order."""
+        if self.existing_owners is not None:
+            return self.existing_owners
+        config = self.settings.existing_users
+        table = config.table or self.mapping.account_table or self.mapping.user_table
+        found = self.snapshot.table(table) if table and "." in table else None
+        if found is None and table:
+            from supaseed_pipeline.plan.mapping import _qualify
+            qualified = _qualify(table, self.snapshot, self.settings.schemas)
+            found = self.snapshot.table(qualified) if qualified else None
+        if found is None:
+            raise SupaseedError(f"existingUsers.table: table '{table}' does not exist in the target",
+                                hint="name the table that holds the users to reuse")
+        user_column = self.mapping.account_user_field if found.qualified == self.mapping.account_table else "id"
+        for column in config.filter:
+            if not found.column(column):
+                raise SupaseedError(f"existingUsers.filter: column '{column}' does not exist in {found.qualified}",
+                                    hint=f"columns: {', '.join(c.name for c in found.columns)}")
+        conditions = [sql.SQL("{}::text IS NOT DISTINCT FROM %s").format(sql.Identifier(c)) for c in config.filter]
+        where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")
+        account_id = "id" if found.column("id") else user_column
+        params = [None if v is None else (str(v).lower() if isinstance(v, bool) else str(v)) for v in config.filter.values()]
+        params = ["true" if p == "true" else "false" if p == "false" else p for p in params]
+        seeded = self._seeded_keys(conn, found.qualified)
+        rows = conn.execute(sql.SQL("SELECT {}::text, {}::text FROM {}{} ORDER BY 1, 2").format(
+            sql.Identifier(user_column), sql.Identifier(account_id), load.ident(found.qualified), where), params).fetchall()
+        frame = pl.DataFrame(rows, schema={"user_id": pl.String, "account_id": pl.String}, orient="row")
+        if seeded:
+            frame = frame.filter(~pl.col("account_id").is_in(seeded))
+        self.existing_owners = frame
+        return frame
+
+    def _seeded_keys(self, conn: psycopg.Connection, table: str) -> list[str]:
+        if not ledger_mod.ledger_exists(conn):
+            return []
+        rows = conn.execute("SELECT unnest(keys) FROM supaseed.seeded_keys WHERE table_name = %s", (table,)).fetchall()
+        return [r[0] for r in rows]
+
+    def describe(self) -> dict:
+        """The plan, for dry runs and Dagster metadata."""
+        return {
+            "framework": self.mapping.framework,
+            "load_order": [t for t in self.graph.load_order if t in self.seedable],
+            "user_scoped": sorted(self.user_scoped),
+            "reference": self.reference,
+            "cycles": [c.model_dump() for c in self.graph.cycles],
+            "trigger_effects": [e.model_dump() for e in self.graph.trigger_effects],
+            "skipped": self.skipped,
+        }
+
+    # ------------------------------------------------------------------ running one partition
+
+    def seed_partition(self, conn: psycopg.Connection, partition: Partition, run_id: str,
+                       progress=None) -> PartitionResult:
+        """Replace the partition's previous rows and load it anew, all in one transaction."""
+        started = time.perf_counter()
+        result = PartitionResult(partition.key)
+        record = ledger_mod.PartitionRecord(partition.key, run_id, self.seed, self.settings.fingerprint(),
+                                            self.snapshot.fingerprint)
+        current_table = "(ledger)"
+        try:
+            with conn.transaction():
+                load.configure_session(conn, statement_timeout_s=self.settings.statement_timeout_seconds,
+                                       lock_timeout_s=self.settings.lock_timeout_seconds)
+                ledger_mod.ensure_ledger(conn)
+                result.replaced = ledger_mod.delete_seeded(conn, self.snapshot, self.graph.load_order, [partition.key])
+                ledger = ledger_mod.Ledger(conn, record)
+                ledger.open()
+                deferred = [fk for plan in self.graph.tables.values() for fk in plan.deferred_fks]
+                if deferred:
+                    conn.execute(sql.SQL("SET CONSTRAINTS {} DEFERRED").format(
+                        sql.SQL(", ").join(sql.Identifier(name) for name in sorted(set(deferred)))))
+                run = _PartitionRun(self, conn, partition, ledger, result, progress)
+                for table in self.graph.load_order:
+                    if table in self._tables_for(partition):
+                        current_table = table
+                        run.load_table(table)
+                run.fill_deferred_updates()
+                ledger.close()
+        except psycopg.Error as exc:
+            raise load.explain_load_error(exc, current_table) from None
+        except UnsupportedColumn as exc:
+            raise SupaseedError(str(exc)) from None
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _tables_for(self, partition: Partition) -> set[str]:
+        if partition.key == BASE:
+            return set(self.reference)
+        return self.user_scoped
+
+    def existing_pool(self, conn: psycopg.Connection, table: str, columns: list[str]) -> pl.DataFrame:
+        key = (table, tuple(columns))
+        if key not in self._pool_cache:
+            self._pool_cache[key] = load.read_rows(conn, table, columns)
+        return self._pool_cache[key]
+
+
+class _PartitionRun:
+    """State of one partition while it loads: frames of loaded tables, used as FK pools."""
+
+    def __init__(self, engine: SeedEngine, conn, partition: Partition, ledger, result: PartitionResult, progress):
+        self.e, self.conn, self.partition, self.ledger, self.result, self.progress = engine, conn, partition, ledger, result, progress
+        self.loaded: dict[str, pl.DataFrame] = {}
+        self.owners: pl.DataFrame | None = None   # user_id, account_id, persona, owner_index
+
+    # ---- helpers
+
+    def _table(self, name):
+        return self.e.snapshot.table(name)
+
+    def _plan(self, name):
+        return self.e.graph.tables[name]
+
+    def _referenced_columns(self, name: str) -> list[str]:
+        columns = list(self._plan(name).key_columns)
+        for table in self.e.snapshot.tables:
+            for fk in table.foreign_keys:
+                if fk.ref_qualified == name:
+                    columns += [c for c in fk.ref_columns if c not in columns]
+        return columns
+
+    def pools_for(self, name: str) -> dict[str, pl.DataFrame]:
+        pools = {}
+        for fk in self._table(name).foreign_keys:
+            parent = fk.ref_qualified
+            if parent in self.loaded:
+                frame = self.loaded[parent]
+                if all(c in frame.columns for c in fk.ref_columns):
+                    pools[fk.name] = frame.select(fk.ref_columns)
+                    continue
+            if fk.name in self._plan(name).deferred_fks and parent in self._tables_now():
+                pools[fk.name] = self._preview_keys(parent, list(fk.ref_columns))
+                continue
+            if parent in self.e.user_scoped and self.partition.key != BASE and parent != name:
+                continue  # a user-scoped parent comes only from this partition
+            pools[fk.name] = self.e.existing_pool(self.conn, parent, list(fk.ref_columns))
+        return pools
+
+    def _tables_now(self) -> set[str]:
+        return self.e._tables_for(self.partition)
+
+    def _preview_keys(self, name: str, columns: list[str]) -> pl.DataFrame:
+        """Keys a table of a deferred or one-statement cycle will get, before it is loaded."""
+        from supaseed_pipeline.generate.columns import apply_atoms, apply_unique, generate_values
+        from supaseed_pipeline.generate.frames import column_spec
+
+        count = self._generic_count(name)
+        index = np.arange(self._index_start(name, count), self._index_start(name, count) + count, dtype=np.int64)
+        table, plan = self._table(name), self._plan(name)
+        values = {}
+        for column in columns:
+            unique = any(len(s) == 1 and s[0] == column for s in plan.unique_sets)
+            spec = column_spec(self.e.snapshot, table, column, unique)
+            series = generate_values(spec, index, self.e.seed)
+            series = apply_unique(spec, series, index, self.e.seed) if unique else series
+            values[column] = apply_atoms(spec, series, index, self.e.seed).cast(pl.String)
+        return pl.DataFrame(values)
+
+    def _settings_for(self, name: str):
+        table = self._table(name)
+        return self.e.settings.tables.get(name) or self.e.settings.tables.get(table.name)
+
+    # ---- loading
+
+    def load_table(self, name: str) -> None:
+        mapping = self.e.mapping
+        if name == mapping.user_table:
+            self._load_users(name)
+        elif name == mapping.identities_table:
+            self._load_identities(name)
+        elif name == mapping.account_table and mapping.account_created_by_trigger and name in self.loaded:
+            self._enrich_accounts(name)
+            self._load_team_accounts(name)
+        elif name == mapping.membership_table and mapping.framework == "makerkit-full":
+            self._load_memberships(name)
+        elif name == mapping.content_table and self.e.domain is not None and self.owners is not None:
+            self._load_content(name)
+        elif name == mapping.item_table and self.e.domain is not None and hasattr(self, "content"):
+            self._load_items(name)
+        elif name == mapping.lookup_table and self.partition.key == BASE:
+            self._load_lookup(name)
+        elif any(e.target == name and e.source in self.loaded for e in self.e.graph.trigger_effects):
+            return  # the trigger already made these rows; they are recorded and used as parents
+        elif self._one_statement_cycle(name):
+            self._load_cycle_in_one_statement(name)
+        else:
+            self._load_generic(name)
+
+    def _one_statement_cycle(self, name: str):
+        return next((c for c in self.e.graph.cycles if c.strategy == "single_statement" and name in c.tables), None)
+
+    def _load_cycle_in_one_statement(self, name: str) -> None:
+        cycle = self._one_statement_cycle(name)
+        if any(t in self.loaded for t in cycle.tables):
+            return
+        frames = []
+        for member in [t for t in self.e.graph.load_order if t in cycle.tables]:
+            count = self._generic_count(member)
+            request = TableRequest(member, self._index_start(member, count), count)
+            frames.append((member, build_frame(self.e.snapshot, self._plan(member), request, self.e.seed, self.pools_for(member))))
+        load.insert_in_one_statement(self.conn, frames)
+        for member, frame in frames:
+            kept = frame.select(self._referenced_columns(member)).with_columns(pl.all().cast(pl.String))
+            self.ledger.add(member, self._plan(member).key_columns, kept)
+            self._remember(member, kept)
+            self.result.rows[member] = frame.height
+
+    def _insert(self, name: str, frame: pl.DataFrame, origin_note: str = "") -> pl.DataFrame:
+        """Load a frame, record its keys, keep the columns children reference, and follow trigger effects."""
+        table, plan = self._table(name), self._plan(name)
+        referenced = self._referenced_columns(name)
+        if frame.height == 0:
+            self.loaded.setdefault(name, pl.DataFrame(schema={c: pl.String for c in referenced}))
+            return frame
+        if plan.keys_generated and all(c in frame.columns for c in plan.key_columns):
+            load.copy_frame(self.conn, name, frame)
+            kept = frame.select([c for c in referenced if c in frame.columns]).with_columns(pl.all().cast(pl.String))
+        else:
+            kept = load.insert_returning(self.conn, table, frame, referenced)
+        self.ledger.add(name, plan.key_columns, kept)
+        self._remember(name, kept)
+        self.result.rows[name] = self.result.rows.get(name, 0) + frame.height
+        self.result.preview.setdefault(name, frame.head(5))
+        if self.progress:
+            self.progress(name, frame.height)
+        self._follow_triggers(name, kept)
+        return kept
+
+    def _remember(self, name: str, frame: pl.DataFrame) -> None:
+        previous = self.loaded.get(name)
+        self.loaded[name] = frame if previous is None or previous.height == 0 else pl.concat(
+            [previous, frame.select(previous.columns)], how="vertical_relaxed")
+
+    def _follow_triggers(self, source: str, keys: pl.DataFrame) -> None:
+        """Rows that triggers on `source` created: read them back and record them as seeded."""
+        source_plan = self._plan(source)
+        for effect in self.e.graph.trigger_effects:
+            if effect.source != source or effect.timing != "AFTER" or effect.target not in self.e.graph.tables:
+                continue
+            target = self._table(effect.target)
+            target_plan = self._plan(effect.target)
+            if not target_plan.key_columns:
+                continue
+            fk = next((f for f in target.foreign_keys if f.ref_qualified == source and len(f.columns) == 1), None)
+            if fk is not None:
+                match_columns, values = [fk.columns[0]], keys.select(pl.col(fk.ref_columns[0]).alias("k0"))
+            elif len(target_plan.key_columns) == 1 and len(source_plan.key_columns) == 1:
+                match_columns, values = target_plan.key_columns, keys.select(pl.col(source_plan.key_columns[0]).alias("k0"))
+            else:
+                continue
+            referenced = self._referenced_columns(effect.target)
+            columns = list(dict.fromkeys(referenced + match_columns))
+            created = load.read_rows(self.conn, effect.target, columns, where=(match_columns, values))
+            existing = self.loaded.get(effect.target)
+            if existing is not None and existing.height:
+                created = created.join(existing.select(target_plan.key_columns), on=target_plan.key_columns, how="anti")
+            if created.height:
+                self.ledger.add(effect.target, target_plan.key_columns, created, origin="trigger")
+                self._remember(effect.target, created)
+                self.result.rows[effect.target] = self.result.rows.get(effect.target, 0) + created.height
+
+    def _load_generic(self, name: str) -> None:
+        count = self._generic_count(name)
+        if count == 0:
+            self.loaded.setdefault(name, pl.DataFrame())
+            return
+        config = self._settings_for(name)
+        start = self._index_start(name, count)
+        request = TableRequest(name, start, count, overrides=dict(config.columns) if config else {})
+        self._add_partition_bounds(name, request)
+        frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
+        frame = self._filter_unparsed_checks(name, frame, count)
+        self._insert(name, frame)
+
+    def _index_start(self, name: str, count: int) -> int:
+        """Row indices of a partition: disjoint across partitions so index-derived uniques stay unique."""
+        if self.partition.key == BASE:
+            return 0
+        number = int(self.partition.key[1:])
+        return number * 10_000_000 * max(1, -(-count // 10_000_000))
+
+    def _generic_count(self, name: str) -> int:
+        config = self._settings_for(name)
+        table = self._table(name)
+        if self.partition.key == BASE:
+            if config and config.count is not None:
+                return config.count
+            referenced = any(fk.ref_qualified == name for t in self.e.snapshot.tables for fk in t.foreign_keys)
+            if referenced and table.row_estimate > 0 or (referenced and self._has_rows(name)):
+                return 0  # a populated lookup table: sample its rows instead of adding fake ones
+            return self.e.settings.rows_per_table
+        if name == self.e.mapping.user_table:
+            return self.partition.owner_count
+        parents = [fk.ref_qualified for fk in table.foreign_keys
+                   if fk.ref_qualified in self.loaded and fk.ref_qualified != name and fk.name not in self._plan(name).deferred_update_fks]
+        parent_rows = max((self.loaded[p].height for p in parents[:1]), default=0)
+        if config and config.count is not None:
+            total_owners = max(self.e.owner_total(), 1)
+            return int(round(config.count * self.partition.owner_count / total_owners))
+        per_parent = config.per_parent if config and config.per_parent is not None else 1.0
+        return int(round(parent_rows * per_parent))
+
+    def _has_rows(self, name: str) -> bool:
+        return self.conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(load.ident(name))).fetchone()[0]
+
+    def _add_partition_bounds(self, name: str, request: TableRequest) -> None:
+        """Declaratively partitioned tables: keep the partition key inside an existing partition's bounds."""
+        from supaseed_pipeline.seed.partitioned import partition_key_values
+
+        values = partition_key_values(self.e.snapshot, name, request.index, self.e.seed)
+        request.fixed.update(values)
+
+    def _filter_unparsed_checks(self, name: str, frame: pl.DataFrame, count: int) -> pl.DataFrame:
+        plan = self._plan(name)
+        if not plan.unparsed_checks or frame.height == 0:
+            return frame
+        from supaseed_pipeline.seed.check_filter import filter_by_database
+
+        return filter_by_database(self.conn, self._table(name), plan, frame)
+
+    # ---- Supabase / user-driven roles
+
+    def _owner_index(self) -> np.ndarray:
+        return np.arange(self.partition.owner_start, self.partition.owner_start + self.partition.owner_count, dtype=np.int64)
+
+    def _personas(self, index: np.ndarray) -> pl.Series:
+        allowed = self.e.settings.additional_users.personas or self.e.settings.personas or None
+        if self.e.domain is None:
+            return pl.Series(["member"] * len(index))
+        return self.e.domain.persona_for(index, self.e.seed, allowed)
+
+    def _load_users(self, name: str) -> None:
+        existing = self.e.load_existing_owners(self.conn) if self.e.settings.user_strategy != "create-new" else None
+        positions = self._owner_index()
+        n_existing = existing.height if existing is not None else 0
+        reused = positions[positions < n_existing]
+        new_index = positions[positions >= n_existing] - n_existing
+        personas_all = self._personas(positions)
+        owners = []
+        if len(reused):
+            rows = existing[reused]
+            owners.append(pl.DataFrame({"user_id": rows["user_id"], "account_id": rows["account_id"],
+                                        "persona": personas_all[: len(reused)], "owner_index": pl.Series(reused)}))
+            self.loaded.setdefault(name, pl.DataFrame(schema={c: pl.String for c in self._referenced_columns(name)}))
+        if len(new_index):
+            personas = personas_all[len(reused):]
+            columns = self._plan(name).write_columns
+            if name == "auth.users":
+                frame = auth_user_frame(new_index, self.e.seed, self.e.settings.password.get_secret_value(), personas, columns)
+            else:
+                request = TableRequest(name, int(new_index[0]), len(new_index), fixed=self._plain_user_fixed(new_index, columns))
+                frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
+            kept = self._insert(name, frame)
+            user_ids = kept[self._plan(name).key_columns[0]]
+            account_ids = user_ids
+            if self.e.mapping.account_table and self.e.mapping.account_table in self.loaded and self.e.mapping.account_user_field:
+                accounts = self.loaded[self.e.mapping.account_table]
+                if self.e.mapping.account_user_field in accounts.columns and "id" in accounts.columns:
+                    lookup = dict(zip(accounts[self.e.mapping.account_user_field].to_list(), accounts["id"].to_list()))
+                    account_ids = pl.Series([lookup.get(u, u) for u in user_ids.to_list()])
+            owners.append(pl.DataFrame({"user_id": user_ids, "account_id": account_ids, "persona": personas,
+                                        "owner_index": pl.Series(new_index + n_existing)}))
+            self._new_users = frame
+            self._new_user_index = new_index
+        self.owners = pl.concat(owners) if owners else None
+
+    def _plain_user_fixed(self, index: np.ndarray, columns: list[str]) -> dict[str, pl.Series]:
+        fixed = {}
+        for column in columns:
+            if column in {"password_hash", "encrypted_password", "hashed_password", "password"}:
+                fixed[column] = pl.Series([password_hash(self.e.settings.password.get_secret_value(), self.e.seed)] * len(index))
+        return fixed
+
+    def _load_identities(self, name: str) -> None:
+        if getattr(self, "_new_users", None) is None:
+            return
+        frame = identity_frame(self._new_users, self.e.seed, self._new_user_index, self._plan(name).write_columns)
+        self._insert(name, frame)
+
+    def _enrich_accounts(self, name: str) -> None:
+        """Accounts the app's trigger created: fill name, picture and bio (public_data) — ids untouched."""
+        mapping = self.e.mapping
+        if getattr(self, "_new_users", None) is None:
+            return
+        accounts = self.loaded[name]
+        user_field = mapping.account_user_field
+        index = self._new_user_index
+        first, last = person_names(index, self.e.seed)
+        personas = self.owners["persona"].tail(len(index))
+        updates = {"__user": self._new_users["id"]}
+        if mapping.account_name:
+            updates[mapping.account_name] = pl.select(pl.concat_str([first, last], separator=" ")).to_series()
+        if mapping.account_picture:
+            updates[mapping.account_picture] = avatar_urls(index)
+        bios = self.e.domain.bio(personas, index, self.e.seed) if self.e.domain else pl.Series([""] * len(index))
+        usernames = pl.select(pl.concat_str([first.str.to_lowercase(), last.str.to_lowercase().str.slice(0, 1),
+                                             pl.Series(index).cast(pl.String)]).str.replace_all(r"[^a-z0-9_]", "")).to_series()
+        if mapping.account_public_data:
+            updates[mapping.account_public_data] = pl.select(pl.struct(
+                bio=bios, username=usernames, persona=personas).struct.json_encode()).to_series()
+        elif mapping.account_bio:
+            updates[mapping.account_bio] = bios
+        update = pl.DataFrame(updates)
+        key = self._plan(name).key_columns[0]
+        personal = accounts.filter(pl.col(user_field).is_in(update["__user"].implode())) if user_field in accounts.columns else accounts
+        update = update.join(personal.select([pl.col(user_field).alias("__user"), pl.col(key)]) if user_field != key
+                             else personal.select(pl.col(key).alias("__user"), pl.col(key)), on="__user").drop("__user")
+        load.update_columns(self.conn, self._table(name), [key], update)
+
+    def _load_team_accounts(self, name: str) -> None:
+        mapping = self.e.mapping
+        if mapping.framework != "makerkit-full" or self.owners is None or self.owners.height == 0:
+            return
+        total_owners = max(self.e.owner_total(), 1)
+        teams = int(round(self.e.settings.tenants.count * self.partition.owner_count / total_owners))
+        if teams == 0:
+            return
+        index = np.arange(teams, dtype=np.int64) + self.partition.owner_start
+        owner_rows = self.owners[rnd.choose(index, rnd.salt(self.e.seed, "team-owner"), self.owners.height)]
+        request = TableRequest(name, int(index[0]) + 1_000_000_000, teams, fixed={
+            mapping.account_user_field: owner_rows["user_id"],
+            **({mapping.account_personal_flag: pl.Series([False] * teams)} if mapping.account_personal_flag else {}),
+        })
+        frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
+        if mapping.account_email and mapping.account_email in frame.columns:
+            frame = frame.with_columns(pl.format("team-{}@example.com", pl.Series(index)).alias(mapping.account_email))
+        if mapping.account_name and mapping.account_name in frame.columns:
+            from supaseed_pipeline.generate.pools import pool
+            frame = frame.with_columns(pool("company").gather(rnd.choose(index, rnd.salt(self.e.seed, "team-name"), 400 if pool("company").len() >= 400 else pool("company").len())).alias(mapping.account_name))
+        self._teams = self._insert(name, frame)
+        self._team_owners = owner_rows["user_id"]
+
+    def _load_memberships(self, name: str) -> None:
+        """Owner membership for each team (the kit adds it only when auth.uid() matches) plus members."""
+        mapping = self.e.mapping
+        teams = getattr(self, "_teams", None)
+        if teams is None or teams.height == 0 or self.owners is None:
+            return
+        roles = self.e.existing_pool(self.conn, mapping.roles_table, ["name"])["name"].to_list() if mapping.roles_table else []
+        member_role = "member" if "member" in roles else (roles[-1] if roles else "member")
+        owner_role = "owner" if "owner" in roles else (roles[0] if roles else "owner")
+        rows = {"user": [], "account": [], "role": []}
+        members = self.e.settings.tenants.members_per_tenant
+        users = self.owners["user_id"].to_list()
+        for position, (team, owner) in enumerate(zip(teams["id"].to_list(), self._team_owners.to_list())):
+            rows["user"].append(owner); rows["account"].append(team); rows["role"].append(owner_role)
+            picks = rnd.choose(np.arange(members * 3) + position * 1000, rnd.salt(self.e.seed, "members", team), len(users))
+            chosen = list(dict.fromkeys(users[i] for i in picks if users[i] != owner))[:members]
+            for user in chosen:
+                rows["user"].append(user); rows["account"].append(team); rows["role"].append(member_role)
+        n = len(rows["user"])
+        fixed = {mapping.membership_user_field: pl.Series(rows["user"]), mapping.membership_account_field: pl.Series(rows["account"])}
+        if mapping.membership_role_field:
+            fixed[mapping.membership_role_field] = pl.Series(rows["role"])
+        request = TableRequest(name, self.partition.owner_start * 100, n, fixed=fixed)
+        frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
+        self._insert(name, frame)
+
+    def _load_lookup(self, name: str) -> None:
+        if self._has_rows(name) or self.e.domain is None:
+            self.loaded.setdefault(name, pl.DataFrame())
+            return
+        rows = self.e.domain.lookup_rows()
+        table = self._table(name)
+        fixed = {c: rows[c].cast(pl.String) for c in rows.columns if table.column(c) and c in self._plan(name).write_columns}
+        request = TableRequest(name, 0, rows.height, fixed=fixed)
+        frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
+        self._insert(name, frame)
+
+    def _load_content(self, name: str) -> None:
+        from supaseed_pipeline.seed.content import content_request
+
+        request, content = content_request(self, name)
+        frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
+        kept = self._insert(name, frame)
+        self.content = content.with_columns(kept[self._plan(name).key_columns[0]].alias("__id"))
+
+    def _load_items(self, name: str) -> None:
+        from supaseed_pipeline.seed.content import items_request
+
+        request = items_request(self, name)
+        frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
+        self._insert(name, frame)
+
+    def fill_deferred_updates(self) -> None:
+        """Nullable cycle FKs: now that every table of the partition is loaded, point them at parents."""
+        for name, plan in self.e.graph.tables.items():
+            if name not in self.loaded or not plan.deferred_update_fks or self.loaded[name].height == 0:
+                continue
+            table = self._table(name)
+            keys = self.loaded[name].select(plan.key_columns)
+            index = np.arange(keys.height, dtype=np.int64)
+            updates = keys
+            pools = self.pools_for(name)
+            for fk in table.foreign_keys:
+                if fk.name not in plan.deferred_update_fks or fk.name not in pools or pools[fk.name].height == 0:
+                    continue
+                pool = pools[fk.name]
+                positions = rnd.choose(index, rnd.salt(self.e.seed, name, fk.name, "deferred"), pool.height)
+                picked = pool[positions]
+                updates = updates.with_columns([picked[r].alias(c) for c, r in zip(fk.columns, fk.ref_columns)])
+            if updates.width > keys.width:
+                load.update_columns(self.conn, table, plan.key_columns, updates)
+
+
+def json_metadata(value) -> str:
+    return json.dumps(value, default=str, indent=1)

@@ -1,0 +1,163 @@
+"""Bulk loading with COPY, key read-back for database-assigned keys, and deferred FK updates."""
+
+from __future__ import annotations
+
+import polars as pl
+import psycopg
+from psycopg import sql
+
+from supaseed_pipeline.errors import SupaseedError
+from supaseed_pipeline.snapshot.models import Table
+
+COPY_CHUNK_ROWS = 50_000
+
+
+def ident(qualified: str) -> sql.Composable:
+    schema, _, name = qualified.partition(".")
+    return sql.Identifier(schema, name)
+
+
+def column_list(columns: list[str]) -> sql.Composable:
+    return sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+
+
+def configure_session(conn: psycopg.Connection, *, statement_timeout_s: float, lock_timeout_s: float) -> None:
+    """UTC timestamps, bounded waits: a blocked table becomes a clear error instead of a hang."""
+    conn.execute("SET TIME ZONE 'UTC'")
+    conn.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(int(statement_timeout_s * 1000))))
+    conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(int(lock_timeout_s * 1000))))
+
+
+def _csv_chunks(frame: pl.DataFrame):
+    for chunk in frame.iter_slices(COPY_CHUNK_ROWS):
+        yield chunk.write_csv(include_header=False).encode()
+
+
+def copy_frame(conn: psycopg.Connection, table: str, frame: pl.DataFrame) -> int:
+    """COPY the frame's columns into the table; returns rows written."""
+    if frame.height == 0:
+        return 0
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(ident(table), column_list(frame.columns))
+    with conn.cursor() as cur:
+        with cur.copy(statement) as copy:
+            for data in _csv_chunks(frame):
+                copy.write(data)
+    return frame.height
+
+
+def insert_returning(conn: psycopg.Connection, table: Table, frame: pl.DataFrame, returning: list[str]) -> pl.DataFrame:
+    """Load through a temp table and INSERT ... RETURNING, for keys the database assigns (identity, serial)."""
+    stage = sql.Identifier("supaseed_stage")
+    row = "__supaseed_row"
+    columns = frame.columns
+    with conn.cursor() as cur:
+        cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
+        select_cols = sql.SQL(", ").join([sql.SQL("0::bigint AS {}").format(sql.Identifier(row))] +
+                                         [sql.Identifier(c) for c in columns])
+        cur.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA")
+                    .format(stage, select_cols, ident(table.qualified)))
+        numbered = frame.with_row_index(row).select([row, *columns])
+        if frame.height:
+            with cur.copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv)").format(stage)) as copy:
+                for data in _csv_chunks(numbered):
+                    copy.write(data)
+        target_cols = column_list(columns) if columns else None
+        if columns:
+            statement = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY {} RETURNING {}").format(
+                ident(table.qualified), target_cols, target_cols, stage, sql.Identifier(row), column_list(returning))
+        else:
+            statement = sql.SQL("INSERT INTO {} SELECT FROM {} ORDER BY {} RETURNING {}").format(
+                ident(table.qualified), stage, sql.Identifier(row), column_list(returning))
+        cur.execute(statement)
+        rows = cur.fetchall()
+        cur.execute(sql.SQL("DROP TABLE {}").format(stage))
+    return pl.DataFrame(rows, schema=returning, orient="row").with_columns(pl.all().cast(pl.String))
+
+
+def insert_in_one_statement(conn: psycopg.Connection, frames: list[tuple[str, pl.DataFrame]]) -> None:
+    """Insert several tables with one statement (writable CTEs): FKs between them are checked at its end."""
+    with conn.cursor() as cur:
+        parts = []
+        for number, (table, frame) in enumerate(frames):
+            stage = sql.Identifier(f"supaseed_cycle_{number}")
+            cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
+            cur.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA")
+                        .format(stage, column_list(frame.columns), ident(table)))
+            copy_frame(conn, f"pg_temp.supaseed_cycle_{number}", frame)
+            parts.append(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
+                ident(table), column_list(frame.columns), column_list(frame.columns), stage))
+        ctes = sql.SQL(", ").join(sql.SQL("{} AS ({})").format(sql.Identifier(f"w{n}"), part)
+                                  for n, part in enumerate(parts[:-1]))
+        statement = sql.SQL("WITH {} {}").format(ctes, parts[-1]) if len(parts) > 1 else parts[0]
+        cur.execute(statement)
+
+
+def update_columns(conn: psycopg.Connection, table: Table, keys: list[str], frame: pl.DataFrame) -> int:
+    """UPDATE the table's non-key columns from the frame, matched on the key columns (via a temp table)."""
+    if frame.height == 0:
+        return 0
+    stage = sql.Identifier("supaseed_update")
+    columns = frame.columns
+    with conn.cursor() as cur:
+        cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
+        cur.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA")
+                    .format(stage, column_list(columns), ident(table.qualified)))
+        with cur.copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv)").format(stage)) as copy:
+            for data in _csv_chunks(frame):
+                copy.write(data)
+        assignments = sql.SQL(", ").join(
+            sql.SQL("{} = s.{}").format(sql.Identifier(c), sql.Identifier(c)) for c in columns if c not in keys)
+        match = sql.SQL(" AND ").join(
+            sql.SQL("t.{} = s.{}").format(sql.Identifier(k), sql.Identifier(k)) for k in keys)
+        cur.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS s WHERE {}").format(
+            ident(table.qualified), assignments, stage, match))
+        updated = cur.rowcount
+        cur.execute(sql.SQL("DROP TABLE {}").format(stage))
+    return updated
+
+
+def read_rows(conn: psycopg.Connection, table: str, columns: list[str], *, limit: int = 10_000,
+              where: tuple[list[str], pl.DataFrame] | None = None) -> pl.DataFrame:
+    """Existing rows' columns (sorted, so sampling from them is deterministic), optionally matching keys."""
+    with conn.cursor() as cur:
+        if where is None:
+            cur.execute(sql.SQL("SELECT {} FROM {} ORDER BY {} LIMIT {}").format(
+                sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns),
+                ident(table), column_list(columns), sql.Literal(limit)))
+        else:
+            match_columns, values = where
+            arrays = [values[c].cast(pl.String).to_list() for c in values.columns]
+            unnest = sql.SQL(", ").join(sql.SQL("%s::text[]") for _ in arrays)
+            match = sql.SQL(" AND ").join(sql.SQL("t.{}::text = k.{}").format(sql.Identifier(m), sql.Identifier(f"k{i}"))
+                                          for i, m in enumerate(match_columns))
+            cur.execute(sql.SQL("SELECT {} FROM {} AS t JOIN unnest({}) AS k({}) ON {}").format(
+                sql.SQL(", ").join(sql.SQL("t.{}::text").format(sql.Identifier(c)) for c in columns),
+                ident(table), unnest, sql.SQL(", ").join(sql.Identifier(f"k{i}") for i in range(len(arrays))), match),
+                arrays)
+        rows = cur.fetchall()
+    return pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
+
+
+def explain_load_error(exc: psycopg.Error, table: str) -> SupaseedError:
+    """Turn a database error during loading into a one-line message naming table, column and constraint."""
+    diag = exc.diag
+    where = diag.table_name and f"{diag.schema_name}.{diag.table_name}" or table
+    parts = [f"loading {where} failed"]
+    if diag.constraint_name:
+        parts.append(f"on constraint {diag.constraint_name}")
+    if diag.column_name:
+        parts.append(f"column {diag.column_name}")
+    message = (diag.message_primary or str(exc)).strip()
+    hint = "nothing was written for this partition; "
+    sqlstate = exc.sqlstate or ""
+    if sqlstate == "55P03" or "lock timeout" in message:
+        hint += f"another session holds a lock on {where}; wait for it or raise lockTimeoutSeconds"
+    elif sqlstate == "57014":
+        hint += f"the statement on {where} hit statement_timeout; lower batchSize or raise statementTimeoutSeconds"
+    elif sqlstate.startswith("23"):
+        hint += f"override the column in tables.{where}.columns or report the constraint so the generator can learn it"
+    elif sqlstate == "42501":
+        hint += f"the database user lacks privileges on {where}; grant them or use a more privileged URL"
+    else:
+        hint += "check the table definition and the config"
+    return SupaseedError(f"{' '.join(parts)}: {message}", hint=hint)

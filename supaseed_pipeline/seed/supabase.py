@@ -1,0 +1,88 @@
+"""Supabase rows as GoTrue needs them: auth.users and auth.identities for email/password sign-in."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import bcrypt
+import numpy as np
+import polars as pl
+
+from supaseed_pipeline.generate import random as rnd
+from supaseed_pipeline.generate.columns import ANCHOR, TWO_YEARS_S, emails, person_names, timestamps
+
+INSTANCE_ID = "00000000-0000-0000-0000-000000000000"
+EMPTY_TOKEN_COLUMNS = ("confirmation_token", "recovery_token", "email_change_token_new", "email_change",
+                       "email_change_token_current", "reauthentication_token", "phone_change")
+BCRYPT_COST = 10
+
+
+@lru_cache(maxsize=8)
+def password_hash(password: str, seed: int) -> str:
+    """One bcrypt hash per distinct password (and seed, so reruns are byte-identical)."""
+    salt_bytes = rnd.salt(seed, "bcrypt-salt").to_bytes(8, "little") * 2
+    alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    encoded = "".join(alphabet[b % 64] for b in salt_bytes)[:21] + "u"   # 22 chars, last one with zero low bits
+    salt = f"$2b${BCRYPT_COST:02d}${encoded}".encode()
+    return bcrypt.hashpw(password.encode(), salt).decode()
+
+
+def user_ids(index: np.ndarray, seed: int, table: str = "auth.users") -> pl.Series:
+    return rnd.uuids(index, rnd.salt(seed, table, "id"))
+
+
+def avatar_urls(index: np.ndarray) -> pl.Series:
+    return pl.select(pl.format("https://images.example.com/avatars/{}.jpg", pl.Series(index))).to_series()
+
+
+def auth_user_frame(index: np.ndarray, seed: int, password: str, personas: pl.Series, columns: list[str]) -> pl.DataFrame:
+    """auth.users rows a GoTrue email/password login accepts (confirmed, '' tokens, bcrypt hash)."""
+    first, last = person_names(index, seed)
+    full_name = pl.select(pl.concat_str([first, last], separator=" ")).to_series()
+    created = timestamps(index, rnd.salt(seed, "auth.users", "created_at"))
+    n = len(index)
+    meta = pl.select(pl.format('{"name": "{}", "full_name": "{}", "avatar_url": "{}", "persona": "{}"}',
+                               full_name, full_name, avatar_urls(index), personas)).to_series()
+    frame = pl.DataFrame({
+        "instance_id": pl.Series([INSTANCE_ID] * n),
+        "id": user_ids(index, seed),
+        "aud": pl.Series(["authenticated"] * n),
+        "role": pl.Series(["authenticated"] * n),
+        "email": emails(index, seed),
+        "encrypted_password": pl.Series([password_hash(password, seed)] * n),
+        "email_confirmed_at": created,
+        "last_sign_in_at": pl.Series([None] * n, dtype=pl.Datetime("us")),
+        "raw_app_meta_data": pl.Series(['{"provider": "email", "providers": ["email"]}'] * n),
+        "raw_user_meta_data": meta,
+        "is_super_admin": pl.Series([False] * n),
+        "created_at": created,
+        "updated_at": created,
+        "is_sso_user": pl.Series([False] * n),
+        "is_anonymous": pl.Series([False] * n),
+        **{c: pl.Series([""] * n) for c in EMPTY_TOKEN_COLUMNS},
+    })
+    keep = [c for c in frame.columns if c in columns]
+    missing = [c for c in columns if c not in frame.columns]
+    return frame.select(keep).with_columns([pl.lit(None).alias(c) for c in missing])
+
+
+def identity_frame(users: pl.DataFrame, seed: int, index: np.ndarray, columns: list[str]) -> pl.DataFrame:
+    """auth.identities rows for the email provider: provider_id = user id, identity_data with sub and email."""
+    data = pl.select(pl.format('{"sub": "{}", "email": "{}", "email_verified": true, "phone_verified": false}',
+                               users["id"], users["email"])).to_series()
+    frame = pl.DataFrame({
+        "id": rnd.uuids(index, rnd.salt(seed, "auth.identities", "id")),
+        "provider_id": users["id"],
+        "user_id": users["id"],
+        "identity_data": data,
+        "provider": pl.Series(["email"] * users.height),
+        "last_sign_in_at": users["created_at"],
+        "created_at": users["created_at"],
+        "updated_at": users["created_at"],
+    })
+    keep = [c for c in frame.columns if c in columns]
+    missing = [c for c in columns if c not in frame.columns]
+    return frame.select(keep).with_columns([pl.lit(None).alias(c) for c in missing])
+
+
+__all__ = ["ANCHOR", "TWO_YEARS_S", "auth_user_frame", "identity_frame", "password_hash", "user_ids"]

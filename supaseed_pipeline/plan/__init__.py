@@ -1,0 +1,1 @@
+"""Stage 2: the generation plan — table order, cycles, and translated CHECK rules."""

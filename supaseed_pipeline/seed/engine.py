@@ -25,6 +25,7 @@ from supaseed_pipeline.plan.graph import ConstraintGraph
 from supaseed_pipeline.plan.mapping import TableMapping
 from supaseed_pipeline.seed import ledger as ledger_mod
 from supaseed_pipeline.seed import load
+from supaseed_pipeline.seed import progress as progress_events
 from supaseed_pipeline.seed.supabase import auth_user_frame, avatar_urls, identity_frame, password_hash
 from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
@@ -354,6 +355,7 @@ class _PartitionRun:
         self._remember(name, kept)
         self.result.rows[name] = self.result.rows.get(name, 0) + frame.height
         self.result.preview.setdefault(name, frame.head(5))
+        progress_events.report(self.partition.key, name, frame.height)
         if self.progress:
             self.progress(name, frame.height)
         self._follow_triggers(name, kept)

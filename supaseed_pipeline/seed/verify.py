@@ -1,0 +1,80 @@
+"""Post-load verification by query: FKs, uniques, CHECKs, row counts, personal accounts, password hashes."""
+
+from __future__ import annotations
+
+import bcrypt
+import psycopg
+from psycopg import sql
+
+from supaseed_pipeline.plan.mapping import TableMapping
+from supaseed_pipeline.seed.check_filter import check_body
+from supaseed_pipeline.seed.load import ident
+from supaseed_pipeline.snapshot.models import SchemaSnapshot
+
+
+def seeded_tables(conn: psycopg.Connection) -> dict[str, int]:
+    rows = conn.execute("SELECT table_name, sum(cardinality(keys))::bigint FROM supaseed.seeded_keys GROUP BY 1").fetchall()
+    return {t: int(n) for t, n in rows}
+
+
+def constraint_violations(conn: psycopg.Connection, snapshot: SchemaSnapshot, tables: list[str]) -> list[str]:
+    """Every FK, unique and CHECK on the given tables re-checked by query; returns the violations found."""
+    problems = []
+    for name in tables:
+        table = snapshot.table(name)
+        if table is None:
+            continue
+        for fk in table.foreign_keys:
+            join = sql.SQL(" AND ").join(sql.SQL("p.{} = c.{}").format(sql.Identifier(r), sql.Identifier(c))
+                                         for c, r in zip(fk.columns, fk.ref_columns))
+            not_null = sql.SQL(" AND ").join(sql.SQL("c.{} IS NOT NULL").format(sql.Identifier(c)) for c in fk.columns)
+            orphans = conn.execute(sql.SQL("SELECT count(*) FROM {} c WHERE {} AND NOT EXISTS (SELECT 1 FROM {} p WHERE {})")
+                                   .format(ident(name), not_null, ident(fk.ref_qualified), join)).fetchone()[0]
+            if orphans:
+                problems.append(f"{name}: {orphans} rows break foreign key {fk.name}")
+        for unique in [*table.unique_constraints, *([table.primary_key] if table.primary_key else [])]:
+            cols = sql.SQL(", ").join(sql.Identifier(c) for c in unique.columns)
+            dupes = conn.execute(sql.SQL("SELECT count(*) FROM (SELECT 1 FROM {} GROUP BY {} HAVING count(*) > 1) d")
+                                 .format(ident(name), cols)).fetchone()[0]
+            if dupes:
+                problems.append(f"{name}: {dupes} duplicate keys for {unique.name}")
+        for check in table.checks:
+            bad = conn.execute(sql.SQL("SELECT count(*) FROM {} WHERE ({}) IS FALSE").format(
+                ident(name), sql.SQL(check_body(check.expression)))).fetchone()[0]
+            if bad:
+                problems.append(f"{name}: {bad} rows break CHECK {check.name}")
+    return problems
+
+
+def missing_seeded_rows(conn: psycopg.Connection, snapshot: SchemaSnapshot) -> list[str]:
+    """Ledger keys whose rows are gone (expected row counts per table and partition)."""
+    problems = []
+    for table_name, key_columns, partition, keys in conn.execute(
+            "SELECT table_name, key_columns, partition_key, keys FROM supaseed.seeded_keys").fetchall():
+        table = snapshot.table(table_name)
+        if table is None or len(key_columns) != 1:
+            continue
+        column = table.column(key_columns[0])
+        found = conn.execute(sql.SQL("SELECT count(*) FROM {} WHERE {} = ANY(%s::{}[])").format(
+            ident(table_name), sql.Identifier(key_columns[0]), sql.SQL(column.data_type)), (keys,)).fetchone()[0]
+        if found != len(keys):
+            problems.append(f"{table_name} partition {partition}: {len(keys) - found} of {len(keys)} seeded rows missing")
+    return problems
+
+
+def users_without_personal_account(conn: psycopg.Connection, mapping: TableMapping) -> int:
+    if not (mapping.is_supabase and mapping.account_table and mapping.account_personal_flag):
+        return 0
+    return conn.execute(sql.SQL(
+        "SELECT count(*) FROM unnest((SELECT array_agg(k) FROM supaseed.seeded_keys s, unnest(s.keys) k "
+        "WHERE s.table_name = 'auth.users')) AS u(id) WHERE NOT EXISTS (SELECT 1 FROM {} a WHERE a.id::text = u.id "
+        "AND a.{} AND a.{}::text = u.id)").format(
+        ident(mapping.account_table), sql.Identifier(mapping.account_personal_flag),
+        sql.Identifier(mapping.account_user_field or "id"))).fetchone()[0]
+
+
+def password_mismatches(conn: psycopg.Connection, password: str, sample: int = 5) -> int:
+    rows = conn.execute(
+        "SELECT u.encrypted_password FROM auth.users u WHERE u.id::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
+        "WHERE table_name = 'auth.users' LIMIT 1000) LIMIT %s", (sample,)).fetchall()
+    return sum(1 for (hashed,) in rows if not hashed or not bcrypt.checkpw(password.encode(), hashed.encode()))

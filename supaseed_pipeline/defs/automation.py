@@ -1,6 +1,5 @@
 """Jobs, the nightly staging reseed, the schema-change sensor and the failed-batch retry sensor."""
 
-from __future__ import annotations
 
 import os
 

@@ -1,6 +1,5 @@
 """Asset checks run after loading: they query the target, they do not trust the load."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Stages 1-3 as assets: schema snapshot -> constraint graph -> table mapping."""
 
-from __future__ import annotations
 
 import json
 

@@ -1,6 +1,5 @@
 """The one Dagster resource: settings (from the same model the CLI uses) and the target database."""
 
-from __future__ import annotations
 
 from typing import Optional
 

@@ -1,6 +1,5 @@
 """Stages 4-7 as assets: reference data once, then users -> accounts -> setups per user batch."""
 
-from __future__ import annotations
 
 import time
 

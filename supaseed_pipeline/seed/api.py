@@ -17,6 +17,7 @@ from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
 from supaseed_pipeline.seed import ledger
 from supaseed_pipeline.seed.engine import BASE, Partition, PartitionResult, SeedEngine
+from supaseed_pipeline.seed.load import configure_session, explain_load_error
 from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
@@ -122,7 +123,7 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
         prepared = prepare(conn, settings)
         guard_production(conn, target, settings)
         partitions = select_partitions(prepared.engine, conn, partition_keys)
-        conn.autocommit = False
+        # autocommit: each partition's `conn.transaction()` is a real transaction, committed on its own
         with seeding_lock(conn, target, settings.lock_timeout_seconds):
             ledger.start_run(conn, run_id, settings.seed, settings.fingerprint(), prepared.snapshot.fingerprint,
                              settings.public_dump(), dagster_run_id)
@@ -136,7 +137,6 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                 status = "succeeded"
             finally:
                 if not conn.closed and not conn.broken:
-                    conn.rollback()
                     ledger.finish_run(conn, run_id, status)
     return results
 
@@ -150,16 +150,14 @@ def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str]
             return {}
         snapshot = take_snapshot(conn)
         graph = build_constraint_graph(snapshot)
-        conn.autocommit = False
         with seeding_lock(conn, target, settings.lock_timeout_seconds):
             try:
                 with conn.transaction():
-                    conn.execute("SET LOCAL lock_timeout = %s" % int(settings.lock_timeout_seconds * 1000))
+                    configure_session(conn, statement_timeout_s=settings.statement_timeout_seconds,
+                                      lock_timeout_s=settings.lock_timeout_seconds)
                     deleted = ledger.delete_seeded(conn, snapshot, graph.load_order, partition_keys)
             except psycopg.Error as exc:
-                from supaseed_pipeline.seed.load import explain_load_error
                 raise explain_load_error(exc, "(cleanup)") from None
-            conn.commit()
     return deleted
 
 

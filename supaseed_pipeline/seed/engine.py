@@ -31,6 +31,7 @@ from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
 BASE = "base"
+_NO_PLAN = type("NoPlan", (), {"deferred_fks": ()})()
 AUTH_SEEDED = {"auth.users", "auth.identities"}
 
 
@@ -190,6 +191,8 @@ class SeedEngine:
         result = PartitionResult(partition.key)
         record = ledger_mod.PartitionRecord(partition.key, run_id, self.seed, self.settings.fingerprint(),
                                             self.snapshot.fingerprint)
+        if partition.key == BASE and ledger_mod.same_partition_exists(conn, record):
+            return result  # reference rows are shared by every batch: reseed them only when config or schema change
         current_table = "(ledger)"
         try:
             with conn.transaction():
@@ -199,10 +202,11 @@ class SeedEngine:
                 result.replaced = ledger_mod.delete_seeded(conn, self.snapshot, self.graph.load_order, [partition.key])
                 ledger = ledger_mod.Ledger(conn, record)
                 ledger.open()
-                deferred = [fk for plan in self.graph.tables.values() for fk in plan.deferred_fks]
+                deferred = sorted({(t.schema_name, fk.name) for t in self.snapshot.tables for fk in t.foreign_keys
+                                   if fk.deferrable and fk.name in self.graph.tables.get(t.qualified, _NO_PLAN).deferred_fks})
                 if deferred:
                     conn.execute(sql.SQL("SET CONSTRAINTS {} DEFERRED").format(
-                        sql.SQL(", ").join(sql.Identifier(name) for name in sorted(set(deferred)))))
+                        sql.SQL(", ").join(sql.Identifier(schema, name) for schema, name in deferred)))
                 run = _PartitionRun(self, conn, partition, ledger, result, progress)
                 for table in self.graph.load_order:
                     if table in self._tables_for(partition):
@@ -420,9 +424,8 @@ class _PartitionRun:
         if self.partition.key == BASE:
             if config and config.count is not None:
                 return config.count
-            referenced = any(fk.ref_qualified == name for t in self.e.snapshot.tables for fk in t.foreign_keys)
-            if referenced and table.row_estimate > 0 or (referenced and self._has_rows(name)):
-                return 0  # a populated lookup table: sample its rows instead of adding fake ones
+            if self._has_rows(name):
+                return 0  # a populated table (lookups such as roles): sample its rows, add none
             return self.e.settings.rows_per_table
         if name == self.e.mapping.user_table:
             return self.partition.owner_count

@@ -110,6 +110,15 @@ class Ledger:
                           (json.dumps(self.counts), self.record.partition_key))
 
 
+def same_partition_exists(conn: psycopg.Connection, record: PartitionRecord) -> bool:
+    """True when the partition is already seeded with the same seed, config and schema."""
+    if not ledger_exists(conn):
+        return False
+    row = conn.execute("SELECT seed, config_hash, schema_fingerprint FROM supaseed.partitions WHERE partition_key = %s",
+                       (record.partition_key,)).fetchone()
+    return row == (record.seed, record.config_hash, record.schema_fingerprint)
+
+
 def start_run(conn: psycopg.Connection, run_id: str, seed: int, config_hash: str, fingerprint: str,
               settings: dict, dagster_run_id: str | None) -> None:
     with conn.transaction():

@@ -46,27 +46,27 @@ def _counts(target) -> dict[str, int]:
 
 def test_definitions_load():
     dg.Definitions.validate_loadable(defs)
-    job = defs.get_job_def("seed_job")
+    job = defs.resolve_job_def("seed_job")
     assert {"users", "accounts", "setups", "schema_snapshot", "constraint_graph", "table_mapping"} <= {
         k.to_user_string() for k in job.asset_layer.executable_asset_keys}
 
 
 def test_whole_job_in_process_then_one_batch_rerun(demo_env):
     with dg.instance_for_test() as instance:
-        result = defs.get_job_def("seed_job").execute_in_process(instance=instance)
+        result = defs.resolve_job_def("seed_job").execute_in_process(instance=instance)
         assert result.success
         counts = _counts(demo_env)
         assert counts["auth.users"] == 12 and counts["public.setups"] == 36 and counts["public.accounts"] >= 12
         assert all(e.passed for e in result.get_asset_check_evaluations())
         assert instance.get_materialized_partitions(dg.AssetKey("users")) == {"p00000", "p00001", "p00002"}
         mats = result.asset_materializations_for_node("user_batches")
-        users = next(m for m in mats if m.asset_key == dg.AssetKey("users"))
+        users = next(m for m in mats if m.asset_key == dg.AssetKey("users") and m.partition is None)
         assert users.metadata["dagster/row_count"].value == 24   # users + identities
         assert "encrypted_password" not in users.metadata["preview"].value or "***" in users.metadata["preview"].value
 
         with connect(demo_env) as conn:
             before = conn.execute("SELECT id::text, email FROM auth.users ORDER BY 1").fetchall()
-        rerun = defs.get_job_def("seed_job").execute_in_process(instance=instance, partition_key="p00001")
+        rerun = defs.resolve_job_def("seed_job").execute_in_process(instance=instance, partition_key="p00001")
         assert rerun.success
         with connect(demo_env) as conn:
             after = conn.execute("SELECT id::text, email FROM auth.users ORDER BY 1").fetchall()
@@ -76,7 +76,7 @@ def test_whole_job_in_process_then_one_batch_rerun(demo_env):
 
 def test_asset_checks_fail_on_a_broken_row(demo_env):
     with dg.instance_for_test() as instance:
-        assert defs.get_job_def("seed_job").execute_in_process(instance=instance).success
+        assert defs.resolve_job_def("seed_job").execute_in_process(instance=instance).success
         with connect(demo_env) as conn:
             conn.execute("ALTER TABLE gear_items ADD CONSTRAINT broken_on_purpose CHECK (quantity > 100) NOT VALID")
             conn.execute("DELETE FROM public.accounts WHERE id = (SELECT min(id::text)::uuid FROM public.accounts "

@@ -8,12 +8,23 @@ import dagster as dg
 from supaseed_pipeline.defs.partitions import SEED_BATCHES
 from supaseed_pipeline.defs.planning import table_mapping
 from supaseed_pipeline.defs.resources import SupaseedResource
+from supaseed_pipeline.errors import ConnectionFailed, SupaseedError
 from supaseed_pipeline.metrics import masked_preview, peak_rss_mb
 from supaseed_pipeline.seed import api
 from supaseed_pipeline.seed.engine import BASE, PartitionResult
 
 RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)
 USER_ASSETS = ("users", "accounts", "setups")
+
+
+def _user_errors_fail_without_retry(call):
+    """A SupaseedError is about the schema or config: retrying cannot help, so fail the step at once."""
+    try:
+        return call()
+    except ConnectionFailed:
+        raise  # the database may come back: let the retry policy try again
+    except SupaseedError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
 
 
 def tables_by_asset(prepared: api.Prepared) -> dict[str, list[str]]:
@@ -54,7 +65,8 @@ def reference_data(context: dg.AssetExecutionContext, supaseed: SupaseedResource
     """Rows for tables that do not depend on users (lookups and the rest of the schema), loaded once."""
     settings = supaseed.settings()
     started = time.perf_counter()
-    results = api.seed(supaseed.target(settings), settings, partition_keys=[BASE], dagster_run_id=context.run.run_id)
+    results = _user_errors_fail_without_retry(lambda: api.seed(
+        supaseed.target(settings), settings, partition_keys=[BASE], dagster_run_id=context.run.run_id))
     return dg.MaterializeResult(metadata=result_metadata(results, None, settings.seed, time.perf_counter() - started))
 
 
@@ -99,7 +111,8 @@ def user_batches(context: dg.AssetExecutionContext, supaseed: SupaseedResource):
         missing = [k for k in all_keys if k not in known]
         for start in range(0, len(missing), 1000):
             context.instance.add_dynamic_partitions(SEED_BATCHES.name, missing[start:start + 1000])
-    results = api.seed(target, settings, partition_keys=selected, dagster_run_id=context.run.run_id, on_partition=report)
+    results = _user_errors_fail_without_retry(lambda: api.seed(
+        target, settings, partition_keys=selected, dagster_run_id=context.run.run_id, on_partition=report))
     seconds = time.perf_counter() - started
     for asset in USER_ASSETS:
         yield dg.MaterializeResult(asset_key=asset, metadata=result_metadata(results, groups[asset], settings.seed, seconds))

@@ -17,6 +17,9 @@ from supaseed_pipeline.plan.graph import TablePlan
 from supaseed_pipeline.settings import ColumnOverride
 from supaseed_pipeline.snapshot.models import ForeignKey, SchemaSnapshot, Table
 
+# Nullable "who did it" references stay NULL: seeded rows were made by the seeder, not by a user,
+# and NO ACTION audit references between seeded rows would block removing them later.
+AUDIT_PREFIXES = ("created_by", "updated_by", "deleted_by", "modified_by")
 _TYPE_ALIASES = {"character varying": "varchar", "integer": "int4", "bigint": "int8", "smallint": "int2"}
 
 
@@ -93,19 +96,32 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
     for fk in table.foreign_keys:
         if any(c in request.fixed for c in fk.columns) or not all(c in plan.write_columns for c in fk.columns):
             continue
-        if fk.name in plan.deferred_update_fks or fk.name in plan.self_fks:
+        audit = all(c.startswith(AUDIT_PREFIXES) and not table.column(c).not_null for c in fk.columns)
+        if fk.name in plan.deferred_update_fks or fk.name in plan.self_fks or audit:
             for name in fk.columns:
                 columns[name] = pl.Series([None] * len(index), dtype=pl.String)
             continue
         columns.update(_sample_parents(table, plan, fk, request, seed, pools))
 
     frame = pl.DataFrame({name: columns[name] for name in plan.write_columns if name in columns})
-    frame = _apply_cross_column_rules(table, frame, index, seed)
+    frame = _updated_after_created(frame, request, index, seed, plan.table)
+    frame = _apply_cross_column_rules(table, frame, index, seed, set(request.fixed))
     for fk_name in plan.self_fks:
         fk = next(f for f in table.foreign_keys if f.name == fk_name)
         if all(c in frame.columns for c in fk.ref_columns):
             frame = _self_hierarchy(table, frame, fk, index, seed)
     return frame
+
+
+def _updated_after_created(frame: pl.DataFrame, request: TableRequest, index: np.ndarray, seed: int,
+                           table: str) -> pl.DataFrame:
+    """updated_at follows created_at by up to 90 days, as it does in real data."""
+    if "created_at" not in frame.columns or "updated_at" not in frame.columns or "updated_at" in request.fixed:
+        return frame
+    if not isinstance(frame.schema["created_at"], pl.Datetime) or frame.schema["created_at"] != frame.schema["updated_at"]:
+        return frame
+    delay = pl.Series(rnd.integers(index, rnd.salt(seed, table, "updated_at", "delay"), 0, 90 * 86_400))
+    return frame.with_columns((pl.col("created_at") + pl.duration(seconds=delay)).alias("updated_at"))
 
 
 def override_values(override: ColumnOverride, index: np.ndarray, purpose: int) -> pl.Series:
@@ -165,18 +181,42 @@ def _junction_positions(table: Table, fk: ForeignKey, index: np.ndarray, size: i
     return (local // max(first_size, 1) + local) % size
 
 
-def _apply_cross_column_rules(table: Table, frame: pl.DataFrame, index: np.ndarray, seed: int) -> pl.DataFrame:
+def _choose_branches(frame: pl.DataFrame, rule, fixed: set[str], start: np.ndarray) -> np.ndarray:
+    """Per row, the first branch (from a random start) that agrees with the columns the caller fixed."""
+    compatible = np.ones((frame.height, len(rule)), dtype=bool)
+    for number, conjunction in enumerate(rule):
+        for atom in conjunction:
+            if atom.column in fixed and atom.column in frame.columns:
+                values = frame[atom.column]
+                if atom.op == "is null":
+                    compatible[:, number] &= values.is_null().to_numpy()
+                elif atom.op == "is not null":
+                    compatible[:, number] &= values.is_not_null().to_numpy()
+                elif atom.op == "=" and not isinstance(atom.value, ColumnRef):
+                    compatible[:, number] &= (values.cast(pl.String) == str(atom.value).lower()
+                                              if values.dtype == pl.Boolean else values == atom.value).fill_null(False).to_numpy()
+    rows = np.arange(frame.height)
+    choice = start.copy()
+    for offset in range(len(rule) - 1, -1, -1):
+        candidate = (start + offset) % len(rule)
+        choice = np.where(compatible[rows, candidate], candidate, choice)
+    return choice
+
+
+def _apply_cross_column_rules(table: Table, frame: pl.DataFrame, index: np.ndarray, seed: int,
+                              fixed: set[str] = frozenset()) -> pl.DataFrame:
     """Multi-branch CHECKs (pick a branch per row) and column-vs-column comparisons."""
     for check in table.checks:
         rule = parse_check(check.expression)
         if rule is None:
             continue
         if len(rule) > 1:
-            branch = rnd.choose(index, rnd.salt(seed, table.qualified, check.name), len(rule))
+            branch = _choose_branches(frame, rule, fixed, rnd.choose(index, rnd.salt(seed, table.qualified, check.name), len(rule)))
             for number, conjunction in enumerate(rule):
                 mask = pl.Series(branch == number)
                 for atom in conjunction:
-                    frame = _force_atom(frame, atom, mask)
+                    if atom.column not in fixed:
+                        frame = _force_atom(frame, atom, mask)
         for atom in rule[0] if len(rule) == 1 else ():
             if isinstance(atom.value, ColumnRef) and atom.column in frame.columns and atom.value.name in frame.columns:
                 frame = _force_atom(frame, atom, pl.Series([True] * frame.height))

@@ -71,9 +71,16 @@ def _first_column(table: Table, *names: str) -> str | None:
     return next((n for n in names if table.column(n)), None)
 
 
-def _fk_column_to(table: Table, target: str) -> str | None:
-    fk = next((f for f in table.foreign_keys if f.ref_qualified == target and len(f.columns) == 1), None)
-    return fk.columns[0] if fk else None
+def link_column(table: Table, target: str | None) -> str | None:
+    """The column that links `table` to `target`: key columns and NOT NULL owners before audit columns."""
+    columns = [f.columns[0] for f in table.foreign_keys if f.ref_qualified == target and len(f.columns) == 1]
+    key = set(table.primary_key.columns) if table.primary_key else set()
+
+    def rank(name: str) -> tuple:
+        audit = name.startswith(("created_by", "updated_by", "deleted_by", "invited_by"))
+        return (name not in key, audit, not table.column(name).not_null, name)
+
+    return min(columns, key=rank) if columns else None
 
 
 def _require(snapshot: SchemaSnapshot, qualified: str | None, key: str, given: str | None) -> None:
@@ -153,9 +160,9 @@ def _map_accounts(mapping: TableMapping, snapshot: SchemaSnapshot, settings: See
     accounts = snapshot.table(account_table)
     mapping.account_table = account_table
     owner = overrides.account_user_field or _first_column(accounts, "primary_owner_user_id", "owner_id", "user_id")
-    if not owner and (_fk_column_to(accounts, user_table) == "id" or _trigger_inserts(snapshot, user_table, account_table)):
+    if not owner and (link_column(accounts, user_table) == "id" or _trigger_inserts(snapshot, user_table, account_table)):
         owner = "id"
-    owner = owner or _fk_column_to(accounts, user_table)
+    owner = owner or link_column(accounts, user_table)
     _require_column(accounts, owner, "accountUserField")
     mapping.account_user_field = owner
     mapping.account_name = _first_column(accounts, "name", "full_name", "display_name", "username")
@@ -170,8 +177,8 @@ def _map_accounts(mapping: TableMapping, snapshot: SchemaSnapshot, settings: See
     evidence.append(f"{account_table} linked to {user_table} through {owner}"
                     + (" (created by a trigger on insert)" if mapping.account_created_by_trigger else ""))
     for table in snapshot.tables:
-        user_col = _fk_column_to(table, user_table)
-        account_col = _fk_column_to(table, account_table)
+        user_col = link_column(table, user_table)
+        account_col = link_column(table, account_table)
         if user_col and account_col and table.primary_key and set(table.primary_key.columns) == {user_col, account_col}:
             mapping.membership_table = table.qualified
             mapping.membership_user_field, mapping.membership_account_field = user_col, account_col
@@ -183,7 +190,7 @@ def _map_accounts(mapping: TableMapping, snapshot: SchemaSnapshot, settings: See
 
 
 def _fk_or_trigger_link(snapshot: SchemaSnapshot, table: str, user_table: str) -> bool:
-    return bool(_fk_column_to(snapshot.table(table), user_table)) or _trigger_inserts(snapshot, user_table, table)
+    return bool(link_column(snapshot.table(table), user_table)) or _trigger_inserts(snapshot, user_table, table)
 
 
 def _trigger_inserts(snapshot: SchemaSnapshot, source: str | None, target: str) -> bool:
@@ -202,15 +209,15 @@ def _map_content(mapping: TableMapping, snapshot: SchemaSnapshot, settings: Seed
     table = snapshot.table(content)
     mapping.content_table = content
     mapping.content_user_field = overrides.setups_table.user_field or (
-        _fk_column_to(table, mapping.user_table) if mapping.user_table else None)
+        link_column(table, mapping.user_table) if mapping.user_table else None)
     _require_column(table, mapping.content_user_field, "setupsTable.userField")
     if mapping.account_table:
-        mapping.content_account_field = _fk_column_to(table, mapping.account_table)
+        mapping.content_account_field = link_column(table, mapping.account_table)
     lookup_names = [overrides.setup_types_table] if overrides.setup_types_table else list(domain.lookup_tables if domain else ())
     for name in lookup_names:
         lookup = _qualify(name, snapshot, settings.schemas)
-        if lookup and _fk_column_to(table, lookup):
-            mapping.lookup_table, mapping.lookup_field = lookup, _fk_column_to(table, lookup)
+        if lookup and link_column(table, lookup):
+            mapping.lookup_table, mapping.lookup_field = lookup, link_column(table, lookup)
             break
     if overrides.setup_types_table and not mapping.lookup_table:
         raise ConfigError(f"schema.setupTypesTable: '{overrides.setup_types_table}' is not a table that "
@@ -218,8 +225,8 @@ def _map_content(mapping: TableMapping, snapshot: SchemaSnapshot, settings: Seed
     item_names = [overrides.gear_items_table] if overrides.gear_items_table else list(domain.item_tables if domain else ())
     for name in item_names:
         item = _qualify(name, snapshot, settings.schemas)
-        if item and _fk_column_to(snapshot.table(item), content):
-            mapping.item_table, mapping.item_parent_field = item, _fk_column_to(snapshot.table(item), content)
+        if item and link_column(snapshot.table(item), content):
+            mapping.item_table, mapping.item_parent_field = item, link_column(snapshot.table(item), content)
             break
     evidence.append(f"content table {content}" + (f", lookup {mapping.lookup_table}" if mapping.lookup_table else "")
                     + (f", items {mapping.item_table}" if mapping.item_table else ""))

@@ -22,7 +22,7 @@ from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import UnsupportedColumn, person_names
 from supaseed_pipeline.generate.frames import TableRequest, build_frame
 from supaseed_pipeline.plan.graph import ConstraintGraph
-from supaseed_pipeline.plan.mapping import TableMapping
+from supaseed_pipeline.plan.mapping import TableMapping, link_column
 from supaseed_pipeline.seed import ledger as ledger_mod
 from supaseed_pipeline.seed import load
 from supaseed_pipeline.seed import progress as progress_events
@@ -368,7 +368,7 @@ class _PartitionRun:
     def _remember(self, name: str, frame: pl.DataFrame) -> None:
         previous = self.loaded.get(name)
         self.loaded[name] = frame if previous is None or previous.height == 0 else pl.concat(
-            [previous, frame.select(previous.columns)], how="vertical_relaxed")
+            [previous, frame], how="diagonal_relaxed")
 
     def _follow_triggers(self, source: str, keys: pl.DataFrame) -> None:
         """Rows that triggers on `source` created: read them back and record them as seeded."""
@@ -380,7 +380,8 @@ class _PartitionRun:
             target_plan = self._plan(effect.target)
             if not target_plan.key_columns:
                 continue
-            fk = next((f for f in target.foreign_keys if f.ref_qualified == source and len(f.columns) == 1), None)
+            link = link_column(target, source)
+            fk = next((f for f in target.foreign_keys if f.columns == [link] and f.ref_qualified == source), None)
             if fk is not None:
                 match_columns, values = [fk.columns[0]], keys.select(pl.col(fk.ref_columns[0]).alias("k0"))
             elif len(target_plan.key_columns) == 1 and len(source_plan.key_columns) == 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 
 import bcrypt
@@ -9,20 +10,21 @@ import numpy as np
 import polars as pl
 
 from supaseed_pipeline.generate import random as rnd
-from supaseed_pipeline.generate.columns import ANCHOR, TWO_YEARS_S, emails, person_names, timestamps
+from supaseed_pipeline.generate.columns import emails, person_names, timestamps
 
 INSTANCE_ID = "00000000-0000-0000-0000-000000000000"
 EMPTY_TOKEN_COLUMNS = ("confirmation_token", "recovery_token", "email_change_token_new", "email_change",
                        "email_change_token_current", "reauthentication_token", "phone_change")
 BCRYPT_COST = 10
+_TO_BCRYPT_ALPHABET = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                                    "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @lru_cache(maxsize=8)
 def password_hash(password: str, seed: int) -> str:
     """One bcrypt hash per distinct password (and seed, so reruns are byte-identical)."""
-    salt_bytes = rnd.salt(seed, "bcrypt-salt").to_bytes(8, "little") * 2
-    alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-    encoded = "".join(alphabet[b % 64] for b in salt_bytes)[:21] + "u"   # 22 chars, last one with zero low bits
+    raw = rnd.salt(seed, "bcrypt-salt", 1).to_bytes(8, "little") + rnd.salt(seed, "bcrypt-salt", 2).to_bytes(8, "little")
+    encoded = base64.b64encode(raw).decode()[:22].translate(_TO_BCRYPT_ALPHABET)
     salt = f"$2b${BCRYPT_COST:02d}${encoded}".encode()
     return bcrypt.hashpw(password.encode(), salt).decode()
 
@@ -41,8 +43,8 @@ def auth_user_frame(index: np.ndarray, seed: int, password: str, personas: pl.Se
     full_name = pl.select(pl.concat_str([first, last], separator=" ")).to_series()
     created = timestamps(index, rnd.salt(seed, "auth.users", "created_at"))
     n = len(index)
-    meta = pl.select(pl.format('{"name": "{}", "full_name": "{}", "avatar_url": "{}", "persona": "{}"}',
-                               full_name, full_name, avatar_urls(index), personas)).to_series()
+    meta = pl.select(pl.struct(name=full_name, full_name=full_name, avatar_url=avatar_urls(index),
+                               persona=personas).struct.json_encode()).to_series()
     frame = pl.DataFrame({
         "instance_id": pl.Series([INSTANCE_ID] * n),
         "id": user_ids(index, seed),
@@ -68,8 +70,8 @@ def auth_user_frame(index: np.ndarray, seed: int, password: str, personas: pl.Se
 
 def identity_frame(users: pl.DataFrame, seed: int, index: np.ndarray, columns: list[str]) -> pl.DataFrame:
     """auth.identities rows for the email provider: provider_id = user id, identity_data with sub and email."""
-    data = pl.select(pl.format('{"sub": "{}", "email": "{}", "email_verified": true, "phone_verified": false}',
-                               users["id"], users["email"])).to_series()
+    data = pl.select(pl.struct(sub=users["id"], email=users["email"], email_verified=pl.lit(True),
+                               phone_verified=pl.lit(False)).struct.json_encode()).to_series()
     frame = pl.DataFrame({
         "id": rnd.uuids(index, rnd.salt(seed, "auth.identities", "id")),
         "provider_id": users["id"],
@@ -84,5 +86,3 @@ def identity_frame(users: pl.DataFrame, seed: int, index: np.ndarray, columns: l
     missing = [c for c in columns if c not in frame.columns]
     return frame.select(keep).with_columns([pl.lit(None).alias(c) for c in missing])
 
-
-__all__ = ["ANCHOR", "TWO_YEARS_S", "auth_user_frame", "identity_frame", "password_hash", "user_ids"]

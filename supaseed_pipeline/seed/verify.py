@@ -34,8 +34,12 @@ def constraint_violations(conn: psycopg.Connection, snapshot: SchemaSnapshot, ta
                 problems.append(f"{name}: {orphans} rows break foreign key {fk.name}")
         for unique in [*table.unique_constraints, *([table.primary_key] if table.primary_key else [])]:
             cols = sql.SQL(", ").join(sql.Identifier(c) for c in unique.columns)
-            dupes = conn.execute(sql.SQL("SELECT count(*) FROM (SELECT 1 FROM {} GROUP BY {} HAVING count(*) > 1) d")
-                                 .format(ident(name), cols)).fetchone()[0]
+            # NULLs never collide unless the constraint says NULLS NOT DISTINCT
+            present = sql.SQL(" AND ").join(sql.SQL("{} IS NOT NULL").format(sql.Identifier(c)) for c in unique.columns)
+            if getattr(unique, "nulls_not_distinct", False):
+                present = sql.SQL("true")
+            dupes = conn.execute(sql.SQL("SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} GROUP BY {} HAVING count(*) > 1) d")
+                                 .format(ident(name), present, cols)).fetchone()[0]
             if dupes:
                 problems.append(f"{name}: {dupes} duplicate keys for {unique.name}")
         for check in table.checks:

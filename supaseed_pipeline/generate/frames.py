@@ -19,7 +19,7 @@ from supaseed_pipeline.snapshot.models import ForeignKey, SchemaSnapshot, Table
 
 # Nullable "who did it" references stay NULL: seeded rows were made by the seeder, not by a user,
 # and NO ACTION audit references between seeded rows would block removing them later.
-AUDIT_PREFIXES = ("created_by", "updated_by", "deleted_by", "modified_by")
+AUDIT_PREFIXES = ("created_by", "updated_by", "deleted_by", "modified_by", "invited_by")
 _TYPE_ALIASES = {"character varying": "varchar", "integer": "int4", "bigint": "int8", "smallint": "int2"}
 
 
@@ -76,7 +76,7 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
     columns: dict[str, pl.Series] = {}
     for name in plan.write_columns:
         if name in request.fixed:
-            columns[name] = request.fixed[name]
+            columns[name] = _conform(column_spec(snapshot, table, name, False), request.fixed[name], index, seed)
         elif name in request.overrides:
             columns[name] = override_values(request.overrides[name], index, rnd.salt(seed, plan.table, name))
         elif name not in fk_by_column:
@@ -111,6 +111,19 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
         if all(c in frame.columns for c in fk.ref_columns):
             frame = _self_hierarchy(table, frame, fk, index, seed)
     return frame
+
+
+def _conform(spec, values: pl.Series, index: np.ndarray, seed: int) -> pl.Series:
+    """Domain values that a table's CHECK IN-list or enum does not allow are replaced by allowed ones."""
+    allowed = next((list(a.value) for a in spec.atoms if a.op == "in"), None) or spec.enum_labels
+    if allowed and values.dtype == pl.String and not spec.column.is_array:
+        choices = pl.Series([str(v) for v in allowed])
+        replacement = choices.gather(rnd.choose(index, rnd.salt(seed, spec.table, spec.name, "conform"), len(choices)))
+        values = pl.select(pl.when(values.is_in(choices.implode()) | values.is_null()).then(values)
+                           .otherwise(replacement)).to_series()
+    if spec.column.max_length and values.dtype == pl.String:
+        values = values.str.slice(0, spec.column.max_length)
+    return values
 
 
 def _updated_after_created(frame: pl.DataFrame, request: TableRequest, index: np.ndarray, seed: int,
@@ -219,7 +232,7 @@ def _apply_cross_column_rules(table: Table, frame: pl.DataFrame, index: np.ndarr
                         frame = _force_atom(frame, atom, mask)
         for atom in rule[0] if len(rule) == 1 else ():
             if isinstance(atom.value, ColumnRef) and atom.column in frame.columns and atom.value.name in frame.columns:
-                frame = _force_atom(frame, atom, pl.Series([True] * frame.height))
+                frame = _force_atom(frame, atom, pl.Series([True] * frame.height, dtype=pl.Boolean))
     return frame
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from supaseed_pipeline.errors import ConfigError
+from supaseed_pipeline.generate.frames import AUDIT_PREFIXES
 from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.models import SchemaSnapshot, Table
 
@@ -76,9 +77,11 @@ def link_column(table: Table, target: str | None) -> str | None:
     columns = [f.columns[0] for f in table.foreign_keys if f.ref_qualified == target and len(f.columns) == 1]
     key = set(table.primary_key.columns) if table.primary_key else set()
 
+    # "who did it" columns (created_by...) record an actor, not ownership: never a link
+    columns = [c for c in columns if not c.startswith(AUDIT_PREFIXES)]
+
     def rank(name: str) -> tuple:
-        audit = name.startswith(("created_by", "updated_by", "deleted_by", "invited_by"))
-        return (name not in key, audit, not table.column(name).not_null, name)
+        return (name not in key, not table.column(name).not_null, name)
 
     return min(columns, key=rank) if columns else None
 

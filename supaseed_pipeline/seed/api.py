@@ -12,7 +12,7 @@ import psycopg
 
 from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.domains import get_domain, load_domain_modules
-from supaseed_pipeline.errors import ProductionGuardError, SupaseedError
+from supaseed_pipeline.errors import ConfigError, ProductionGuardError, SupaseedError
 from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
 from supaseed_pipeline.seed import ledger
@@ -41,6 +41,7 @@ def resolve_domain(settings: SeedSettings):
 def prepare(conn: psycopg.Connection, settings: SeedSettings, snapshot: SchemaSnapshot | None = None) -> Prepared:
     """Snapshot (unless given), graph, mapping and engine for a target."""
     domain = resolve_domain(settings)
+    _check_personas(domain, settings)
     snapshot = snapshot or take_snapshot(conn)
     if not snapshot.tables:
         raise SupaseedError("the target database has no tables to seed",
@@ -49,6 +50,15 @@ def prepare(conn: psycopg.Connection, settings: SeedSettings, snapshot: SchemaSn
     graph = build_constraint_graph(snapshot)
     _check_table_settings(snapshot, settings)
     return Prepared(snapshot, graph, mapping, SeedEngine(snapshot, graph, mapping, settings, domain))
+
+
+def _check_personas(domain, settings: SeedSettings) -> None:
+    known = domain.persona_keys()
+    for key, personas in (("additionalUsers.personas", settings.additional_users.personas), ("personas", settings.personas)):
+        unknown = [p for p in personas if p not in known]
+        if unknown:
+            raise ConfigError(f"{key}: unknown persona '{unknown[0]}' for domain '{domain.name}'",
+                              hint=f"available: {', '.join(known)}")
 
 
 def _check_table_settings(snapshot: SchemaSnapshot, settings: SeedSettings) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import psycopg
+import psycopg.sql
 
 from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.domains import get_domain, load_domain_modules
@@ -17,7 +18,7 @@ from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
 from supaseed_pipeline.seed import ledger
 from supaseed_pipeline.seed.engine import BASE, Partition, PartitionResult, SeedEngine
-from supaseed_pipeline.seed.load import configure_session, explain_load_error
+from supaseed_pipeline.seed.load import configure_session, explain_load_error, explain_read_error, timeout_ms
 from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
@@ -53,7 +54,7 @@ def prepare(conn: psycopg.Connection, settings: SeedSettings, snapshot: SchemaSn
 
 
 def _check_personas(domain, settings: SeedSettings) -> None:
-    known = domain.persona_keys()
+    known = domain.persona_keys
     for key, personas in (("additionalUsers.personas", settings.additional_users.personas), ("personas", settings.personas)):
         unknown = [p for p in personas if p not in known]
         if unknown:
@@ -130,13 +131,23 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
     results: list[PartitionResult] = []
     with connect(target) as conn:
         conn.autocommit = True
-        prepared = prepare(conn, settings)
-        guard_production(conn, target, settings)
-        partitions = select_partitions(prepared.engine, conn, partition_keys)
+        try:
+            # bounded from the start: introspection (pg_get_expr) waits behind an exclusive table lock
+            conn.execute(psycopg.sql.SQL("SET lock_timeout = {}").format(
+                psycopg.sql.Literal(timeout_ms(settings.lock_timeout_seconds))))
+            prepared = prepare(conn, settings)
+            guard_production(conn, target, settings)
+            partitions = select_partitions(prepared.engine, conn, partition_keys)
+        except psycopg.Error as exc:
+            raise explain_read_error(conn, exc, f"reading the schema of {target.identity}") from None
         # autocommit: each partition's `conn.transaction()` is a real transaction, committed on its own
         with seeding_lock(conn, target, settings.lock_timeout_seconds):
-            ledger.start_run(conn, run_id, settings.seed, settings.fingerprint(), prepared.snapshot.fingerprint,
-                             settings.public_dump(), dagster_run_id)
+            had_ledger = ledger.ledger_exists(conn)
+            try:
+                ledger.start_run(conn, run_id, settings.seed, settings.fingerprint(), prepared.snapshot.fingerprint,
+                                 settings.public_dump(), dagster_run_id)
+            except psycopg.Error as exc:
+                raise explain_read_error(conn, exc, f"creating the supaseed ledger schema in {target.identity}") from None
             status = "failed"
             try:
                 for partition in partitions:
@@ -147,7 +158,10 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                 status = "succeeded"
             finally:
                 if not conn.closed and not conn.broken:
-                    ledger.finish_run(conn, run_id, status)
+                    if status == "failed" and not had_ledger:
+                        ledger.drop_if_unused(conn)  # a first run that seeded nothing leaves no trace
+                    else:
+                        ledger.finish_run(conn, run_id, status)
     return results
 
 
@@ -158,7 +172,12 @@ def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str]
         guard_production(conn, target, settings, action="clean")
         if not ledger.ledger_exists(conn):
             return {}
-        snapshot = take_snapshot(conn)
+        try:
+            conn.execute(psycopg.sql.SQL("SET lock_timeout = {}").format(
+                psycopg.sql.Literal(timeout_ms(settings.lock_timeout_seconds))))
+            snapshot = take_snapshot(conn)
+        except psycopg.Error as exc:
+            raise explain_read_error(conn, exc, f"reading the schema of {target.identity}") from None
         graph = build_constraint_graph(snapshot)
         with seeding_lock(conn, target, settings.lock_timeout_seconds):
             try:

@@ -102,6 +102,8 @@ class ColumnOverride(_Model):
 class TableSettings(_Model):
     count: int | None = Field(default=None, ge=0, le=MAX_ROWS)
     per_parent: float | None = Field(default=None, ge=0, le=10_000)
+    # how child rows spread over their parents: evenly, or a few parents with many children
+    distribution: Literal["uniform", "power_law"] = "uniform"
     skip: bool = False
     columns: dict[str, ColumnOverride] = Field(default_factory=dict)
 

@@ -155,3 +155,27 @@ def test_webserver_serves_the_asset_graph(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_failed_batch_is_retried_a_bounded_number_of_times(demo_env, tmp_path, monkeypatch):
+    from supaseed_pipeline.defs.automation import MAX_BATCH_RETRIES, retry_failed_batches
+
+    monkeypatch.setenv("SUPASEED_CONFIG", str(_config(tmp_path, domain="no-such-domain")))
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("seed_batches", ["p00000"])
+        for attempt, expect_retry in ((0, True), (MAX_BATCH_RETRIES, False)):
+            result = defs.resolve_job_def("seed_job").execute_in_process(
+                instance=instance, partition_key="p00000", raise_on_error=False,
+                tags={"supaseed/retry": str(attempt)})
+            assert not result.success
+            failure = next(e for e in instance.all_logs(result.run_id) if e.dagster_event and
+                           e.dagster_event.event_type_value == "PIPELINE_FAILURE").dagster_event
+            context = dg.build_run_status_sensor_context(
+                sensor_name="retry_failed_batches", dagster_event=failure, dagster_instance=instance,
+                dagster_run=instance.get_run_by_id(result.run_id)).for_run_failure()
+            request = retry_failed_batches(context)
+            if expect_retry:
+                assert isinstance(request, dg.RunRequest) and request.partition_key == "p00000"
+                assert request.tags["supaseed/retry"] == "1"
+            else:
+                assert isinstance(request, dg.SkipReason)

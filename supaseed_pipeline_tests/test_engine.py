@@ -114,3 +114,22 @@ def test_not_null_cycle_with_database_assigned_keys_is_reported(fresh_db):
         prepared = api.prepare(conn, settings())
     reason = prepared.engine.skipped["public.x"]
     assert "public.x.y_id" in reason and "public.y.x_id" in reason and "DEFERRABLE" in reason
+
+
+def test_power_law_distribution_and_column_overrides(fresh_db):
+    with connect(fresh_db) as conn:
+        conn.execute("""CREATE TABLE authors (id uuid PRIMARY KEY, name text NOT NULL);
+                        CREATE TABLE posts (id uuid PRIMARY KEY, author_id uuid NOT NULL REFERENCES authors,
+                                            status text NOT NULL, code text NOT NULL, lang text NOT NULL);""")
+        conn.commit()
+    config = settings(rowsPerTable=50, tables={
+        "posts": {"count": 2000, "distribution": "power_law",
+                  "columns": {"status": {"choices": ["draft", "live"]}, "code": {"pattern": "POST-{i}"},
+                              "lang": {"value": "en"}}}})
+    api.seed(fresh_db, config)
+    with connect(fresh_db) as conn:
+        per_author = [r[0] for r in conn.execute(
+            "SELECT count(*) FROM posts GROUP BY author_id ORDER BY 1 DESC").fetchall()]
+        assert sum(per_author) == 2000 and per_author[0] > 5 * (2000 / 50)   # a few authors write most posts
+        assert {r[0] for r in conn.execute("SELECT DISTINCT status FROM posts")} == {"draft", "live"}
+        assert conn.execute("SELECT count(*) FROM posts WHERE code LIKE 'POST-%' AND lang = 'en'").fetchone()[0] == 2000

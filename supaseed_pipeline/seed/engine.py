@@ -406,7 +406,8 @@ class _PartitionRun:
             return
         config = self._settings_for(name)
         start = self._index_start(name, count)
-        request = TableRequest(name, start, count, overrides=dict(config.columns) if config else {})
+        request = TableRequest(name, start, count, overrides=dict(config.columns) if config else {},
+                               distribution=config.distribution if config else "uniform")
         self._add_partition_bounds(name, request)
         frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
         frame = self._filter_unparsed_checks(name, frame, count)

@@ -100,6 +100,7 @@ def seeding_lock(conn: psycopg.Connection, target: Target, timeout_s: float) -> 
     while not conn.execute("SELECT pg_try_advisory_lock(%s)", (ledger.LOCK_KEY,)).fetchone()[0]:
         if time.monotonic() >= deadline:
             holder = conn.execute("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                                  "database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND "
                                   "((classid::bigint << 32) | objid::bigint) = %s LIMIT 1", (ledger.LOCK_KEY,)).fetchone()
             who = f" (held by backend pid {holder[0]})" if holder else ""
             raise SupaseedError(f"another supaseed run is seeding {target.identity}{who}",
@@ -158,9 +159,8 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                 status = "succeeded"
             finally:
                 if not conn.closed and not conn.broken:
-                    if status == "failed" and not had_ledger:
-                        ledger.drop_if_unused(conn)  # a first run that seeded nothing leaves no trace
-                    else:
+                    # a first run that failed before seeding anything leaves no trace
+                    if not (status == "failed" and not had_ledger and ledger.drop_if_unused(conn)):
                         ledger.finish_run(conn, run_id, status)
     return results
 

@@ -134,6 +134,16 @@ def finish_run(conn: psycopg.Connection, run_id: str, status: str) -> None:
         conn.execute("UPDATE supaseed.runs SET finished_at = now(), status = %s WHERE run_id = %s", (status, run_id))
 
 
+def drop_if_unused(conn: psycopg.Connection) -> bool:
+    """Drop the ledger when it records no seeded rows (a first run that failed before seeding anything)."""
+    with conn.transaction():
+        conn.execute("SET LOCAL statement_timeout = 0")
+        if not ledger_exists(conn) or conn.execute("SELECT EXISTS (SELECT 1 FROM supaseed.seeded_keys)").fetchone()[0]:
+            return False
+        conn.execute("DROP SCHEMA supaseed CASCADE")
+    return True
+
+
 # ------------------------------------------------------------------------------------------ removal
 
 def _key_entries(conn: psycopg.Connection, partition_keys: list[str] | None) -> list[tuple[str, list[str], list[str]]]:
@@ -175,9 +185,7 @@ def delete_seeded(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order
     being deleted through an ON DELETE CASCADE key is left to the cascade, so app triggers that
     forbid direct deletes (e.g. MakerKit's owner-membership guard) are not tripped.
     """
-    entries = _key_entries(conn, partition_keys)
-    if not entries:
-        return {}
+    entries = _key_entries(conn, partition_keys)  # may be empty: the partitions' ledger rows still go below
     position = {t: i for i, t in enumerate(load_order)}
     entries.sort(key=lambda e: position.get(e[0], -1), reverse=True)
     stages = {table: (_stage_keys(conn, snapshot, n, table, cols, keys), cols) for n, (table, cols, keys) in enumerate(entries)}

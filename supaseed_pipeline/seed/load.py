@@ -6,7 +6,7 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from supaseed_pipeline.errors import SupaseedError
+from supaseed_pipeline.errors import ConnectionFailed, SupaseedError
 from supaseed_pipeline.snapshot.models import Table
 
 COPY_CHUNK_ROWS = 50_000
@@ -24,8 +24,13 @@ def column_list(columns: list[str]) -> sql.Composable:
 def configure_session(conn: psycopg.Connection, *, statement_timeout_s: float, lock_timeout_s: float) -> None:
     """UTC timestamps, bounded waits: a blocked table becomes a clear error instead of a hang."""
     conn.execute("SET TIME ZONE 'UTC'")
-    conn.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(int(statement_timeout_s * 1000))))
-    conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(int(lock_timeout_s * 1000))))
+    conn.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(timeout_ms(statement_timeout_s))))
+    conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(timeout_ms(lock_timeout_s))))
+
+
+def timeout_ms(seconds: float) -> int:
+    """Seconds as PostgreSQL milliseconds; a positive timeout never rounds down to 0 (which means no limit)."""
+    return max(1, round(seconds * 1000)) if seconds > 0 else 0
 
 
 def _csv_chunks(frame: pl.DataFrame):
@@ -147,7 +152,11 @@ def explain_load_error(exc: psycopg.Error, table: str) -> SupaseedError:
         parts.append(f"on constraint {diag.constraint_name}")
     if diag.column_name:
         parts.append(f"column {diag.column_name}")
-    message = (diag.message_primary or str(exc)).strip()
+    message = first_line(diag.message_primary or str(exc))
+    if connection_lost(exc):
+        return ConnectionFailed(f"lost the connection to the database while loading {where}: {message}",
+                                hint="nothing was written for this partition; run again when the server is back "
+                                     "(committed partitions are kept)")
     hint = "nothing was written for this partition; "
     sqlstate = exc.sqlstate or ""
     if sqlstate == "55P03" or "lock timeout" in message:
@@ -161,3 +170,50 @@ def explain_load_error(exc: psycopg.Error, table: str) -> SupaseedError:
     else:
         hint += "check the table definition and the config"
     return SupaseedError(f"{' '.join(parts)}: {message}", hint=hint)
+
+
+def first_line(text: str) -> str:
+    """The first non-empty line of a driver message (libpq adds indented detail lines)."""
+    return next((line.strip() for line in str(text).splitlines() if line.strip()), "").rstrip(".") or "unknown error"
+
+
+def connection_lost(exc: psycopg.Error) -> bool:
+    """The server went away or terminated our session (not a problem with the data)."""
+    sqlstate = exc.sqlstate or ""
+    return isinstance(exc, psycopg.OperationalError) and (
+        not sqlstate or sqlstate.startswith("08") or sqlstate in {"57P01", "57P02", "57P03"})
+
+
+def exclusive_lock_holders(conn: psycopg.Connection) -> list[str]:
+    """Tables of this database that other sessions hold ACCESS EXCLUSIVE locks on (they block even reads)."""
+    try:
+        rows = conn.execute(
+            "SELECT DISTINCT format('%I.%I', n.nspname, c.relname), l.pid FROM pg_locks l "
+            "JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE l.locktype = 'relation' AND l.granted AND l.mode = 'AccessExclusiveLock' "
+            "AND l.pid <> pg_backend_pid() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY 1, 2").fetchall()
+    except psycopg.Error:
+        return []
+    return [f"{table} (held by backend pid {pid})" for table, pid in rows]
+
+
+def explain_read_error(conn: psycopg.Connection, exc: psycopg.Error, what: str) -> SupaseedError:
+    """A database error while reading the target before anything is written, as one line."""
+    message = first_line(exc.diag.message_primary or str(exc))
+    if connection_lost(exc):
+        return ConnectionFailed(f"lost the connection to the database while {what}: {message}",
+                                hint="nothing was changed; run again when the server is back")
+    sqlstate = exc.sqlstate or ""
+    if sqlstate == "55P03":
+        holders = exclusive_lock_holders(conn)
+        on = f" on {', '.join(holders)}" if holders else ""
+        return SupaseedError(f"{what} waited longer than lock_timeout for a lock{on}: {message}",
+                             hint="another session holds the lock; wait for it or raise lockTimeoutSeconds; nothing was changed")
+    if sqlstate == "57014":
+        return SupaseedError(f"{what} hit statement_timeout: {message}",
+                             hint="raise statementTimeoutSeconds; nothing was changed")
+    if sqlstate == "42501":
+        return SupaseedError(f"{what} failed: {message}",
+                             hint="the database user lacks privileges; grant them or use a more privileged URL; nothing was changed")
+    return SupaseedError(f"{what} failed: {message}", hint="nothing was changed")

@@ -43,9 +43,14 @@ class ProductionGuardError(SupaseedError):
     """The target looks like production and seeding it was not explicitly allowed."""
 
 
+# Well-known local-development passwords (Supabase CLI, docker images): masking every occurrence of
+# these words would garble database names and messages, and they protect nothing.
+NOT_SECRET = {"postgres", "password", "secret", "admin", "root", "supabase"}
+
+
 def register_secret(value: str | None) -> None:
-    """Remember a secret so that redact() masks it wherever it appears."""
-    if value and len(value) >= 4:
+    """Remember a secret so that redact() masks it wherever it appears (URL passwords are masked anyway)."""
+    if value and len(value) >= 6 and value.lower() not in NOT_SECRET:
         with _lock:
             _secrets.add(value)
 

@@ -153,12 +153,11 @@ class SeedSettings(_Model):
 
     @model_validator(mode="after")
     def _register_secrets(self) -> "SeedSettings":
-        for secret in (self.supabase_service_key, self.password, self.database_url):
-            if secret is not None:
-                register_secret(secret.get_secret_value())
+        if self.supabase_service_key is not None:
+            register_secret(self.supabase_service_key.get_secret_value())
         if self.database_url is not None:
-            parsed = urlparse(self.database_url.get_secret_value())
-            register_secret(parsed.password)
+            register_secret(self.database_url.get_secret_value())
+            register_secret(urlparse(self.database_url.get_secret_value()).password)
         return self
 
     @property
@@ -208,9 +207,9 @@ def supabase_project_to_database_url(project_url: str) -> str:
 
 
 # Environment variables that override the file, and the settings key each one sets.
-ENV_OVERRIDES = {
-    "SUPASEED_DATABASE_URL": "databaseUrl",
+ENV_OVERRIDES = {   # later entries win: SUPASEED_DATABASE_URL over SUPABASE_DB_URL
     "SUPABASE_DB_URL": "databaseUrl",
+    "SUPASEED_DATABASE_URL": "databaseUrl",
     "SUPABASE_URL": "supabaseUrl",
     "SUPABASE_SERVICE_ROLE_KEY": "supabaseServiceKey",
     "SUPASEED_SEED": "seed",

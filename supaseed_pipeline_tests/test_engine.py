@@ -133,3 +133,15 @@ def test_power_law_distribution_and_column_overrides(fresh_db):
         assert sum(per_author) == 2000 and per_author[0] > 5 * (2000 / 50)   # a few authors write most posts
         assert {r[0] for r in conn.execute("SELECT DISTINCT status FROM posts")} == {"draft", "live"}
         assert conn.execute("SELECT count(*) FROM posts WHERE code LIKE 'POST-%' AND lang = 'en'").fetchone()[0] == 2000
+
+
+def test_a_new_batch_layout_replaces_the_previous_seed(fresh_db):
+    target = hard_db(fresh_db)
+    api.seed(target, settings(batchSize=5))
+    api.seed(target, settings(batchSize=20))        # user ids now fall into other partitions
+    with connect(target) as conn:
+        assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 25
+        keys = [r[0] for r in conn.execute("SELECT partition_key FROM supaseed.partitions ORDER BY 1")]
+    assert keys == ["base", "p00000", "p00001"]
+    with pytest.raises(Exception, match="another config"):
+        api.seed(target, settings(batchSize=5, seed=3), partition_keys=["p00001"])

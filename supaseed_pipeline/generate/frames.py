@@ -75,10 +75,10 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
 
     columns: dict[str, pl.Series] = {}
     for name in plan.write_columns:
-        if name in request.fixed:
-            columns[name] = _conform(column_spec(snapshot, table, name, False), request.fixed[name], index, seed)
-        elif name in request.overrides:
+        if name in request.overrides:  # the user's config wins over domain content and generators
             columns[name] = override_values(request.overrides[name], index, rnd.salt(seed, plan.table, name))
+        elif name in request.fixed:
+            columns[name] = _conform(column_spec(snapshot, table, name, False), request.fixed[name], index, seed)
         elif name not in fk_by_column:
             spec = column_spec(snapshot, table, name, name in unique_single)
             values = generate_values(spec, index, seed)

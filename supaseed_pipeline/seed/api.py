@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -109,8 +109,10 @@ def seeding_lock(conn: psycopg.Connection, target: Target, timeout_s: float) -> 
     try:
         yield
     finally:
-        if not conn.closed:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (ledger.LOCK_KEY,))
+        if not conn.closed and not conn.broken:
+            # a failed unlock must not hide the error that got us here; closing the session releases it anyway
+            with suppress(psycopg.Error):
+                conn.execute("SELECT pg_advisory_unlock(%s)", (ledger.LOCK_KEY,))
 
 
 def select_partitions(engine: SeedEngine, conn: psycopg.Connection, keys: list[str] | None) -> list[Partition]:
@@ -151,6 +153,7 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                 raise explain_read_error(conn, exc, f"creating the supaseed ledger schema in {target.identity}") from None
             status = "failed"
             try:
+                _remove_stale_partitions(conn, prepared, settings, partitions, full_run=partition_keys is None)
                 for partition in partitions:
                     result = prepared.engine.seed_partition(conn, partition, run_id, progress)
                     results.append(result)
@@ -159,10 +162,43 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                 status = "succeeded"
             finally:
                 if not conn.closed and not conn.broken:
-                    # a first run that failed before seeding anything leaves no trace
-                    if not (status == "failed" and not had_ledger and ledger.drop_if_unused(conn)):
-                        ledger.finish_run(conn, run_id, status)
+                    try:
+                        # a first run that failed before seeding anything leaves no trace
+                        if not (status == "failed" and not had_ledger and ledger.drop_if_unused(conn)):
+                            ledger.finish_run(conn, run_id, status)
+                    except psycopg.Error:
+                        if status == "succeeded":
+                            raise
+                        # else: keep the error that failed the run (e.g. a connection left mid-COPY)
     return results
+
+
+def _remove_stale_partitions(conn, prepared: Prepared, settings: SeedSettings, partitions: list[Partition], *,
+                             full_run: bool) -> None:
+    """Partitions seeded under another config or schema (or no longer planned) would collide with new rows.
+
+    A full run removes them first, in one transaction; a run of selected partitions refuses instead,
+    because other partitions may still reference them.
+    """
+    planned = {p.key for p in prepared.engine.partitions(conn)}
+    rows = conn.execute("SELECT partition_key, config_hash, schema_fingerprint FROM supaseed.partitions").fetchall()
+    current = (settings.fingerprint(), prepared.snapshot.fingerprint)
+    stale = sorted(key for key, config, fingerprint in rows if key not in planned or (config, fingerprint) != current)
+    selected = {p.key for p in partitions}
+    if not stale:
+        return
+    if not full_run and set(stale) - selected:
+        raise SupaseedError(
+            f"the target holds {len(stale)} partition(s) seeded with another config or schema ({', '.join(stale[:4])}"
+            f"{' ...' if len(stale) > 4 else ''}), which could collide with this run",
+            hint="run a full seed (no partition) to replace them all, or `supaseed cleanup --force` first")
+    try:
+        with conn.transaction():
+            configure_session(conn, statement_timeout_s=settings.statement_timeout_seconds,
+                              lock_timeout_s=settings.lock_timeout_seconds)
+            ledger.delete_seeded(conn, prepared.snapshot, prepared.graph.load_order, stale)
+    except psycopg.Error as exc:
+        raise explain_load_error(exc, "(previous seed)") from None
 
 
 def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str] | None = None) -> dict[str, int]:

@@ -190,7 +190,9 @@ def delete_seeded(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order
     entries.sort(key=lambda e: position.get(e[0], -1), reverse=True)
     stages = {table: (_stage_keys(conn, snapshot, n, table, cols, keys), cols) for n, (table, cols, keys) in enumerate(entries)}
     _refuse_foreign_references(conn, snapshot, stages)
-    deleted: dict[str, int] = {}
+    _unlink_cycles(conn, snapshot, stages, position)
+    conn.execute("SET CONSTRAINTS ALL DEFERRED")   # deferrable cycles are checked once, at commit
+    statements: dict[str, sql.Composable] = {}
     for table, (stage, key_columns) in stages.items():
         found = snapshot.table(table)
         if found is None:
@@ -205,14 +207,57 @@ def delete_seeded(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order
             if fk.on_delete == "CASCADE" and fk.ref_qualified in stages and fk.ref_qualified != table
             and fk.ref_columns == stages[fk.ref_qualified][1]]
         condition = sql.SQL(" AND ").join([match, *cascaded])
-        with conn.cursor() as cur:
-            cur.execute(sql.SQL("DELETE FROM {} AS t USING {} AS k WHERE {}").format(ident(table), stage, condition))
-            deleted[table] = cur.rowcount
+        statements[table] = sql.SQL("DELETE FROM {} AS t USING {} AS k WHERE {} RETURNING 1").format(
+            ident(table), stage, condition)
+    deleted: dict[str, int] = {}
+    for group in _deletion_groups(snapshot, list(stages), position):
+        # a NOT NULL, non-deferrable cycle can only be deleted by one statement (writable CTEs)
+        ctes = sql.SQL(", ").join(sql.SQL("{} AS ({})").format(sql.Identifier(f"d{n}"), statements[t])
+                                  for n, t in enumerate(group))
+        counts = sql.SQL(", ").join(sql.SQL("(SELECT count(*) FROM {})").format(sql.Identifier(f"d{n}"))
+                                    for n in range(len(group)))
+        row = conn.execute(sql.SQL("WITH {} SELECT {}").format(ctes, counts)).fetchone()
+        deleted.update(zip(group, row))
     if partition_keys is None:
         conn.execute("DELETE FROM supaseed.partitions")
     else:
         conn.execute("DELETE FROM supaseed.partitions WHERE partition_key = ANY(%s)", (partition_keys,))
     return deleted
+
+
+def _deletion_groups(snapshot: SchemaSnapshot, ordered: list[str], position: dict[str, int]) -> list[list[str]]:
+    """Tables in deletion order; tables joined by a NOT NULL, non-deferrable cycle FK form one group."""
+    group_of = {t: [t] for t in ordered}
+    for table in ordered:
+        found = snapshot.table(table)
+        for fk in found.foreign_keys if found else ():
+            parent = fk.ref_qualified
+            forward = position.get(parent, -1) > position.get(table, -1)
+            required = any(found.column(c).not_null for c in fk.columns) and not fk.deferrable
+            if parent in group_of and parent != table and forward and required and group_of[parent] is not group_of[table]:
+                merged = group_of[table] + group_of[parent]
+                for member in merged:
+                    group_of[member] = merged
+    groups, seen = [], set()
+    for table in ordered:
+        if id(group_of[table]) not in seen:
+            seen.add(id(group_of[table]))
+            groups.append(sorted(group_of[table], key=ordered.index))
+    return groups
+
+
+def _unlink_cycles(conn, snapshot: SchemaSnapshot, stages, position: dict[str, int]) -> None:
+    """Seeded rows pointing "forward" through a nullable cycle FK: clear those links before deleting."""
+    for table, (stage, key_columns) in stages.items():
+        found = snapshot.table(table)
+        for fk in found.foreign_keys if found else ():
+            backwards = position.get(fk.ref_qualified, -1) > position.get(table, -1)
+            nullable = all(not found.column(c).not_null for c in fk.columns)
+            if fk.ref_qualified in stages and backwards and nullable and fk.on_delete in ("NO ACTION", "RESTRICT"):
+                assignments = sql.SQL(", ").join(sql.SQL("{} = NULL").format(sql.Identifier(c)) for c in fk.columns)
+                match = sql.SQL(" AND ").join(sql.SQL("t.{c} = k.{c}").format(c=sql.Identifier(c)) for c in key_columns)
+                conn.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS k WHERE {}").format(
+                    ident(table), assignments, stage, match))
 
 
 def _refuse_foreign_references(conn, snapshot: SchemaSnapshot, stages) -> None:

@@ -1,0 +1,1098 @@
+"""The `supaseed` command line: seed a Supabase/PostgreSQL database, inspect it, remove exactly what was seeded.
+
+Every command loads the settings first (so a bad config fails before any connection), prints one
+`error: <message>` line on failure and exits 0 (success), 1 (failure) or 2 (config or usage error).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import click
+import yaml
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
+from rich.table import Table as RichTable
+
+from supaseed_pipeline.db import resolve_target
+from supaseed_pipeline.db.connect import Target, connection
+from supaseed_pipeline.errors import ConfigError, SupaseedError, redact
+from supaseed_pipeline.settings import SeedSettings, _camel_keys, _deep_merge, find_config_file, load_settings, read_config_file
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+# Settings key -> SupaseedResource field, for the flags the Dagster resource accepts directly.
+RESOURCE_FIELDS = {"userCount": "user_count", "setupsPerUser": "setups_per_user", "seed": "seed",
+                   "batchSize": "batch_size", "domain": "domain", "allowProduction": "allow_production"}
+PLANNING_ASSETS = ("schema_snapshot", "constraint_graph", "table_mapping", "reference_data")
+
+
+# ---------------------------------------------------------------------------------------------- plumbing
+
+class Failure(click.ClickException):
+    """A failure already phrased for the user: one line, an exit code, optional detail for --verbose."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILURE, details: list[str] | None = None):
+        super().__init__(one_line(message))
+        self.exit_code = exit_code
+        self.details = details or []
+        self.verbose = False
+
+
+def one_line(text: str) -> str:
+    """Secrets masked, whitespace and newlines collapsed."""
+    return " ".join(redact(str(text)).split())
+
+
+def make_console() -> Console:
+    """A rich console on stdout; 120 columns when writing to a file or pipe so tables are not squeezed."""
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(highlight=False, soft_wrap=True, width=120)
+    return console
+
+
+@dataclass
+class App:
+    """What the global options select; shared by every command through click's context object."""
+
+    config_file: str | None = None
+    database_url: str | None = None
+    verbose: bool = False
+    allow_production: bool = False
+    out: Console = field(default_factory=make_console)
+
+    def overrides(self, **values: Any) -> dict[str, Any]:
+        """Settings overrides from the global options plus the command's flags (None = not given)."""
+        given = {"databaseUrl": self.database_url, "allowProduction": True if self.allow_production else None, **values}
+        return {key: value for key, value in given.items() if value is not None}
+
+    def settings(self, **values: Any) -> SeedSettings:
+        """Validated settings (defaults < config file < environment < flags); no connection is made."""
+        settings = load_settings(self.config_file, self.overrides(**values))
+        self.detail(f"config file: {find_config_file(self.config_file) or '(none, defaults)'}")
+        return settings
+
+    def target(self, settings: SeedSettings) -> Target:
+        """The target database the settings select (the embedded demo database when none is set)."""
+        target = resolve_target(settings.target_url())
+        self.detail(f"target: {target.display}")
+        return target
+
+    def show(self, grid: RichTable) -> None:
+        """A table from `table()`, its title on a line of its own (a long target URL does not squeeze it)."""
+        if grid.heading:
+            self.out.print(f"[bold]{escape(grid.heading)}[/bold]")
+        self.out.print(grid)
+
+    def detail(self, text: str) -> None:
+        if self.verbose:
+            click.echo(f"  {one_line(text)}", err=True)
+
+
+def _supaseed_error_names() -> set[str]:
+    names, pending = set(), [SupaseedError]
+    while pending:
+        cls = pending.pop()
+        names.add(cls.__name__)
+        pending.extend(cls.__subclasses__())
+    return names
+
+
+def to_failure(exc: BaseException) -> Failure:
+    """Map an exception raised by a command to the line, exit code and verbose detail the user sees."""
+    import psycopg
+
+    if isinstance(exc, ConfigError):
+        return Failure(str(exc), EXIT_USAGE, [f"{type(exc).__name__} (configuration)"])
+    if isinstance(exc, SupaseedError):
+        return Failure(str(exc), EXIT_FAILURE, [type(exc).__name__])
+    if isinstance(exc, psycopg.Error):
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return Failure(f"database error: {first}", EXIT_FAILURE, [type(exc).__name__])
+    trace = redact("".join(traceback.format_exception(exc))).rstrip().splitlines()
+    return Failure(f"unexpected {type(exc).__name__}: {exc} (rerun with --verbose for the traceback)",
+                   EXIT_FAILURE, trace)
+
+
+class SupaseedGroup(click.Group):
+    """A click group whose failures print one `error:` line; --verbose adds detail lines."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Failure as exc:
+            exc.verbose = bool(ctx.obj and ctx.obj.verbose)
+            raise
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise Failure("interrupted", 130) from None
+        except Exception as exc:  # every other failure becomes one line
+            failure = to_failure(exc)
+            failure.verbose = bool(ctx.obj and ctx.obj.verbose)
+            raise failure from None
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            code = self._run(args, prog_name or "supaseed", complete_var, **extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def _run(self, args, prog_name, complete_var, **extra) -> int:
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            return result if isinstance(result, int) else EXIT_OK
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help())
+            return EXIT_OK
+        except click.UsageError as exc:
+            where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+            click.echo(f"error: {one_line(exc.format_message())}{where}", err=True)
+            return EXIT_USAGE
+        except Failure as exc:
+            click.echo(f"error: {exc.format_message()}", err=True)
+            if exc.verbose:
+                for line in exc.details:
+                    click.echo(f"  {line}", err=True)
+            return exc.exit_code
+        except click.ClickException as exc:
+            click.echo(f"error: {one_line(exc.format_message())}", err=True)
+            return exc.exit_code
+        except click.Abort:
+            click.echo("error: aborted", err=True)
+            return EXIT_FAILURE
+
+
+@contextlib.contextmanager
+def read_only(target: Target) -> Iterator:
+    """A connection whose transaction cannot write: for commands that only look."""
+    with connection(target) as conn:
+        conn.read_only = True
+        try:
+            yield conn
+        finally:
+            if not conn.closed:
+                conn.rollback()
+
+
+def prepare_target(app: App, settings: SeedSettings | None = None):
+    """Settings, target and the prepared plan (snapshot, graph, mapping, engine), read-only."""
+    from supaseed_pipeline.seed import api
+
+    settings = settings or app.settings()
+    target = app.target(settings)
+    with read_only(target) as conn:
+        prepared = api.prepare(conn, settings)
+    return settings, target, prepared
+
+
+def snapshot_and_graph(app: App):
+    """Target, schema snapshot and constraint graph (no table mapping needed)."""
+    from supaseed_pipeline.plan.graph import build_constraint_graph
+    from supaseed_pipeline.snapshot.introspect import take_snapshot
+
+    settings = app.settings()
+    target = app.target(settings)
+    with read_only(target) as conn:
+        snapshot = take_snapshot(conn)
+    return target, snapshot, build_constraint_graph(snapshot)
+
+
+def table(*columns: str, title: str | None = None) -> RichTable:
+    """A plain rich table with right-aligned numeric columns (names starting with '#'); `show` prints it."""
+    grid = RichTable(show_edge=False, header_style="bold")
+    grid.heading = title
+    for name in columns:
+        grid.add_column(name.lstrip("#"), justify="right" if name.startswith("#") else "left")
+    return grid
+
+
+def rate(rows: int, seconds: float | None) -> str:
+    return f"{rows / seconds:,.0f}" if seconds and rows else "—"
+
+
+# ---------------------------------------------------------------------------------------------- the group
+
+@click.group(cls=SupaseedGroup, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-c", "--config", "config_file", metavar="FILE",
+              help="Settings file (supaseed.json or supaseed.yaml). Default: $SUPASEED_CONFIG, else "
+                   "supaseed.json / supaseed.yaml in the current directory, else built-in defaults.")
+@click.option("--database-url", metavar="URL",
+              help="Target database. Default: $SUPASEED_DATABASE_URL, else databaseUrl from the config, else the "
+                   "database of a local supabaseUrl, else the embedded demo database. Never printed unredacted.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more detail (config file, target, failing step); never secrets.")
+@click.option("--i-know-this-is-production", "allow_production", is_flag=True,
+              help="Allow seeding or cleaning a target that looks like production (sets allowProduction).")
+@click.version_option(package_name="supaseed", prog_name="supaseed")
+@click.pass_context
+def main(ctx: click.Context, config_file: str | None, database_url: str | None, verbose: bool,
+         allow_production: bool) -> None:
+    """Seed Supabase and PostgreSQL databases with realistic data that satisfies every constraint,
+    and remove exactly what was seeded.
+
+    With no database configured, supaseed starts an embedded PostgreSQL holding a demo
+    Supabase/MakerKit schema, so every command works out of the box.
+
+    \b
+    Typical session:
+      supaseed detect                      # what is in the target, how roles map
+      supaseed seed --dry-run              # the plan, nothing written
+      supaseed seed --users 12 --setups 3  # seed (a Dagster run)
+      supaseed status                      # what is seeded
+      supaseed cleanup --force --verify    # remove it again
+
+    Exit codes: 0 success, 1 failure, 2 invalid config or usage.
+    """
+    ctx.obj = App(config_file=config_file, database_url=database_url, verbose=verbose, allow_production=allow_production)
+
+
+# ---------------------------------------------------------------------------------------------- init
+
+@main.command(short_help="Write a supaseed.json with defaults (optionally detected roles).")
+@click.option("--detect", is_flag=True, help="Connect and fill `schema` (framework and table roles) from detection.")
+@click.option("--constraint-aware", is_flag=True, help="Also print the tables that cannot be seeded and how FK cycles are broken.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@click.option("-o", "--output", default="supaseed.json", show_default=True, metavar="FILE",
+              help="File to write; .yaml/.yml writes YAML, anything else JSON.")
+@click.pass_obj
+def init(app: App, detect: bool, constraint_aware: bool, force: bool, output: str) -> None:
+    """Write a settings file with every option at its default.
+
+    The file uses the camelCase keys of the original Node tool (userCount, setupsPerUser,
+    schema.setupsTable, ...). Secrets (database password, service key, user password) are never
+    written, except a database URL you pass explicitly with --database-url.
+
+    With --detect, supaseed connects to the target, detects the framework and fills `schema`
+    (primaryUserTable, accountTable, setupsTable, ...) so the file pins the mapping.
+
+    \b
+    Example:
+      supaseed init --detect --constraint-aware
+      supaseed --database-url postgresql://postgres:postgres@127.0.0.1:54322/postgres init --detect -o staging.yaml
+    """
+    path = Path(output)
+    if path.exists() and not force:
+        raise Failure(f"{path} already exists; pass --force to overwrite it", EXIT_USAGE)
+    base_file = app.config_file or os.environ.get("SUPASEED_CONFIG")  # never the file being replaced
+    data = config_document(load_settings(base_file, environ={}, use_default_file=False))
+    if detect or constraint_aware:
+        settings, target, prepared = prepare_target(app, load_settings(base_file, app.overrides(), use_default_file=False))
+        data["schema"] = schema_document(prepared.mapping, data.get("schema", {}))
+        print_detection(app, target, prepared.mapping)
+        if constraint_aware:
+            print_constraint_notes(app, prepared)
+    if app.database_url:
+        data["databaseUrl"] = app.database_url
+    SeedSettings.model_validate(data)  # what we write must load
+    text = yaml.safe_dump(data, sort_keys=False) if path.suffix.lower() in {".yaml", ".yml"} else json.dumps(data, indent=2) + "\n"
+    path.write_text(text, encoding="utf-8")
+    app.out.print(f"wrote {escape(str(path))}" + (" (it contains the database URL: keep it out of version control)"
+                                                  if app.database_url else ""))
+
+
+def config_document(settings: SeedSettings) -> dict[str, Any]:
+    """The settings as the camelCase file shape, secrets left out."""
+    return settings.model_dump(mode="json", by_alias=True, exclude_none=True,
+                               exclude={"database_url", "supabase_service_key", "password"})
+
+
+def schema_document(mapping, current: dict[str, Any]) -> dict[str, Any]:
+    """The `schema` section pinned to what detection found (explicit settings kept)."""
+    detected = {
+        "framework": mapping.framework,
+        "primaryUserTable": mapping.user_table,
+        "userTable": {"emailField": mapping.user_email, "nameField": mapping.user_name,
+                      "pictureField": mapping.user_picture},
+        "accountTable": mapping.account_table,
+        "accountUserField": mapping.account_user_field,
+        "setupsTable": {"name": mapping.content_table, "userField": mapping.content_user_field},
+        "setupTypesTable": mapping.lookup_table,
+        "gearItemsTable": mapping.item_table,
+    }
+    return _deep_merge(current, _without_none(detected))
+
+
+def _without_none(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {k: (_without_none(v) if isinstance(v, dict) else v) for k, v in data.items() if v is not None}
+    return {k: v for k, v in cleaned.items() if v != {}}
+
+
+def print_constraint_notes(app: App, prepared) -> None:
+    """Tables the engine skips and how each FK cycle is broken (not stored: the file accepts only settings)."""
+    engine, graph = prepared.engine, prepared.graph
+    if engine.skipped:
+        grid = table("table", "why it is skipped", title="Skipped tables")
+        for name, reason in sorted(engine.skipped.items()):
+            grid.add_row(escape(name), escape(reason))
+        app.show(grid)
+    else:
+        app.out.print("skipped tables: none")
+    print_cycles(app, graph)
+
+
+# ---------------------------------------------------------------------------------------------- seed
+
+@main.command("seed", short_help="Seed the target (a Dagster run); --dry-run shows the plan.")
+@click.option("--users", type=click.IntRange(min=0), help="Users to create (userCount).")
+@click.option("--setups", type=click.IntRange(min=0), help="Setups (content rows) per user (setupsPerUser).")
+@click.option("--seed", "seed_value", type=click.IntRange(min=0), help="Random seed: same seed, same rows.")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Users per partition (batchSize).")
+@click.option("--domain", metavar="NAME", help="Content domain (default: outdoor).")
+@click.option("--dry-run", is_flag=True, help="Print the plan and write nothing (no rows, no ledger).")
+@click.option("--benchmark", is_flag=True, help="Also print rows/s and peak memory per stage and table.")
+@click.option("--partition", "partitions", multiple=True, metavar="KEY",
+              help="Seed only this partition (base, p00000, ...); repeat for several. Each replaces its previous rows.")
+@click.pass_obj
+def seed_command(app: App, users, setups, seed_value, batch_size, domain, dry_run, benchmark, partitions) -> None:
+    """Seed the target: users, accounts, setups and every other table, constraint by constraint.
+
+    Runs the Dagster job `seed_job` in this process (when $DAGSTER_HOME is set the run is
+    recorded there and shows in the Dagster UI). Rows are generated in partitions of
+    --batch-size users; each partition loads in one transaction and replaces what an earlier
+    seed wrote for it, so seeding again is safe. Everything seeded is recorded in the `supaseed`
+    schema of the target, which is what `status` and `cleanup` read.
+
+    \b
+    Examples:
+      supaseed seed --users 12 --setups 3
+      supaseed seed --dry-run
+      supaseed seed --users 100000 --batch-size 10000 --benchmark
+      supaseed seed --partition p00001        # redo one batch
+    """
+    flags = {"userCount": users, "setupsPerUser": setups, "seed": seed_value, "batchSize": batch_size, "domain": domain}
+    run_seed(app, flags, dry_run=dry_run, benchmark=benchmark, partition_keys=list(partitions) or None)
+
+
+def run_seed(app: App, flags: dict[str, Any], *, extra: dict[str, Any] | None = None, dry_run: bool = False,
+             benchmark: bool = False, partition_keys: list[str] | None = None,
+             precondition: Callable[[Target, Any], None] | None = None) -> "SeedReport | None":
+    """The seed command's path: validate settings, plan read-only, then run the Dagster job (or print the plan)."""
+    settings = app.settings(**flags, **(extra or {}))
+    target = app.target(settings)
+    plan = plan_seed(target, settings, partition_keys, guard=not dry_run)
+    if precondition:
+        precondition(target, plan.prepared)
+    if dry_run:
+        print_plan(app, target, settings, plan)
+        return None
+    report = run_seed_job(app, settings, target, flags, extra, plan, per_partition=partition_keys is not None)
+    print_summary(app, target, report)
+    if benchmark:
+        print_benchmark(app, report)
+    return report
+
+
+@dataclass
+class SeedPlan:
+    """What a seed will do: the prepared engine, the selected partitions and rows expected per table."""
+
+    prepared: Any
+    partitions: list
+    estimates: dict[str, int | None]
+
+
+def plan_seed(target: Target, settings: SeedSettings, keys: list[str] | None, *, guard: bool) -> SeedPlan:
+    """Prepare and select partitions in a read-only transaction; refuse production targets unless allowed."""
+    from supaseed_pipeline.seed import api
+
+    with read_only(target) as conn:
+        prepared = api.prepare(conn, settings)
+        partitions = api.select_partitions(prepared.engine, conn, keys)
+        if guard:
+            api.guard_production(conn, target, settings)
+        populated = {name for name in prepared.engine.reference if has_rows(conn, name)}
+    return SeedPlan(prepared, partitions, estimate_rows(prepared, partitions, populated))
+
+
+def has_rows(conn, name: str) -> bool:
+    from psycopg import sql
+
+    from supaseed_pipeline.seed.load import ident
+
+    return conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(ident(name))).fetchone()[0]
+
+
+def estimate_rows(prepared, partitions, populated: set[str]) -> dict[str, int | None]:
+    """Rows each seeded table should get for the selected partitions (None where the domain decides)."""
+    from supaseed_pipeline.seed.engine import BASE
+
+    engine, mapping, settings = prepared.engine, prepared.mapping, prepared.engine.settings
+    owners = sum(p.owner_count for p in partitions if p.key != BASE)
+    with_base = any(p.key == BASE for p in partitions)
+    teams = settings.tenants.count if mapping.framework == "makerkit-full" and owners else 0
+    estimates: dict[str, int | None] = {}
+    for name in [t for t in prepared.graph.load_order if t in engine.seedable]:
+        config = settings.tables.get(name) or settings.tables.get(name.split(".", 1)[-1])
+        if name in engine.reference:
+            if not with_base:
+                estimates[name] = 0
+            elif config and config.count is not None:
+                estimates[name] = config.count
+            elif name in populated:
+                estimates[name] = 0   # existing rows (lookups such as roles) are reused
+            elif name == mapping.lookup_table and engine.domain is not None:
+                estimates[name] = engine.domain.lookup_rows().height
+            else:
+                estimates[name] = settings.rows_per_table
+        elif name in (mapping.user_table, mapping.identities_table):
+            estimates[name] = owners
+        elif name == mapping.account_table:
+            estimates[name] = owners + teams
+        elif name == mapping.membership_table:
+            estimates[name] = teams * (1 + settings.tenants.members_per_tenant)
+        elif name == mapping.content_table:
+            estimates[name] = owners * settings.setups_per_user
+        elif config and config.count is not None:
+            estimates[name] = config.count
+        else:
+            estimates[name] = None
+    return estimates
+
+
+def print_plan(app: App, target: Target, settings: SeedSettings, plan: SeedPlan) -> None:
+    """The dry-run plan: framework, load order with row estimates, cycles, skipped tables, partitions."""
+    engine, mapping = plan.prepared.engine, plan.prepared.mapping
+    app.out.print(f"[bold]Plan for {escape(target.display)}[/bold] (dry run: nothing is written)")
+    app.out.print(f"framework: {mapping.framework}; seed {settings.seed}; config hash {settings.fingerprint()}")
+    grid = table("#step", "table", "#rows (≈)", "loaded with", title="Load order")
+    for step, name in enumerate(engine.describe()["load_order"], 1):
+        rows = plan.estimates.get(name)
+        scope = "each user batch" if name in engine.user_scoped else "base (once)"
+        grid.add_row(str(step), escape(name), "domain decides" if rows is None else f"{rows:,}", scope)
+    app.show(grid)
+    total = sum(v for v in plan.estimates.values() if v)
+    app.out.print(f"about {total:,} rows in {len(plan.estimates)} tables, plus rows the domain sizes and rows "
+                  "created by triggers")
+    print_cycles(app, plan.prepared.graph)
+    if engine.skipped:
+        skipped = table("skipped table", "reason")
+        for name, reason in sorted(engine.skipped.items()):
+            skipped.add_row(escape(name), escape(reason))
+        app.show(skipped)
+    else:
+        app.out.print("skipped tables: none")
+    batches = [p for p in plan.partitions if p.key != "base"]
+    shown = ", ".join(f"{p.key} ({p.owner_count} users)" for p in batches[:6]) + (" ..." if len(batches) > 6 else "")
+    app.out.print(f"partitions: base{', ' + shown if shown else ''} — {len(batches)} user batch(es) of up to "
+                  f"{settings.batch_size:,} users")
+
+
+def print_cycles(app: App, graph) -> None:
+    if not graph.cycles:
+        app.out.print("foreign-key cycles: none")
+        return
+    grid = table("tables", "broken by", "constraints", "how", title="Foreign-key cycles")
+    for cycle in graph.cycles:
+        grid.add_row(escape(" -> ".join(cycle.tables + cycle.tables[:1])), cycle.strategy,
+                     escape(", ".join(cycle.constraints)), escape(cycle.detail))
+    app.show(grid)
+
+
+@dataclass
+class TableTiming:
+    rows: int = 0
+    seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+
+
+@dataclass
+class StageFigures:
+    step: str
+    seconds: float
+    rows: int = 0
+    peak_rss_mb: float | None = None
+
+
+@dataclass
+class SeedReport:
+    """What one seed command did: rows per table, timings, Dagster runs."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, TableTiming] = field(default_factory=dict)
+    stages: list[StageFigures] = field(default_factory=list)
+    run_ids: list[str] = field(default_factory=list)
+    partitions: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    instance: str = "ephemeral"
+    failed_checks: list[str] = field(default_factory=list)
+
+
+class SeedProgress:
+    """Rich progress bars (partitions and tables) fed by the engine's progress events; times tables and stages.
+
+    A table's seconds run from the previous progress event, or from the start of the Dagster step
+    that loads it, to the event reporting its rows.
+    """
+
+    def __init__(self, console: Console, partitions: list[str], estimates: dict[str, int | None], verbose: bool):
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TaskProgressColumn(), console=console, transient=False,
+                                 disable=not console.is_terminal or verbose)
+        self.batches = self.progress.add_task("partitions", total=len(partitions))
+        self.estimates = estimates
+        self.tasks: dict[str, Any] = {}
+        self.seen: list[str] = []
+        self.timings: dict[str, TableTiming] = {}
+        self.stage_peaks: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def __call__(self, partition: str, table_name: str, rows: int) -> None:
+        from supaseed_pipeline.metrics import peak_rss_mb
+
+        now = time.perf_counter()
+        timing = self.timings.setdefault(table_name, TableTiming())
+        timing.rows += rows
+        timing.seconds += now - self.last
+        timing.peak_rss_mb = peak_rss_mb()
+        self.last = now
+        if partition not in self.seen:
+            if self.seen:
+                self.progress.advance(self.batches)
+            self.seen.append(partition)
+            self.progress.update(self.batches, description=f"partition {partition}")
+        if table_name not in self.tasks:
+            self.tasks[table_name] = self.progress.add_task(escape(table_name), total=self.estimates.get(table_name) or None)
+        self.progress.advance(self.tasks[table_name], rows)
+
+    def on_dagster_event(self, entry) -> None:
+        """Step boundaries from the Dagster event log: restart the table clock, record the peak memory per stage."""
+        from supaseed_pipeline.metrics import peak_rss_mb
+
+        event = entry.get_dagster_event() if entry.is_dagster_event else None
+        if event is None or not event.step_key:
+            return
+        if event.is_step_start:
+            self.last = time.perf_counter()
+        elif event.is_step_success:
+            self.stage_peaks[event.step_key] = peak_rss_mb()
+
+    def finish(self) -> None:
+        """Every bar at 100 %: the batches done, each table's total = rows loaded."""
+        for task in self.progress.tasks:
+            done = task.total if task.id == self.batches else task.completed
+            self.progress.update(task.id, total=done, completed=done)
+
+
+def run_seed_job(app: App, settings: SeedSettings, target: Target, flags: dict[str, Any],
+                 extra: dict[str, Any] | None, plan: SeedPlan, *, per_partition: bool) -> SeedReport:
+    """Execute `seed_job` in-process (once, or once per requested partition) and collect what it did."""
+    from supaseed_pipeline.definitions import defs
+    from supaseed_pipeline.seed.progress import listening
+
+    job = defs.get_job_def("seed_job")
+    keys = [p.key for p in plan.partitions]
+    progress = SeedProgress(app.out, keys, plan.estimates, app.verbose)
+    report = SeedReport(partitions=keys)
+    started = time.perf_counter()
+    with job_environment(settings), job_config_file(app, extra) as config_file, dagster_instance() as (instance, kind):
+        report.instance = kind
+        run_config = {
+            "resources": {"supaseed": {"config": resource_config(app, flags, config_file)}},
+            "loggers": {"console": {"config": {"log_level": "INFO" if app.verbose else "CRITICAL"}}},
+        }
+        tags = {"supaseed/target": target.identity, "supaseed/trigger": "cli"}
+        with progress.progress, listening(progress):
+            for key in keys if per_partition else [None]:
+                run_id = str(uuid.uuid4())
+                instance.add_event_listener(run_id, progress.on_dagster_event)
+                app.detail(f"Dagster run {run_id} of seed_job{' for partition ' + key if key else ''} ({kind} instance)")
+                result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False,
+                                                run_id=run_id, tags=tags, **partition_arguments(instance, key))
+                report.run_ids.append(result.run_id)
+                if not result.success:
+                    raise job_failure(result)
+                collect_run(report, result, progress.stage_peaks)
+            progress.finish()
+    report.timings = progress.timings
+    report.seconds = time.perf_counter() - started
+    if report.failed_checks:
+        raise Failure(f"seeded, but {len(report.failed_checks)} asset check(s) failed: {'; '.join(report.failed_checks)}")
+    return report
+
+
+def partition_arguments(instance, key: str | None) -> dict[str, Any]:
+    """execute_in_process arguments for one partition: register a user batch, or select the base assets only."""
+    import dagster as dg
+
+    from supaseed_pipeline.defs.partitions import SEED_BATCHES
+    from supaseed_pipeline.seed.engine import BASE
+
+    if key is None:
+        return {}
+    if key == BASE:
+        return {"asset_selection": [dg.AssetKey(name) for name in PLANNING_ASSETS]}
+    if not instance.has_dynamic_partition(SEED_BATCHES.name, key):
+        instance.add_dynamic_partitions(SEED_BATCHES.name, [key])
+    return {"partition_key": key}
+
+
+def resource_config(app: App, flags: dict[str, Any], config_file: str | None) -> dict[str, Any]:
+    """The SupaseedResource config: the settings file and flag overrides (never the database URL)."""
+    values = {RESOURCE_FIELDS[k]: v for k, v in flags.items() if k in RESOURCE_FIELDS and v is not None}
+    if app.allow_production:
+        values["allow_production"] = True
+    if config_file:
+        values["config_file"] = config_file
+    return values
+
+
+@contextlib.contextmanager
+def job_environment(settings: SeedSettings) -> Iterator[None]:
+    """Hand the target URL to the Dagster resource through SUPASEED_DATABASE_URL (not run config), then restore."""
+    url = settings.target_url()
+    saved = {name: os.environ.get(name) for name in ("SUPASEED_DATABASE_URL", "SUPABASE_DB_URL")}
+    os.environ.pop("SUPABASE_DB_URL", None)  # it would win over SUPASEED_DATABASE_URL in the resource
+    if url:
+        os.environ["SUPASEED_DATABASE_URL"] = url
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextlib.contextmanager
+def job_config_file(app: App, extra: dict[str, Any] | None) -> Iterator[str | None]:
+    """The config file for the Dagster resource: the user's file, or a private temporary copy with `extra` merged in."""
+    path = find_config_file(app.config_file)
+    if not extra:
+        yield str(path.resolve()) if path else None
+        return
+    data = _camel_keys(read_config_file(path)) if path else {}
+    data = {k: v for k, v in _deep_merge(data, extra).items() if k not in ("databaseUrl", "supabaseServiceKey")}
+    folder = tempfile.mkdtemp(prefix="supaseed-")
+    derived = Path(folder) / "supaseed.json"
+    derived.touch(mode=0o600)
+    derived.write_text(json.dumps(data), encoding="utf-8")
+    try:
+        yield str(derived)
+    finally:
+        derived.unlink(missing_ok=True)
+        os.rmdir(folder)
+
+
+@contextlib.contextmanager
+def dagster_instance() -> Iterator[tuple[Any, str]]:
+    """The $DAGSTER_HOME instance (the run shows in the UI), else an ephemeral one."""
+    import dagster as dg
+
+    if os.environ.get("DAGSTER_HOME"):
+        with dg.DagsterInstance.get() as instance:
+            yield instance, f"DAGSTER_HOME={os.environ['DAGSTER_HOME']}"
+    else:
+        with dg.DagsterInstance.ephemeral() as instance:
+            yield instance, "ephemeral"
+
+
+def job_failure(result) -> Failure:
+    """The user-facing message of a failed run: the original SupaseedError of the failed step when there is one."""
+    ours = _supaseed_error_names()
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            chain, error = [], event.step_failure_data.error
+            while error is not None:
+                chain.append(error)
+                error = error.cause or error.context
+            # a SupaseedError, else the dagster Failure the seeding steps re-raise it as, else the innermost error
+            root = next((e for e in chain if e.cls_name in ours), None) or next(
+                (e for e in chain if e.cls_name == "Failure"), chain[-1])
+            message = _error_text(root)
+            code = EXIT_USAGE if root.cls_name == "ConfigError" else EXIT_FAILURE
+            if root.cls_name not in ours | {"Failure"}:
+                message = f"{root.cls_name}: {message}"
+            return Failure(message, code, [f"step {event.step_key} failed in Dagster run {result.run_id}",
+                                           f"{root.cls_name}"])
+    checks = [f"{e.check_name}: {_check_problem(e)}" for e in result.get_asset_check_evaluations() if not e.passed]
+    if checks:
+        return Failure(f"asset check failed: {'; '.join(checks)}", EXIT_FAILURE, [f"Dagster run {result.run_id}"])
+    return Failure(f"Dagster run {result.run_id} of seed_job failed", EXIT_FAILURE)
+
+
+def _error_text(error) -> str:
+    """The message of a SerializableErrorInfo without its `module.Class: ` prefix."""
+    text = (error.message or "").strip()
+    head, sep, rest = text.partition(": ")
+    return rest if sep and head.split(".")[-1] == error.cls_name else text
+
+
+def _check_problem(evaluation) -> str:
+    metadata = {k: getattr(v, "value", v) for k, v in (evaluation.metadata or {}).items()}
+    return one_line(json.dumps(metadata.get("problems") or metadata, default=str))[:300]
+
+
+def collect_run(report: SeedReport, result, stage_peaks: dict[str, float]) -> None:
+    """Rows per table from the assets' `rows_per_table` metadata; seconds, rows and peak memory per step."""
+    stages: dict[str, StageFigures] = {}
+    for event in result.all_events:
+        if event.is_step_materialization:
+            metadata = event.step_materialization_data.materialization.metadata
+            rows = getattr(metadata.get("rows_per_table"), "value", None)
+            if not isinstance(rows, dict):
+                continue
+            stage = stages.setdefault(event.step_key, StageFigures(event.step_key, 0.0))
+            for name, count in rows.items():
+                report.rows[name] = report.rows.get(name, 0) + int(count)
+                stage.rows += int(count)
+        elif event.is_step_success:
+            stage = stages.setdefault(event.step_key, StageFigures(event.step_key, 0.0))
+            stage.seconds = event.event_specific_data.duration_ms / 1000
+            stage.peak_rss_mb = stage_peaks.get(event.step_key)
+    report.stages.extend(stages.values())
+    report.failed_checks += [f"{e.check_name}: {_check_problem(e)}" for e in result.get_asset_check_evaluations()
+                             if not e.passed]
+
+
+def print_summary(app: App, target: Target, report: SeedReport) -> None:
+    """Rows per table with seconds and rows/s, then the totals."""
+    grid = table("table", "#rows", "#seconds", "#rows/s", title=f"Seeded {target.display}")
+    for name, rows in report.rows.items():
+        timing = report.timings.get(name)
+        if timing:
+            grid.add_row(escape(name), f"{rows:,}", f"{timing.seconds:.2f}", rate(timing.rows, timing.seconds))
+        else:
+            grid.add_row(escape(name), f"{rows:,}", "—", "by trigger" if rows else "—")
+    total = sum(report.rows.values())
+    grid.add_row("[bold]total[/bold]", f"[bold]{total:,}[/bold]", f"{report.seconds:.2f}", rate(total, report.seconds))
+    app.show(grid)
+    batches = len([p for p in report.partitions if p != "base"])
+    runs = ", ".join(r[:8] for r in report.run_ids)
+    app.out.print(f"{batches} user batch{'es' if batches != 1 else ''}; Dagster run{'s' if len(report.run_ids) > 1 else ''} "
+                  f"{runs} ({report.instance} instance)")
+
+
+def print_benchmark(app: App, report: SeedReport) -> None:
+    """Rows/s and peak memory per Dagster stage and per table."""
+    from supaseed_pipeline.metrics import peak_rss_mb
+
+    stages = table("stage", "#seconds", "#rows", "#rows/s", "#peak RSS MB", title="Benchmark: stages")
+    for stage in report.stages:
+        peak = f"{stage.peak_rss_mb:,.1f}" if stage.peak_rss_mb is not None else "—"
+        stages.add_row(escape(stage.step), f"{stage.seconds:.2f}", f"{stage.rows:,}", rate(stage.rows, stage.seconds), peak)
+    app.show(stages)
+    tables = table("table", "#rows", "#seconds", "#rows/s", "#peak RSS MB", title="Benchmark: tables (progress events)")
+    for name, timing in report.timings.items():
+        tables.add_row(escape(name), f"{timing.rows:,}", f"{timing.seconds:.3f}", rate(timing.rows, timing.seconds),
+                       f"{timing.peak_rss_mb:,.1f}")
+    app.show(tables)
+    app.out.print(f"wall clock {report.seconds:.2f}s; peak RSS of this process {peak_rss_mb():,.1f} MB")
+
+
+# ---------------------------------------------------------------------------------------------- status, cleanup
+
+@main.command(short_help="Show what is seeded: rows per table, partitions, runs.")
+@click.pass_obj
+def status(app: App) -> None:
+    """Show what supaseed has seeded in the target.
+
+    Reads the ledger (schema `supaseed` in the target): rows and partitions per table, each
+    partition's seed and config hash, and the latest runs. Says "nothing seeded" when the
+    ledger is empty or absent.
+
+    \b
+    Example:
+      supaseed status
+    """
+    from supaseed_pipeline.seed import api
+
+    settings = app.settings()
+    target = app.target(settings)
+    state = api.status(target)
+    if not state["tables"]:
+        app.out.print(f"nothing seeded in {escape(target.display)}")
+        return
+    grid = table("table", "#rows", "#partitions", title=f"Seeded in {target.display}")
+    for name, figures in state["tables"].items():
+        grid.add_row(escape(name), f"{figures['rows']:,}", str(figures["partitions"]))
+    grid.add_row("[bold]total[/bold]", f"[bold]{sum(f['rows'] for f in state['tables'].values()):,}[/bold]", "")
+    app.show(grid)
+    parts = table("partition", "#rows", "#seed", "config hash", "seeded at", title="Partitions")
+    for part in state["partitions"]:
+        parts.add_row(part["partition"], f"{sum((part['row_counts'] or {}).values()):,}", str(part["seed"]),
+                      part["config_hash"], f"{part['seeded_at']:%Y-%m-%d %H:%M:%S %Z}")
+    app.show(parts)
+    runs = table("run", "status", "#seed", "config hash", "started", "finished", title="Last runs")
+    for run in state["runs"][:5]:
+        finished = f"{run['finished_at']:%Y-%m-%d %H:%M:%S}" if run["finished_at"] else "—"
+        run_id = run["run_id"][:8] if len(run["run_id"]) > 16 else run["run_id"]  # Dagster run ids: short form
+        runs.add_row(escape(run_id), run["status"], str(run["seed"]), run["config_hash"],
+                     f"{run['started_at']:%Y-%m-%d %H:%M:%S %Z}", finished)
+    app.show(runs)
+
+
+@main.command(short_help="Delete exactly what was seeded (needs --force).")
+@click.option("--force", is_flag=True, help="Really delete (required).")
+@click.option("--verify", is_flag=True, help="Afterwards check that nothing recorded is left.")
+@click.pass_obj
+def cleanup(app: App, force: bool, verify: bool) -> None:
+    """Delete exactly the rows supaseed seeded, children first, and empty the ledger.
+
+    Only rows recorded in the ledger are touched; rows your app or your users added stay. If
+    such rows reference seeded rows, cleanup stops and names them instead of cascading into
+    them. Without --force nothing happens.
+
+    \b
+    Examples:
+      supaseed cleanup --force
+      supaseed cleanup --force --verify
+    """
+    from supaseed_pipeline.seed import api
+
+    settings = app.settings()
+    if not force:
+        raise Failure("cleanup deletes every row supaseed seeded in the target; rerun with --force to do it "
+                      "(nothing was deleted)", EXIT_USAGE)
+    target = app.target(settings)
+    recorded = api.status(target)["tables"]
+    deleted = api.cleanup(target, settings)
+    if deleted or recorded:
+        grid = table("table", "#seeded rows removed", "#deleted directly", title=f"Removed from {target.display}")
+        for name in dict.fromkeys([*deleted, *recorded]):
+            grid.add_row(escape(name), f"{recorded.get(name, {}).get('rows', 0):,}", f"{deleted.get(name, 0):,}")
+        grid.add_row("[bold]total[/bold]", f"[bold]{sum(t['rows'] for t in recorded.values()):,}[/bold]",
+                     f"{sum(deleted.values()):,}")
+        app.show(grid)
+        app.out.print("rows not deleted directly went with their parents (ON DELETE CASCADE)")
+    else:
+        app.out.print(f"nothing seeded in {escape(target.display)}; nothing deleted")
+    if verify:
+        verify_clean(app, target)
+
+
+def verify_clean(app: App, target: Target) -> None:
+    """Fail unless no recorded key is left and the ledger holds no partition."""
+    from supaseed_pipeline.seed import api
+
+    leftovers = api.seeded_leftovers(target)
+    partitions = api.status(target)["partitions"]
+    if leftovers or partitions:
+        raise Failure(f"verify: {leftovers} recorded key(s) in {len(partitions)} partition(s) are still in the ledger")
+    app.out.print("verified: no seeded rows recorded, the ledger is empty")
+
+
+# ---------------------------------------------------------------------------------------------- inspection
+
+@main.command(short_help="Detect the framework and the table roles.")
+@click.option("--verbose", "detailed", is_flag=True, help="Also list roles that were not resolved, and trigger effects.")
+@click.option("--validate-constraints", is_flag=True,
+              help="Per table: the constraints the generator satisfies, the checks filtered in the database, what is skipped.")
+@click.pass_obj
+def detect(app: App, detailed: bool, validate_constraints: bool) -> None:
+    """Detect the framework and how logical roles map to tables.
+
+    Prints the framework (makerkit-full, makerkit-lite, supabase, postgres or custom), the
+    evidence for it, and the resolved roles: user table, accounts, memberships, content
+    (setups), lookups and items. Settings under `schema` in the config override detection.
+
+    \b
+    Examples:
+      supaseed detect
+      supaseed detect --verbose --validate-constraints
+    """
+    settings, target, prepared = prepare_target(app)
+    print_detection(app, target, prepared.mapping, all_roles=detailed or app.verbose)
+    if detailed or app.verbose:
+        effects = prepared.graph.trigger_effects
+        app.out.print("trigger effects: " + (", ".join(f"{e.source} -> {e.target} ({e.trigger})" for e in effects) or "none"))
+    if validate_constraints:
+        print_constraints(app, prepared)
+
+
+def print_detection(app: App, target: Target, mapping, all_roles: bool = False) -> None:
+    app.out.print(f"[bold]{escape(target.display)}[/bold]")
+    app.out.print(f"framework: [bold]{mapping.framework}[/bold]")
+    for line in mapping.evidence:
+        app.out.print(f"  evidence: {escape(line)}")
+    grid = table("role", "resolved to", title="Roles")
+    for role, value in mapping.model_dump(exclude={"framework", "evidence"}).items():
+        if value not in (None, False) or all_roles:
+            grid.add_row(role, escape(str(value)) if value is not None else "—")
+    app.show(grid)
+
+
+def print_constraints(app: App, prepared) -> None:
+    """Per table: constraints the generator satisfies, checks filtered in the database, columns left to it, skips."""
+    engine, graph, snapshot = prepared.engine, prepared.graph, prepared.snapshot
+    app.out.print("[bold]Constraints per table[/bold]")
+    for name in graph.load_order:
+        if name not in engine.seedable and name not in engine.skipped:
+            continue
+        plan, found = graph.tables[name], snapshot.table(name)
+        honoured = [f"{'primary key' if found.primary_key and cols == found.primary_key.columns else 'unique'} "
+                    f"({', '.join(cols)})" for cols in plan.unique_sets]
+        honoured += [f"FK {fk.name} ({', '.join(fk.columns)}) -> {fk.ref_qualified}" for fk in found.foreign_keys]
+        honoured += [f"check {check}" for check in plan.parsed_checks]
+        not_null = [c.name for c in found.columns if c.not_null and c.name in plan.write_columns]
+        if not_null:
+            honoured.append(f"NOT NULL {', '.join(not_null)}")
+        state = f"skipped: {engine.skipped[name]}" if name in engine.skipped else "seeded"
+        app.out.print(f"{escape(name)} — {escape(state)}")
+        app.out.print(f"  generated to satisfy: {escape('; '.join(honoured) or '—')}")
+        app.out.print(f"  checks filtered in the database: {escape(', '.join(plan.unparsed_checks) or '—')}")
+        app.out.print(f"  columns left to the database: {escape(', '.join(plan.db_columns) or '—')}")
+        cycle_keys = plan.deferred_fks + plan.deferred_update_fks
+        if cycle_keys:
+            app.out.print(f"  cycle keys handled specially: {escape(', '.join(cycle_keys))}")
+
+
+@main.command("analyze-relationships", short_help="Foreign-key graph: load order, keys, cycles.")
+@click.pass_obj
+def analyze_relationships(app: App) -> None:
+    """Show the foreign-key graph: load order, every foreign key, cycles and how each is broken.
+
+    Tables in one load batch do not depend on each other. Each foreign key is printed as
+    child(columns) -> parent(columns) with its ON DELETE rule; for every cycle the strategy that
+    makes it loadable (nullable key filled later, deferred check, one statement) or why it cannot be.
+
+    \b
+    Example:
+      supaseed analyze-relationships
+    """
+    target, snapshot, graph = snapshot_and_graph(app)
+    app.out.print(f"[bold]{escape(target.display)}[/bold]: {len(snapshot.tables)} tables")
+    for number, batch in enumerate(graph.batches, 1):
+        app.out.print(f"batch {number}: {escape(', '.join(batch))}")
+    grid = table("child", "parent", "on delete", "notes", title="Foreign keys")
+    for child in snapshot.tables:
+        for fk in child.foreign_keys:
+            notes = ", ".join(n for n in ("deferrable" if fk.deferrable else "",
+                                          "self-reference" if fk.ref_qualified == child.qualified else "") if n)
+            grid.add_row(escape(f"{child.qualified}({', '.join(fk.columns)})"),
+                         escape(f"{fk.ref_qualified}({', '.join(fk.ref_columns)})"), fk.on_delete, notes)
+    app.show(grid)
+    print_cycles(app, graph)
+    for effect in graph.trigger_effects:
+        app.out.print(f"trigger {escape(effect.trigger)} on {escape(effect.source)} inserts into {escape(effect.target)}")
+
+
+@main.command("detect-junction-tables", short_help="Tables keyed by two or more foreign keys.")
+@click.pass_obj
+def detect_junction_tables(app: App) -> None:
+    """List junction tables: a primary key or unique key made of two or more foreign keys.
+
+    Junction tables (for example accounts_memberships(user_id, account_id)) link two parents;
+    supaseed fills them with distinct parent pairs so the key stays unique.
+
+    \b
+    Example:
+      supaseed detect-junction-tables
+    """
+    target, snapshot, _ = snapshot_and_graph(app)
+    found = junction_tables(snapshot)
+    if not found:
+        app.out.print(f"no junction tables in {escape(target.display)}")
+        return
+    grid = table("table", "key", "links", title="Junction tables")
+    for name, key, links in found:
+        grid.add_row(escape(name), escape(key), escape("\n".join(links)))
+    app.show(grid)
+
+
+def junction_tables(snapshot) -> list[tuple[str, str, list[str]]]:
+    """(table, key description, linked parents) for keys whose columns all belong to 2+ foreign keys."""
+    found = []
+    for t in snapshot.tables:
+        keys = ([("primary key", t.primary_key.columns)] if t.primary_key else []) + [
+            (f"unique {u.name}", u.columns) for u in t.unique_constraints]
+        for label, columns in keys:
+            fks = [fk for fk in t.foreign_keys if set(fk.columns) <= set(columns)]
+            covered = {c for fk in fks for c in fk.columns}
+            if len(fks) >= 2 and covered == set(columns):
+                links = [f"{', '.join(fk.columns)} -> {fk.ref_qualified}" for fk in fks]
+                found.append((t.qualified, f"{label} ({', '.join(columns)})", links))
+                break
+    return found
+
+
+@main.command("discover-tenants", short_help="List team accounts and their member counts.")
+@click.pass_obj
+def discover_tenants(app: App) -> None:
+    """List the tenants (team accounts) in the target, with member counts.
+
+    On MakerKit schemas tenants are the accounts with is_personal_account = false, and members
+    are their accounts_memberships rows. Other schemas have no tenants; the command says so.
+
+    \b
+    Example:
+      supaseed discover-tenants
+    """
+    settings, target, prepared = prepare_target(app)
+    mapping = prepared.mapping
+    if not (mapping.account_table and mapping.account_personal_flag):
+        app.out.print(f"{escape(target.display)} has no tenants: no accounts table with a personal-account flag "
+                      f"(framework {mapping.framework})")
+        return
+    with read_only(target) as conn:
+        tenants = query_tenants(conn, prepared)
+    if not tenants:
+        app.out.print(f"no team accounts yet in {mapping.account_table} ({mapping.account_personal_flag} = false); "
+                      "create some with `supaseed generate-tenants --count N`")
+        return
+    grid = table("team account", "slug", "#members (owner included)", title=f"Tenants in {mapping.account_table} ({len(tenants)})")
+    for name, slug, members in tenants[:50]:
+        grid.add_row(escape(str(name)), escape(str(slug or "—")), str(members))
+    app.show(grid)
+    if len(tenants) > 50:
+        app.out.print(f"... and {len(tenants) - 50} more")
+
+
+def query_tenants(conn, prepared) -> list[tuple]:
+    """(name, slug, member count) of every team account, by name."""
+    from psycopg import sql
+
+    from supaseed_pipeline.seed.load import ident
+
+    mapping = prepared.mapping
+    key = prepared.graph.tables[mapping.account_table].key_columns[0]
+    slug = sql.SQL("a.{}").format(sql.Identifier(mapping.account_slug)) if mapping.account_slug else sql.SQL("NULL")
+    members = sql.SQL("0")
+    if mapping.membership_table:
+        members = sql.SQL("(SELECT count(*) FROM {} m WHERE m.{} = a.{})").format(
+            ident(mapping.membership_table), sql.Identifier(mapping.membership_account_field), sql.Identifier(key))
+    query = sql.SQL("SELECT a.{}, {}, {} FROM {} a WHERE a.{} = false ORDER BY 1").format(
+        sql.Identifier(mapping.account_name or key), slug, members, ident(mapping.account_table),
+        sql.Identifier(mapping.account_personal_flag))
+    return conn.execute(query).fetchall()
+
+
+@main.command("generate-tenants", short_help="Seed N team accounts with members.")
+@click.option("--count", type=click.IntRange(min=0), required=True, help="Team accounts to create.")
+@click.option("--members", type=click.IntRange(min=0), help="Members per team besides the owner (default 3).")
+@click.option("--users", type=click.IntRange(min=0), help="Users to create, as for `seed` (members are drawn from them).")
+@click.pass_obj
+def generate_tenants(app: App, count: int, members: int | None, users: int | None) -> None:
+    """Seed team accounts (tenants) with owners and members.
+
+    Runs the same Dagster seed as `seed`, with tenants.count = --count and
+    tenants.membersPerTenant = --members: users are seeded (or reseeded) too, and the team
+    accounts and their memberships are drawn from them. MakerKit schemas only.
+
+    \b
+    Example:
+      supaseed generate-tenants --count 5 --members 3
+    """
+    tenants = {"count": count, **({"membersPerTenant": members} if members is not None else {})}
+    run_seed(app, {"userCount": users}, extra={"tenants": tenants}, precondition=require_tenants)
+
+
+def require_tenants(target: Target, prepared) -> None:
+    """Refuse schemas without team accounts (tenants are a MakerKit full-kit notion)."""
+    if prepared.mapping.framework != "makerkit-full":
+        raise Failure(f"{target.display} has no team accounts to generate (framework {prepared.mapping.framework}; "
+                      "tenants need an accounts table with a personal-account flag and memberships)")

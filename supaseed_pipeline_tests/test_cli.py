@@ -1,0 +1,180 @@
+"""The `supaseed` console script against a real demo database: every verb, and bad inputs that must fail cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from supaseed_pipeline.cli import main
+from supaseed_pipeline.db.connect import Target, connect
+from supaseed_pipeline.settings import load_settings
+
+UNREACHABLE = "postgresql://postgres:secretpw@127.0.0.1:1/x"
+ENV_TO_CLEAR = ("DAGSTER_HOME", "SUPASEED_CONFIG", "SUPASEED_DATABASE_URL", "SUPABASE_DB_URL", "SUPABASE_URL",
+                "SUPABASE_SERVICE_ROLE_KEY", "SUPASEED_SEED", "SUPASEED_USER_COUNT", "SUPASEED_BATCH_SIZE",
+                "SUPASEED_ALLOW_PRODUCTION")
+
+
+@pytest.fixture
+def cli(demo_db: Target, tmp_path: Path, monkeypatch):
+    """Run `supaseed ARGS` in an empty working directory against the demo database (URL via the environment)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ENV_TO_CLEAR:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SUPASEED_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SUPASEED_DATABASE_URL", demo_db.url)
+
+    def run(*args: str, expect: int = 0):
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+        assert result.exit_code == expect, f"exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
+        return result
+
+    return run
+
+
+def counts(target: Target) -> dict[str, int]:
+    """Rows of every table in the target (ledger included), and whether the ledger schema exists."""
+    with connect(target) as conn:
+        tables = conn.execute("SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname NOT IN "
+                              "('pg_catalog', 'information_schema') ORDER BY 1").fetchall()
+        found = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for (t,) in tables}
+        found["(supaseed schema)"] = conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname = 'supaseed'").fetchone()[0]
+    return found
+
+
+def single_error_line(result) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+def test_seed_status_cleanup_lifecycle(cli, demo_db):
+    baseline = counts(demo_db)
+    seeded = cli("seed", "--users", "12", "--setups", "3", "--batch-size", "5")
+    after = counts(demo_db)
+    assert after["auth.users"] == 12 and after["public.setups"] == 36
+    assert "auth.users" in seeded.stdout and "public.setups" in seeded.stdout and "rows/s" in seeded.stdout
+
+    status = cli("status").stdout
+    assert "auth.users" in status and "public.setups" in status and "p00002" in status
+    assert " 36 " in status and " 12 " in status
+
+    without_runs = lambda found: {t: n for t, n in found.items() if t != "supaseed.runs"}  # noqa: E731
+    cli("seed", "--users", "12", "--setups", "3", "--batch-size", "5", "--partition", "p00001")  # one batch redone
+    assert without_runs(counts(demo_db)) == without_runs(after)
+    cli("seed", "--users", "12", "--setups", "3", "--batch-size", "5", "--seed", "7")  # new config: base reseeded too
+    after = counts(demo_db)
+    assert after["auth.users"] == 12 and after["public.setups"] == 36 and after["supaseed.partitions"] == 4
+
+    refused = cli("cleanup", expect=2)
+    assert "--force" in single_error_line(refused)
+    assert counts(demo_db) == after
+
+    cleaned = cli("cleanup", "--force", "--verify").stdout
+    assert "public.setups" in cleaned and "verified" in cleaned
+    final = counts(demo_db)
+    assert {t: n for t, n in final.items() if not t.startswith("supaseed.") and t != "(supaseed schema)"} == {
+        t: n for t, n in baseline.items() if t != "(supaseed schema)"}
+    assert "nothing seeded" in cli("status").stdout
+
+
+def test_dry_run_touches_nothing(cli, demo_db):
+    before = counts(demo_db)
+    out = cli("seed", "--dry-run", "--users", "5").stdout
+    assert counts(demo_db) == before and before["(supaseed schema)"] == 0
+    assert "framework: makerkit-full" in out and "Load order" in out and "auth.users" in out
+    assert "partitions: base, p00000 (5 users)" in out
+
+
+def test_inspection_commands(cli):
+    detected = cli("detect", "--verbose", "--validate-constraints").stdout
+    assert "makerkit-full" in detected and "public.setups" in detected and "content_table" in detected
+    assert "Constraints per table" in detected and "setups_updated_after_created" in detected
+
+    relationships = cli("analyze-relationships").stdout
+    assert "public.setups(user_id)" in relationships and "auth.users(id)" in relationships and "CASCADE" in relationships
+    assert "batch 1:" in relationships and "foreign-key cycles: none" in relationships
+
+    junctions = cli("detect-junction-tables").stdout
+    assert "public.accounts_memberships" in junctions and "public.role_permissions" not in junctions
+
+    assert "no team accounts yet" in cli("discover-tenants").stdout
+
+
+def test_generate_then_discover_tenants(cli, demo_db):
+    cli("generate-tenants", "--count", "2", "--members", "2", "--users", "6")
+    with connect(demo_db) as conn:
+        teams = conn.execute("SELECT count(*) FROM public.accounts WHERE NOT is_personal_account").fetchone()[0]
+    assert teams == 2
+    listing = cli("discover-tenants").stdout
+    assert "Tenants in public.accounts (2)" in listing
+
+
+def test_init_detect_writes_a_loadable_config(cli, demo_db):
+    out = cli("init", "--detect", "--constraint-aware").stdout
+    assert "wrote supaseed.json" in out and "skipped tables" in out.lower()
+    written = json.loads(Path("supaseed.json").read_text())
+    assert written["schema"]["framework"] == "makerkit-full"
+    assert written["schema"]["setupsTable"] == {"name": "public.setups", "userField": "user_id"}
+    assert "databaseUrl" not in written and "password" not in written
+    settings = load_settings("supaseed.json", environ={})
+    assert settings.schema_mapping.primary_user_table == "auth.users"
+    assert "makerkit-full" in cli("detect").stdout   # the file in the CWD is picked up and accepted
+    assert "--force" in single_error_line(cli("init", expect=2))
+    cli("init", "--force")
+
+
+BAD_INPUTS = {
+    "unknown config key": ({"userCount": 3, "bogusKey": 1}, [], 2, "bogusKey"),
+    "wrong type": ({"batchSize": "many"}, [], 2, "batchSize"),
+    "negative --users": ({}, ["--users", "-1"], 2, "--users"),
+    "malformed JSON": ('{"userCount": 3,', [], 2, "malformed JSON"),
+    "unknown mapped table": ({"schema": {"setupsTable": {"name": "nope"}}}, [], 2, "schema.setupsTable.name"),
+    "unreachable database": ({}, ["--database-url", UNREACHABLE], 1, "cannot connect to 127.0.0.1:1/x"),
+    "bad config wins over an unreachable database": ({"bogusKey": 1}, ["--database-url", UNREACHABLE], 2, "bogusKey"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_inputs_fail_with_one_line_and_change_nothing(cli, demo_db, case):
+    config, flags, exit_code, mentioned = BAD_INPUTS[case]
+    if config:
+        Path("supaseed.json").write_text(config if isinstance(config, str) else json.dumps(config))
+    before = counts(demo_db)
+    global_flags = flags if flags[:1] == ["--database-url"] else []
+    seed_flags = [] if global_flags else flags
+    result = cli(*global_flags, "seed", "--users", "3", "--setups", "1", *seed_flags, expect=exit_code)
+    line = single_error_line(result)
+    assert mentioned in line
+    assert "secretpw" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert counts(demo_db) == before
+
+
+def test_failure_inside_the_dagster_run_is_one_line(cli, demo_db):
+    """A value the database rejects while loading: the step's error comes back as the one line, nothing is kept."""
+    bad = {"public.role_permissions": {"count": 1, "columns": {"permission": {"value": "not-a-permission"}}}}
+    Path("supaseed.json").write_text(json.dumps({"tables": bad}))
+    before = counts(demo_db)
+    line = single_error_line(cli("seed", "--users", "2", "--setups", "1", expect=1))
+    assert "public.role_permissions" in line and "not-a-permission" in line
+    after = counts(demo_db)
+    assert {t: n for t, n in after.items() if not t.startswith("supaseed") and t != "(supaseed schema)"} == {
+        t: n for t, n in before.items() if t != "(supaseed schema)"}
+
+
+def test_console_script_entry_point(tmp_path):
+    """The installed `supaseed` script: one redacted line on stderr, exit 1, no traceback."""
+    script = Path(sys.executable).parent / "supaseed"
+    env = {k: v for k, v in os.environ.items() if k not in ENV_TO_CLEAR}
+    completed = subprocess.run([str(script), "--database-url", UNREACHABLE, "status"], cwd=tmp_path, env=env,
+                               capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 1
+    assert completed.stderr.startswith("error: cannot connect to 127.0.0.1:1/x") and completed.stderr.count("\n") == 1
+    assert "secretpw" not in completed.stdout + completed.stderr

@@ -65,8 +65,10 @@ def reference_data(context: dg.AssetExecutionContext, supaseed: SupaseedResource
     """Rows for tables that do not depend on users (lookups and the rest of the schema), loaded once."""
     settings = supaseed.settings()
     started = time.perf_counter()
+    full_run = not context.run.tags.get("dagster/partition")   # a whole-dataset run replaces an older seed
     results = _user_errors_fail_without_retry(lambda: api.seed(
-        supaseed.target(settings), settings, partition_keys=[BASE], dagster_run_id=context.run.run_id))
+        supaseed.target(settings), settings, partition_keys=[BASE], dagster_run_id=context.run.run_id,
+        replace_stale=full_run))
     return dg.MaterializeResult(metadata=result_metadata(results, None, settings.seed, time.perf_counter() - started))
 
 
@@ -112,7 +114,8 @@ def user_batches(context: dg.AssetExecutionContext, supaseed: SupaseedResource):
         for start in range(0, len(missing), 1000):
             context.instance.add_dynamic_partitions(SEED_BATCHES.name, missing[start:start + 1000])
     results = _user_errors_fail_without_retry(lambda: api.seed(
-        target, settings, partition_keys=selected, dagster_run_id=context.run.run_id, on_partition=report))
+        target, settings, partition_keys=selected, dagster_run_id=context.run.run_id, on_partition=report,
+        replace_stale=keys is None))
     seconds = time.perf_counter() - started
     for asset in USER_ASSETS:
         yield dg.MaterializeResult(asset_key=asset, metadata=result_metadata(results, groups[asset], settings.seed, seconds))

@@ -128,8 +128,13 @@ def select_partitions(engine: SeedEngine, conn: psycopg.Connection, keys: list[s
 
 def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | None = None,
          dagster_run_id: str | None = None, progress: Callable[[str, int], None] | None = None,
-         on_partition: Callable[[PartitionResult], None] | None = None) -> list[PartitionResult]:
-    """Seed the selected partitions (all by default), each in its own transaction, under the target lock."""
+         on_partition: Callable[[PartitionResult], None] | None = None,
+         replace_stale: bool | None = None) -> list[PartitionResult]:
+    """Seed the selected partitions (all by default), each in its own transaction, under the target lock.
+
+    replace_stale (default: when seeding everything) first removes partitions seeded under another
+    config or schema; otherwise their presence is an error.
+    """
     run_id = dagster_run_id or f"cli-{uuid.uuid4().hex[:12]}"
     results: list[PartitionResult] = []
     with connect(target) as conn:
@@ -153,7 +158,8 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                 raise explain_read_error(conn, exc, f"creating the supaseed ledger schema in {target.identity}") from None
             status = "failed"
             try:
-                _remove_stale_partitions(conn, prepared, settings, partitions, full_run=partition_keys is None)
+                full_run = partition_keys is None if replace_stale is None else replace_stale
+                _remove_stale_partitions(conn, prepared, settings, partitions, full_run=full_run)
                 for partition in partitions:
                     result = prepared.engine.seed_partition(conn, partition, run_id, progress)
                     results.append(result)

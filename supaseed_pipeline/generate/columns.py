@@ -7,7 +7,6 @@ depends only on (seed, table, column, row index).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -247,8 +246,7 @@ def generate_values(spec: ColumnSpec, index: np.ndarray, seed: int) -> pl.Series
             values = timestamps(index, purpose)
         return values.dt.date() if base == "date" else values
     if base in {"json", "jsonb"}:
-        return _json_objects(index, purpose, col.name) if kind in {"json_object", None} else pl.Series(
-            [json.dumps({"value": None})] * len(index))
+        return _json_objects(index, purpose, col.name)
     if base in TEXT_TYPES:
         return _text_for_kind(kind, spec, index, seed)
     return _other_type(spec, index, purpose)

@@ -175,7 +175,7 @@ def _table_plan(table: Table) -> TablePlan:
     write, leave = [], []
     for column in table.columns:
         if db_assigned(column) or (constant_default(column) and column.name not in fk_columns
-                                   and _leave_constant_default(column.name)):
+                                   and _leave_constant_default(column)):
             leave.append(column.name)
         else:
             write.append(column.name)
@@ -198,11 +198,12 @@ def _table_plan(table: Table) -> TablePlan:
     )
 
 
-def _leave_constant_default(column_name: str) -> bool:
-    """Constant defaults we keep: flags and counters that a fresh row really starts with."""
+def _leave_constant_default(column) -> bool:
+    """Constant defaults we keep: empty documents, flags and counters that a fresh row really starts with."""
     from supaseed_pipeline.generate.columns import semantic_kind
 
-    return semantic_kind(column_name) in {None, "json_object", "null_if_possible", "version"}
+    return column.base_type_name in {"json", "jsonb"} or semantic_kind(column.name) in {
+        None, "json_object", "null_if_possible", "version"}
 
 
 def _columns_in_expressions(table: Table, expressions: list[str]) -> list[str]:

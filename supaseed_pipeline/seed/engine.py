@@ -21,6 +21,7 @@ from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import UnsupportedColumn, person_names
 from supaseed_pipeline.generate.frames import TableRequest, build_frame
+from supaseed_pipeline.generate.pools import pool, slugify
 from supaseed_pipeline.plan.graph import ConstraintGraph
 from supaseed_pipeline.plan.mapping import TableMapping, link_column
 from supaseed_pipeline.seed import ledger as ledger_mod
@@ -564,9 +565,13 @@ class _PartitionRun:
         frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
         if mapping.account_email and mapping.account_email in frame.columns:
             frame = frame.with_columns(pl.format("team-{}@example.com", pl.Series(index)).alias(mapping.account_email))
+        companies = pool("company")
+        names = companies.gather(rnd.choose(index, rnd.salt(self.e.seed, "team-name"), companies.len()))
         if mapping.account_name and mapping.account_name in frame.columns:
-            from supaseed_pipeline.generate.pools import pool
-            frame = frame.with_columns(pool("company").gather(rnd.choose(index, rnd.salt(self.e.seed, "team-name"), 400 if pool("company").len() >= 400 else pool("company").len())).alias(mapping.account_name))
+            frame = frame.with_columns(names.alias(mapping.account_name))
+        if mapping.account_slug and mapping.account_slug in frame.columns:
+            slugs = pl.select(pl.concat_str([slugify(pl.lit(names)), pl.Series(index).cast(pl.String)], separator="-"))
+            frame = frame.with_columns(slugs.to_series().alias(mapping.account_slug))
         self._teams = self._insert(name, frame)
         self._team_owners = owner_rows["user_id"]
 

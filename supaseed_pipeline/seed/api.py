@@ -47,6 +47,11 @@ def prepare(conn: psycopg.Connection, settings: SeedSettings, snapshot: SchemaSn
     if not snapshot.tables:
         raise SupaseedError("the target database has no tables to seed",
                             hint="apply your migrations first, or point databaseUrl at the right database")
+    missing = [name for name in settings.schemas
+               if not conn.execute("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = %s)", (name,)).fetchone()[0]]
+    if missing:
+        raise ConfigError(f"schemas: the target has no schema '{missing[0]}'",
+                          hint=f"schemas with tables: {', '.join(sorted({t.schema_name for t in snapshot.tables}))}")
     mapping = detect_mapping(snapshot, settings, domain)
     graph = build_constraint_graph(snapshot)
     _check_table_settings(snapshot, settings)

@@ -1,0 +1,406 @@
+"""Bad input of every kind: each case fails with one clear line naming what is wrong, and the target is untouched.
+
+"Untouched" is checked against a fingerprint of every row of every table (the ledger included) and
+whether the `supaseed` schema exists, taken before and after the failed attempt.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import uuid
+from urllib.parse import urlparse
+
+import dagster as dg
+import pytest
+from psycopg import sql
+
+from supaseed_pipeline.db.connect import Target, connect
+from supaseed_pipeline.errors import ConfigError, ConnectionFailed, ProductionGuardError, SupaseedError
+from supaseed_pipeline.seed import api, verify
+from supaseed_pipeline.settings import load_settings
+from supaseed_pipeline.snapshot.introspect import take_snapshot
+
+PASSWORD = "S3cretPw0rd"
+SERVICE_KEY = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0c2VydmljZWtleQ.c2lnbmF0dXJlc2lnbmF0dXJl"
+SECRET_PARTS = (PASSWORD, SERVICE_KEY, "c2VjcmV0c2VydmljZWtleQ", "c2lnbmF0dXJlc2lnbmF0dXJl")
+
+
+def settings(**overrides):
+    base = {"userCount": 5, "batchSize": 5, "setupsPerUser": 1, "rowsPerTable": 3}
+    return load_settings(overrides={**base, **overrides}, environ={}, use_default_file=False)
+
+
+def fingerprint(target: Target) -> dict:
+    """Every row of every table (ledger included) and whether the ledger schema exists."""
+    with connect(target) as conn:
+        tables = conn.execute(
+            "SELECT n.nspname::text, c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', "
+            "'information_schema') AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1, 2").fetchall()
+        rows = {f"{s}.{t}": sorted(r[0] for r in conn.execute(
+            sql.SQL("SELECT x::text FROM {} x").format(sql.Identifier(s, t)))) for s, t in tables}
+        rows["(supaseed schema exists)"] = conn.execute("SELECT to_regnamespace('supaseed') IS NOT NULL").fetchone()[0]
+        return rows
+
+
+def one_line(message: str) -> None:
+    assert message and "\n" not in message and "\r" not in message, message
+    assert "Traceback" not in message and "File \"" not in message, message
+    for secret in SECRET_PARTS:
+        assert secret not in message, message
+
+
+def assert_refused(target: Target, attempt, *expected: str, error: type[Exception] = SupaseedError) -> str:
+    """Run the attempt; it must raise `error` with one line containing every expected text, changing nothing."""
+    before = fingerprint(target)
+    with pytest.raises(error) as caught:
+        attempt()
+    message = str(caught.value)
+    one_line(message)
+    for text in expected:
+        assert text in message, f"{text!r} not in {message!r}"
+    assert fingerprint(target) == before
+    return message
+
+
+def with_user(url: str, user: str, password: str | None = None) -> str:
+    parsed = urlparse(url)
+    host = parsed.netloc.rpartition("@")[2]
+    return parsed._replace(netloc=f"{user}{':' + password if password is not None else ''}@{host}").geturl()
+
+
+# ------------------------------------------------------------------------------------------ config
+
+CONFIG_CASES = [
+    pytest.param({"userCont": 5}, ["unknown key 'userCont'", "userCount"], id="unknown-key"),
+    pytest.param({"tenants": {"teams": 3}}, ["unknown key 'tenants.teams'", "membersPerTenant"], id="unknown-nested-key"),
+    pytest.param({"userCount": "lots"}, ["'userCount'", "lots"], id="wrong-type"),
+    pytest.param({"allowedHosts": "db.example.com"}, ["'allowedHosts'"], id="wrong-type-list"),
+    pytest.param({"userCount": -1}, ["'userCount'", "-1", "greater than or equal to 0"], id="negative-count"),
+    pytest.param({"batchSize": 0}, ["'batchSize'", "greater than or equal to 1"], id="zero-batch"),
+    pytest.param({"userCount": 10**12}, ["'userCount'", "1000000000000", "less than or equal"], id="huge-count"),
+    pytest.param({"tables": {"setups": {"count": -5}}}, ["'tables.setups.count'"], id="negative-table-count"),
+    pytest.param({"lockTimeoutSeconds": -1}, ["'lockTimeoutSeconds'"], id="negative-timeout"),
+    pytest.param({"userStrategy": "borrow"}, ["'userStrategy'", "borrow"], id="unknown-strategy"),
+    pytest.param({"domain": "underwater-basket-weaving"}, ["unknown domain 'underwater-basket-weaving'", "outdoor"],
+                 id="unknown-domain"),
+    pytest.param({"userStrategy": "hybrid", "additionalUsers": {"count": 2, "personas": ["space-pirate"]}},
+                 ["additionalUsers.personas", "space-pirate", "gear-expert"], id="unknown-persona"),
+    pytest.param({"schema": {"setupsTable": {"name": "trip_plans"}}}, ["schema.setupsTable", "trip_plans"],
+                 id="mapping-missing-table"),
+    pytest.param({"schema": {"setupsTable": {"userField": "owner_id"}}},
+                 ["schema.setupsTable.userField", "owner_id", "public.setups"], id="mapping-missing-column"),
+    pytest.param({"schema": {"primaryUserTable": "members"}}, ["schema.primaryUserTable", "members"],
+                 id="mapping-missing-user-table"),
+    pytest.param({"tables": {"public.trip_plans": {"count": 3}}}, ["tables.public.trip_plans"], id="unknown-table"),
+    pytest.param({"tables": {"setups": {"columns": {"colour": {"value": "red"}}}}},
+                 ["tables.setups.columns.colour", "public.setups", "title"], id="unknown-column-override"),
+    pytest.param({"tables": {"setups": {"columns": {"title": {"value": "x", "pattern": "y{i}"}}}}},
+                 ["tables.setups.columns.title", "value, pattern"], id="ambiguous-column-override"),
+]
+
+
+@pytest.mark.parametrize("overrides, expected", CONFIG_CASES)
+def test_bad_config_is_one_line_and_changes_nothing(demo_db, overrides, expected):
+    assert_refused(demo_db, lambda: api.seed(demo_db, settings(**overrides)), *expected)
+
+
+def test_bad_environment_variable_names_the_key(demo_db):
+    environ = {"SUPASEED_USER_COUNT": "a few"}
+    assert_refused(demo_db, lambda: api.seed(demo_db, load_settings(environ=environ, use_default_file=False)),
+                   "'userCount'", "a few", error=ConfigError)
+
+
+def test_mapping_to_a_missing_email_column_on_a_plain_users_schema(fresh_db):
+    with connect(fresh_db) as conn:
+        conn.execute("CREATE TABLE users (id uuid PRIMARY KEY, email text NOT NULL UNIQUE, name text)")
+        conn.commit()
+    assert_refused(fresh_db, lambda: api.seed(fresh_db, settings(schema={"userTable": {"emailField": "mail"}})),
+                   "schema.userTable.emailField", "'mail'", "public.users", error=ConfigError)
+
+
+FILE_CASES = [
+    pytest.param("supaseed.json", '{"userCount": 5,\n  "batchSize": }\n', ["malformed JSON", "line 2"], id="json"),
+    pytest.param("supaseed.yaml", "userCount: 5\ntables:\n  setups: [count: 3\n", ["malformed YAML", "line"], id="yaml"),
+    pytest.param("supaseed.yml", "- userCount\n- 5\n", ["top level must be an object"], id="yaml-list"),
+    pytest.param("supaseed.yaml", "userCount: 5\nusercount: 6\n", ["unknown key 'usercount'"], id="yaml-unknown-key"),
+    pytest.param("supaseed.json", '{"tables": {"setups": {"perParent": "many"}}}',
+                 ["'tables.setups.perParent'", "many"], id="json-wrong-type"),
+]
+
+
+@pytest.mark.parametrize("name, text, expected", FILE_CASES)
+def test_bad_config_file_names_the_file_and_the_place(tmp_path, name, text, expected):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_file=path, environ={})
+    message = str(caught.value)
+    one_line(message)
+    assert str(path) in message
+    for part in expected:
+        assert part in message, message
+
+
+def test_missing_config_file_is_named(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_file=tmp_path / "nope.json", environ={})
+    one_line(str(caught.value))
+    assert "nope.json" in str(caught.value) and "not found" in str(caught.value)
+
+
+# ------------------------------------------------------------------------------------------ schema
+
+GENERATED_TYPES = ["money", "bytea", "inet", "cidr", "macaddr", "int4range", "numrange", "daterange", "tstzrange",
+                   "tsvector", "interval", "point", "time", "timetz", "bit(1)", "varbit", "oid", "uuid[]", "text[]"]
+
+
+def test_unusual_types_with_a_generator_seed_valid_values(fresh_db):
+    columns = ", ".join(f"c{n} {t} NOT NULL" for n, t in enumerate(GENERATED_TYPES))
+    with connect(fresh_db) as conn:
+        conn.execute(f"CREATE TABLE odd (id int PRIMARY KEY, {columns})")
+        conn.commit()
+    results = api.seed(fresh_db, settings())
+    assert sum(r.rows.get("public.odd", 0) for r in results) == 3
+    with connect(fresh_db) as conn:
+        snapshot = take_snapshot(conn)
+        assert verify.constraint_violations(conn, snapshot, ["public.odd"]) == []
+        for n, type_name in enumerate(GENERATED_TYPES):
+            # every value survives a round trip through its type's input function
+            distinct = conn.execute(sql.SQL("SELECT count(DISTINCT {c}::text), count(*) FILTER "
+                                            "(WHERE {c}::text::{t}::text = {c}::text) FROM odd").format(
+                c=sql.Identifier(f"c{n}"), t=sql.SQL(type_name))).fetchone()
+            assert distinct[0] >= 1 and distinct[1] == 3, type_name
+
+
+UNSUPPORTED = [
+    ("pg_lsn", "0/16B3748"), ("txid_snapshot", "10:20:10,14,15"), ("regclass", "pg_class"), ("tsquery", "tent & stove"),
+    ("box", "((0,0),(1,1))"), ("jsonpath", "$.gear[*]"), ("macaddr8", "08:00:2b:01:02:03:04:05"),
+    ("int4multirange", "{[1,3)}"),
+]
+
+
+@pytest.mark.parametrize("type_name, value", UNSUPPORTED, ids=[u[0] for u in UNSUPPORTED])
+def test_type_without_a_generator_names_the_column_and_the_override(fresh_db, type_name, value):
+    with connect(fresh_db) as conn:
+        conn.execute(f"CREATE TABLE odd (id int PRIMARY KEY, c {type_name} NOT NULL, note text)")
+        conn.commit()
+    assert_refused(fresh_db, lambda: api.seed(fresh_db, settings()),
+                   "public.odd.c", type_name, "tables.public.odd.columns.c")
+    # and the advice works
+    override = {"tables": {"public.odd": {"columns": {"c": {"value": value}}}}}
+    api.seed(fresh_db, settings(**override))
+    with connect(fresh_db) as conn:
+        rows = conn.execute(sql.SQL("SELECT c::text = {}::{}::text FROM odd").format(
+            sql.Literal(value), sql.SQL(type_name))).fetchall()
+    assert rows == [(True,)] * 3
+
+
+def test_unsatisfiable_check_names_table_and_constraint(fresh_db):
+    with connect(fresh_db) as conn:
+        conn.execute("CREATE TABLE gauge (id int PRIMARY KEY, "
+                     "reading int NOT NULL CONSTRAINT reading_impossible CHECK (reading > 10 AND reading < 5))")
+        conn.commit()
+    assert_refused(fresh_db, lambda: api.seed(fresh_db, settings()), "public.gauge", "reading_impossible")
+
+
+def test_not_null_cycle_with_identity_keys_is_skipped_and_named(fresh_db):
+    with connect(fresh_db) as conn:
+        conn.execute("""
+            CREATE TABLE hen (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, egg_id int NOT NULL);
+            CREATE TABLE egg (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, hen_id int NOT NULL REFERENCES hen);
+            ALTER TABLE hen ADD CONSTRAINT hen_egg_fk FOREIGN KEY (egg_id) REFERENCES egg;
+            CREATE TABLE barn (id int PRIMARY KEY, name text NOT NULL);""")
+        conn.commit()
+    results = api.seed(fresh_db, settings())
+    loaded = {t for r in results for t in r.rows}
+    assert loaded == {"public.barn"}
+    with connect(fresh_db) as conn:
+        prepared = api.prepare(conn, settings())
+        assert conn.execute("SELECT count(*) FROM hen").fetchone()[0] == 0
+    for table in ("public.hen", "public.egg"):
+        reason = prepared.engine.skipped[table]
+        one_line(reason)
+        assert "public.hen.egg_id" in reason and "public.egg.hen_id" in reason, reason
+
+
+def test_empty_database_is_a_clear_error(fresh_db):
+    assert_refused(fresh_db, lambda: api.seed(fresh_db, settings()), "no tables to seed")
+
+
+def test_unknown_schema_in_schemas_is_named(fresh_db):
+    with connect(fresh_db) as conn:
+        conn.execute("CREATE SCHEMA app; CREATE TABLE app.things (id int PRIMARY KEY)")
+        conn.commit()
+    assert_refused(fresh_db, lambda: api.seed(fresh_db, settings(schemas=["nope"])), "schemas", "'nope'", "app",
+                   error=ConfigError)
+
+
+# ------------------------------------------------------------------------------------------ connection
+
+@pytest.mark.parametrize("url, expected", [
+    pytest.param(f"postgresql://app:{PASSWORD}@no-such-host.invalid/app", ["no-such-host.invalid:5432/app", "unknown host"],
+                 id="unknown-host"),
+    pytest.param(f"postgresql://app:{PASSWORD}@127.0.0.1:1/app", ["127.0.0.1:1/app", "connection refused"],
+                 id="refused-port"),
+])
+def test_unreachable_target_is_named_without_the_password(url, expected):
+    with pytest.raises(ConnectionFailed) as caught:
+        api.seed(Target(url), settings())
+    message = str(caught.value)
+    one_line(message)
+    for text in expected:
+        assert text in message, message
+
+
+def test_missing_database_is_named(pg_server):
+    missing = f"supaseed_t_missing_{uuid.uuid4().hex[:8]}"
+    with pytest.raises(ConnectionFailed) as caught:
+        api.seed(pg_server.with_database(missing), settings())
+    one_line(str(caught.value))
+    assert f"database '{missing}' does not exist" in str(caught.value)
+
+
+@pytest.fixture
+def login_role(pg_server, demo_db):
+    """A role that can log in and has no privileges on the test database; dropped afterwards."""
+    role = f"supaseed_t_ro_{uuid.uuid4().hex[:8]}"
+    with connect(demo_db, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(PASSWORD)))
+    yield role
+    with connect(demo_db, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def test_wrong_password_is_named_without_the_password(demo_db, login_role):
+    target = Target(with_user(demo_db.url, login_role, "Wr0ngPassw0rdXyz"))
+    try:
+        connect(target).close()
+    except ConnectionFailed as exc:
+        one_line(str(exc))
+        assert "password authentication failed" in str(exc) and "Wr0ngPassw0rdXyz" not in str(exc)
+    else:
+        pytest.skip("the server trusts this connection (no password check), so a wrong password cannot be tested")
+
+
+def test_user_without_privileges_is_told_so_and_nothing_changes(demo_db, login_role):
+    target = Target(with_user(demo_db.url, login_role, PASSWORD))
+    assert_refused(demo_db, lambda: api.seed(target, settings()), "supaseed", "permission denied", "privileges")
+
+
+def test_read_only_user_is_told_which_table_and_nothing_changes(demo_db, login_role):
+    with connect(demo_db, autocommit=True) as conn:
+        role = sql.Identifier(login_role)
+        conn.execute(sql.SQL("GRANT CREATE ON DATABASE {} TO {}").format(sql.Identifier(demo_db.dbname), role))
+        conn.execute(sql.SQL("GRANT USAGE ON SCHEMA auth, public TO {}").format(role))
+        conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA auth, public TO {}").format(role))
+    target = Target(with_user(demo_db.url, login_role, PASSWORD))
+    message = assert_refused(demo_db, lambda: api.seed(target, settings()), "permission denied for table", "privileges")
+    assert "loading public." in message or "loading auth." in message
+
+
+# ------------------------------------------------------------------------------------------ secrets
+
+def _scan(texts: list[str]) -> None:
+    for text in texts:
+        for secret in SECRET_PARTS:
+            assert secret not in text, f"{secret!r} leaked: ...{text[max(0, text.find(secret) - 200):text.find(secret) + 50]}..."
+
+
+def test_dagster_run_leaks_neither_the_database_password_nor_the_service_key(demo_db, monkeypatch, tmp_path):
+    from dagster._serdes import serialize_value
+
+    from supaseed_pipeline.definitions import defs
+
+    config = tmp_path / "supaseed.json"
+    config.write_text(json.dumps({"userCount": 6, "batchSize": 3, "setupsPerUser": 1, "supabaseServiceKey": SERVICE_KEY}))
+    monkeypatch.setenv("SUPASEED_DATABASE_URL", with_user(demo_db.url, "postgres", PASSWORD))
+    monkeypatch.setenv("SUPASEED_CONFIG", str(config))
+    monkeypatch.setenv("SUPASEED_DATA_DIR", str(tmp_path / "data"))
+    with dg.instance_for_test() as instance:
+        result = defs.resolve_job_def("seed_job").execute_in_process(instance=instance)
+        assert result.success
+        texts = [serialize_value(entry) for entry in instance.all_logs(result.run_id)]
+        texts.append(serialize_value(instance.get_run_by_id(result.run_id)))
+        for key in ("users", "accounts", "setups", "reference_data"):
+            event = instance.get_latest_materialization_event(dg.AssetKey(key))
+            texts.append(serialize_value(event))
+    with connect(demo_db) as conn:
+        assert conn.execute("SELECT count(*) FROM auth.users").fetchone()[0] == 6
+        texts += [json.dumps(r[0]) for r in conn.execute("SELECT settings FROM supaseed.runs")]
+    joined = "\n".join(texts)
+    # the scan covers real content, including where the target is named
+    assert "ASSET_MATERIALIZATION" in joined and "rows_per_table" in joined and demo_db.dbname in joined
+    assert '"supabaseServiceKey": "***"' in texts[-1]
+    _scan(texts)
+
+
+# ------------------------------------------------------------------------------------------ production guard
+
+def test_guard_refuses_a_non_local_host_unless_allowed(demo_db):
+    remote = Target(f"postgresql://app:{PASSWORD}@db.example.com:5432/app")
+    with connect(demo_db) as conn:
+        with pytest.raises(ProductionGuardError) as caught:
+            api.guard_production(conn, remote, settings())
+        one_line(str(caught.value))
+        assert "db.example.com" in str(caught.value) and "allowedHosts" in str(caught.value)
+        api.guard_production(conn, remote, settings(allowedHosts=["db.example.com"]))
+        api.guard_production(conn, remote, settings(allowProduction=True))
+        with pytest.raises(ProductionGuardError) as caught:
+            api.guard_production(conn, remote, settings(), action="clean")
+        assert "refusing to clean" in str(caught.value)
+
+
+def _non_local_alias(target: Target) -> str | None:
+    """A name for the server's host that does not look local (e.g. the machine's host name), if one reaches it."""
+    host = urlparse(target.url).hostname
+    if not host or target.host.startswith("/"):
+        return None
+    try:
+        address = socket.gethostbyname(host)
+    except OSError:
+        return None
+    for alias in (socket.gethostname(), socket.getfqdn()):
+        if alias and alias not in api.LOCAL_HOSTS and not alias.endswith(".local"):
+            try:
+                if socket.gethostbyname(alias) == address:
+                    return alias
+            except OSError:
+                continue
+    return None
+
+
+def test_seed_through_a_non_local_host_name_is_refused_before_writing(demo_db):
+    alias = _non_local_alias(demo_db)
+    if alias is None:
+        pytest.skip("no non-local-looking host name reaches this server (socket-only or no alias)")
+    parsed = urlparse(demo_db.url)
+    remote = Target(parsed._replace(netloc=parsed.netloc.replace(parsed.hostname, alias, 1)).geturl())
+    assert_refused(demo_db, lambda: api.seed(remote, settings()), f"host '{alias}' is not local", "allowedHosts",
+                   error=ProductionGuardError)
+    results = api.seed(remote, settings(allowedHosts=[alias]))
+    assert sum(r.rows.get("auth.users", 0) for r in results) == 5
+
+
+def test_guard_refuses_a_database_with_more_rows_than_the_threshold(demo_db):
+    target = Target(demo_db.url)           # as a user would name it (not flagged as the embedded default)
+    api.seed(target, settings(userCount=30, batchSize=30))
+    with connect(target, autocommit=True) as conn:
+        deadline = time.monotonic() + 30   # statistics arrive asynchronously after the seeding session ends
+        while True:
+            conn.execute("SELECT pg_stat_clear_snapshot()")
+            rows = conn.execute("SELECT coalesce(sum(n_live_tup), 0) FROM pg_stat_user_tables "
+                                "WHERE schemaname <> 'supaseed'").fetchone()[0]
+            if rows >= 100:
+                break
+            assert time.monotonic() < deadline, f"statistics never showed the seeded rows ({rows})"
+            time.sleep(0.2)
+    assert_refused(demo_db, lambda: api.seed(target, settings(userCount=40, batchSize=40, productionRowThreshold=50)),
+                   "productionRowThreshold 50", "looks like production", "allowProduction", error=ProductionGuardError)
+    assert_refused(demo_db, lambda: api.cleanup(target, settings(productionRowThreshold=50)),
+                   "refusing to clean", error=ProductionGuardError)
+    results = api.seed(target, settings(userCount=40, batchSize=40, productionRowThreshold=50, allowProduction=True))
+    assert sum(r.rows.get("auth.users", 0) for r in results) == 40

@@ -359,7 +359,9 @@ class _PartitionRun:
         self.ledger.add(name, plan.key_columns, kept)
         self._remember(name, kept)
         self.result.rows[name] = self.result.rows.get(name, 0) + frame.height
-        self.result.preview.setdefault(name, frame.head(5))
+        if name not in self.result.preview:
+            # a copy: a slice would keep the whole partition's buffers alive for as long as the result
+            self.result.preview[name] = pl.DataFrame(frame.head(5).to_dicts(), schema=frame.schema)
         progress_events.report(self.partition.key, name, frame.height)
         if self.progress:
             self.progress(name, frame.height)

@@ -19,15 +19,14 @@ from psycopg import sql
 
 from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.generate import random as rnd
-from supaseed_pipeline.generate.columns import UnsupportedColumn, person_names
+from supaseed_pipeline.generate.columns import UnsupportedColumn
 from supaseed_pipeline.generate.frames import TableRequest, build_frame
-from supaseed_pipeline.generate.pools import pool, slugify
 from supaseed_pipeline.plan.graph import ConstraintGraph
 from supaseed_pipeline.plan.mapping import TableMapping, link_column
 from supaseed_pipeline.seed import ledger as ledger_mod
 from supaseed_pipeline.seed import load
 from supaseed_pipeline.seed import progress as progress_events
-from supaseed_pipeline.seed.supabase import auth_user_frame, avatar_urls, identity_frame, password_hash
+from supaseed_pipeline.seed.roles import UserRoles
 from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
@@ -234,7 +233,7 @@ class SeedEngine:
         return self._pool_cache[key]
 
 
-class _PartitionRun:
+class _PartitionRun(UserRoles):
     """State of one partition while it loads: frames of loaded tables, used as FK pools."""
 
     def __init__(self, engine: SeedEngine, conn, partition: Partition, ledger, result: PartitionResult, progress):
@@ -462,146 +461,6 @@ class _PartitionRun:
         return filter_by_database(self.conn, self._table(name), plan, frame)
 
     # ---- Supabase / user-driven roles
-
-    def _owner_index(self) -> np.ndarray:
-        return np.arange(self.partition.owner_start, self.partition.owner_start + self.partition.owner_count, dtype=np.int64)
-
-    def _personas(self, index: np.ndarray) -> pl.Series:
-        allowed = self.e.settings.additional_users.personas or self.e.settings.personas or None
-        if self.e.domain is None:
-            return pl.Series(["member"] * len(index))
-        return self.e.domain.persona_for(index, self.e.seed, allowed)
-
-    def _load_users(self, name: str) -> None:
-        existing = self.e.load_existing_owners(self.conn) if self.e.settings.user_strategy != "create-new" else None
-        positions = self._owner_index()
-        n_existing = existing.height if existing is not None else 0
-        reused = positions[positions < n_existing]
-        new_index = positions[positions >= n_existing] - n_existing
-        personas_all = self._personas(positions)
-        owners = []
-        if len(reused):
-            rows = existing[reused]
-            owners.append(pl.DataFrame({"user_id": rows["user_id"], "account_id": rows["account_id"],
-                                        "persona": personas_all[: len(reused)], "owner_index": pl.Series(reused)}))
-            self.loaded.setdefault(name, pl.DataFrame(schema={c: pl.String for c in self._referenced_columns(name)}))
-        if len(new_index):
-            personas = personas_all[len(reused):]
-            columns = self._plan(name).write_columns
-            if name == "auth.users":
-                frame = auth_user_frame(new_index, self.e.seed, self.e.settings.password.get_secret_value(), personas, columns)
-            else:
-                request = TableRequest(name, int(new_index[0]), len(new_index), fixed=self._plain_user_fixed(new_index, columns))
-                frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
-            kept = self._insert(name, frame)
-            user_ids = kept[self._plan(name).key_columns[0]]
-            account_ids = user_ids
-            if self.e.mapping.account_table and self.e.mapping.account_table in self.loaded and self.e.mapping.account_user_field:
-                accounts = self.loaded[self.e.mapping.account_table]
-                if self.e.mapping.account_user_field in accounts.columns and "id" in accounts.columns:
-                    lookup = dict(zip(accounts[self.e.mapping.account_user_field].to_list(), accounts["id"].to_list()))
-                    account_ids = pl.Series([lookup.get(u, u) for u in user_ids.to_list()])
-            owners.append(pl.DataFrame({"user_id": user_ids, "account_id": account_ids, "persona": personas,
-                                        "owner_index": pl.Series(new_index + n_existing)}))
-            self._new_users = frame
-            self._new_user_index = new_index
-        self.owners = pl.concat(owners) if owners else None
-
-    def _plain_user_fixed(self, index: np.ndarray, columns: list[str]) -> dict[str, pl.Series]:
-        fixed = {}
-        for column in columns:
-            if column in {"password_hash", "encrypted_password", "hashed_password", "password"}:
-                fixed[column] = pl.Series([password_hash(self.e.settings.password.get_secret_value(), self.e.seed)] * len(index))
-        return fixed
-
-    def _load_identities(self, name: str) -> None:
-        if getattr(self, "_new_users", None) is None:
-            return
-        frame = identity_frame(self._new_users, self.e.seed, self._new_user_index, self._plan(name).write_columns)
-        self._insert(name, frame)
-
-    def _enrich_accounts(self, name: str) -> None:
-        """Accounts the app's trigger created: fill name, picture and bio (public_data) — ids untouched."""
-        mapping = self.e.mapping
-        if getattr(self, "_new_users", None) is None:
-            return
-        accounts = self.loaded[name]
-        user_field = mapping.account_user_field
-        index = self._new_user_index
-        first, last = person_names(index, self.e.seed)
-        personas = self.owners["persona"].tail(len(index))
-        updates = {"__user": self._new_users["id"]}
-        if mapping.account_name:
-            updates[mapping.account_name] = pl.select(pl.concat_str([first, last], separator=" ")).to_series()
-        if mapping.account_picture:
-            updates[mapping.account_picture] = avatar_urls(index)
-        bios = self.e.domain.bio(personas, index, self.e.seed) if self.e.domain else pl.Series([""] * len(index))
-        usernames = pl.select(pl.concat_str([first.str.to_lowercase(), last.str.to_lowercase().str.slice(0, 1),
-                                             pl.Series(index).cast(pl.String)]).str.replace_all(r"[^a-z0-9_]", "")).to_series()
-        if mapping.account_public_data:
-            updates[mapping.account_public_data] = pl.select(pl.struct(
-                bio=bios, username=usernames, persona=personas).struct.json_encode()).to_series()
-        elif mapping.account_bio:
-            updates[mapping.account_bio] = bios
-        update = pl.DataFrame(updates)
-        key = self._plan(name).key_columns[0]
-        personal = accounts.filter(pl.col(user_field).is_in(update["__user"].implode())) if user_field in accounts.columns else accounts
-        update = update.join(personal.select([pl.col(user_field).alias("__user"), pl.col(key)]) if user_field != key
-                             else personal.select(pl.col(key).alias("__user"), pl.col(key)), on="__user").drop("__user")
-        load.update_columns(self.conn, self._table(name), [key], update)
-
-    def _load_team_accounts(self, name: str) -> None:
-        mapping = self.e.mapping
-        if mapping.framework != "makerkit-full" or self.owners is None or self.owners.height == 0:
-            return
-        total_owners = max(self.e.owner_total(), 1)
-        teams = int(round(self.e.settings.tenants.count * self.partition.owner_count / total_owners))
-        if teams == 0:
-            return
-        index = np.arange(teams, dtype=np.int64) + self.partition.owner_start
-        owner_rows = self.owners[rnd.choose(index, rnd.salt(self.e.seed, "team-owner"), self.owners.height)]
-        request = TableRequest(name, int(index[0]) + 1_000_000_000, teams, fixed={
-            mapping.account_user_field: owner_rows["user_id"],
-            **({mapping.account_personal_flag: pl.Series([False] * teams)} if mapping.account_personal_flag else {}),
-        })
-        frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
-        if mapping.account_email and mapping.account_email in frame.columns:
-            frame = frame.with_columns(pl.format("team-{}@example.com", pl.Series(index)).alias(mapping.account_email))
-        companies = pool("company")
-        names = companies.gather(rnd.choose(index, rnd.salt(self.e.seed, "team-name"), companies.len()))
-        if mapping.account_name and mapping.account_name in frame.columns:
-            frame = frame.with_columns(names.alias(mapping.account_name))
-        if mapping.account_slug and mapping.account_slug in frame.columns:
-            slugs = pl.select(pl.concat_str([slugify(pl.lit(names)), pl.Series(index).cast(pl.String)], separator="-"))
-            frame = frame.with_columns(slugs.to_series().alias(mapping.account_slug))
-        self._teams = self._insert(name, frame)
-        self._team_owners = owner_rows["user_id"]
-
-    def _load_memberships(self, name: str) -> None:
-        """Owner membership for each team (the kit adds it only when auth.uid() matches) plus members."""
-        mapping = self.e.mapping
-        teams = getattr(self, "_teams", None)
-        if teams is None or teams.height == 0 or self.owners is None:
-            return
-        roles = self.e.existing_pool(self.conn, mapping.roles_table, ["name"])["name"].to_list() if mapping.roles_table else []
-        member_role = "member" if "member" in roles else (roles[-1] if roles else "member")
-        owner_role = "owner" if "owner" in roles else (roles[0] if roles else "owner")
-        rows = {"user": [], "account": [], "role": []}
-        members = self.e.settings.tenants.members_per_tenant
-        users = self.owners["user_id"].to_list()
-        for position, (team, owner) in enumerate(zip(teams["id"].to_list(), self._team_owners.to_list())):
-            rows["user"].append(owner); rows["account"].append(team); rows["role"].append(owner_role)
-            picks = rnd.choose(np.arange(members * 3) + position * 1000, rnd.salt(self.e.seed, "members", team), len(users))
-            chosen = list(dict.fromkeys(users[i] for i in picks if users[i] != owner))[:members]
-            for user in chosen:
-                rows["user"].append(user); rows["account"].append(team); rows["role"].append(member_role)
-        n = len(rows["user"])
-        fixed = {mapping.membership_user_field: pl.Series(rows["user"]), mapping.membership_account_field: pl.Series(rows["account"])}
-        if mapping.membership_role_field:
-            fixed[mapping.membership_role_field] = pl.Series(rows["role"])
-        request = TableRequest(name, self.partition.owner_start * 100, n, fixed=fixed)
-        frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
-        self._insert(name, frame)
 
     def _load_lookup(self, name: str) -> None:
         if self._has_rows(name) or self.e.domain is None:

@@ -214,3 +214,22 @@ def test_use_existing_and_hybrid_leave_existing_rows_untouched(demo_db):
     assert set(before["public.accounts"]) <= set(after["public.accounts"])
     api.cleanup(demo_db, hybrid)
     assert {t: r for t, r in all_rows(demo_db).items() if not t.startswith("supaseed.")} == before
+
+
+def test_bulk_load_rebuilds_every_index_and_foreign_key(demo_db):
+    with connect(demo_db) as conn:
+        before = take_snapshot(conn).fingerprint
+    api.seed(demo_db, settings(bulkLoad=True, userCount=30, batchSize=10))
+    with connect(demo_db) as conn:
+        snapshot = take_snapshot(conn)
+        assert snapshot.fingerprint == before            # every index and FK is back, as it was
+        assert count(conn, "auth.users") == 30 and count(conn, "public.setups") == 90
+        assert verify.constraint_violations(conn, snapshot, [t.qualified for t in snapshot.tables]) == []
+        assert conn.execute("SELECT count(*) FROM supaseed.deferred_ddl").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated").fetchone()[0] == 0
+    api.seed(demo_db, settings(bulkLoad=True, userCount=30, batchSize=10, seed=5))   # replaces its own seed
+    with connect(demo_db) as conn:    # rows nobody recorded: the target is no longer empty
+        conn.execute("DROP SCHEMA supaseed CASCADE")
+        conn.commit()
+    with pytest.raises(Exception, match="bulkLoad needs empty tables"):
+        api.seed(demo_db, settings(bulkLoad=True, userCount=30, batchSize=10))

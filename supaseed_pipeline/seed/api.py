@@ -16,7 +16,7 @@ from supaseed_pipeline.domains import get_domain, load_domain_modules
 from supaseed_pipeline.errors import ConfigError, ProductionGuardError, SupaseedError
 from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
-from supaseed_pipeline.seed import ledger
+from supaseed_pipeline.seed import bulk, ledger
 from supaseed_pipeline.seed.engine import BASE, Partition, PartitionResult, SeedEngine
 from supaseed_pipeline.seed.load import configure_session, explain_load_error, explain_read_error, timeout_ms
 from supaseed_pipeline.settings import SeedSettings
@@ -162,16 +162,27 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
             except psycopg.Error as exc:
                 raise explain_read_error(conn, exc, f"creating the supaseed ledger schema in {target.identity}") from None
             status = "failed"
+            deferred = False
             try:
+                bulk.restore(conn)   # repair a bulk load that died half way, before anything else
                 full_run = partition_keys is None if replace_stale is None else replace_stale
                 _remove_stale_partitions(conn, prepared, settings, partitions, full_run=full_run)
+                if settings.bulk_load and full_run:
+                    # populated lookups (roles, setup types) keep their indexes; the tables that grow must be empty
+                    tables = bulk.empty_tables(conn, sorted(prepared.engine.seedable), sorted(prepared.engine.user_scoped))
+                    deferred = bulk.defer(conn, tables) > 0
                 for partition in partitions:
                     result = prepared.engine.seed_partition(conn, partition, run_id, progress)
                     results.append(result)
                     if on_partition:
                         on_partition(result)
+                if deferred:
+                    bulk.restore(conn)
                 status = "succeeded"
             finally:
+                if deferred and status == "failed" and not conn.closed and not conn.broken:
+                    with suppress(psycopg.Error, SupaseedError):
+                        bulk.restore(conn)
                 if not conn.closed and not conn.broken:
                     try:
                         # a first run that failed before seeding anything leaves no trace
@@ -227,6 +238,7 @@ def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str]
             raise explain_read_error(conn, exc, f"reading the schema of {target.identity}") from None
         graph = build_constraint_graph(snapshot)
         with seeding_lock(conn, target, settings.lock_timeout_seconds):
+            bulk.restore(conn)
             try:
                 with conn.transaction():
                     configure_session(conn, statement_timeout_s=settings.statement_timeout_seconds,

@@ -19,15 +19,26 @@ _templates: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session", params=_SERVERS)
-def pg_server(request) -> Target:
+def pg_server(request):
     """A server-level target (its maintenance database) on which tests create their databases."""
     if request.param == "external":
-        return Target(os.environ["SUPASEED_TEST_DATABASE_URL"])
+        target = Target(os.environ["SUPASEED_TEST_DATABASE_URL"])
+        yield target
+        _drop_template(target)
+        return
     was_running = embedded.is_running()
     target = embedded.server_target()
+    yield target
+    # The demo template goes before the server this session started is stopped.
+    _drop_template(target)
     if not was_running:
-        request.addfinalizer(embedded.stop_server)
-    return target
+        embedded.stop_server()
+
+
+def _drop_template(server: Target) -> None:
+    template = _templates.pop(server.url, None)
+    if template:
+        drop_database(server, template)
 
 
 def server_major_version(target: Target) -> int:
@@ -69,10 +80,3 @@ def demo_db(pg_server: Target):
     target = create_database(pg_server, name, template=_templates[key])
     yield target
     drop_database(pg_server, name)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _drop_templates():
-    yield
-    for server_url, template in _templates.items():
-        drop_database(Target(server_url), template)

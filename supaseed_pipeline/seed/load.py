@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 import psycopg
 from psycopg import sql
@@ -33,9 +36,28 @@ def timeout_ms(seconds: float) -> int:
     return max(1, round(seconds * 1000)) if seconds > 0 else 0
 
 
+def _csv_bytes(chunk: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    chunk.write_csv(buffer, include_header=False)
+    return buffer.getvalue()
+
+
 def _csv_chunks(frame: pl.DataFrame):
-    for chunk in frame.iter_slices(COPY_CHUNK_ROWS):
-        yield chunk.write_csv(include_header=False).encode()
+    """CSV bytes in COPY_CHUNK_ROWS slices. The next slice is serialised in a helper thread (Polars
+    releases the GIL) while the caller sends the current one, so the server is not kept waiting."""
+    if frame.height <= COPY_CHUNK_ROWS:
+        if frame.height:
+            yield _csv_bytes(frame)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="supaseed-csv") as pool:
+        pending = None
+        for chunk in frame.iter_slices(COPY_CHUNK_ROWS):
+            upcoming = pool.submit(_csv_bytes, chunk)
+            if pending is not None:
+                yield pending.result()
+            pending = upcoming
+        if pending is not None:
+            yield pending.result()
 
 
 def copy_frame(conn: psycopg.Connection, table: str, frame: pl.DataFrame) -> int:
@@ -131,16 +153,70 @@ def read_rows(conn: psycopg.Connection, table: str, columns: list[str], *, limit
                 ident(table), column_list(columns), sql.Literal(limit)))
         else:
             match_columns, values = where
-            arrays = [values[c].cast(pl.String).to_list() for c in values.columns]
+            arrays = [text_array_literal(values[c]) for c in values.columns]
             unnest = sql.SQL(", ").join(sql.SQL("%s::text[]") for _ in arrays)
-            match = sql.SQL(" AND ").join(sql.SQL("t.{}::text = k.{}").format(sql.Identifier(m), sql.Identifier(f"k{i}"))
-                                          for i, m in enumerate(match_columns))
-            cur.execute(sql.SQL("SELECT {} FROM {} AS t JOIN unnest({}) AS k({}) ON {}").format(
-                sql.SQL(", ").join(sql.SQL("t.{}::text").format(sql.Identifier(c)) for c in columns),
-                ident(table), unnest, sql.SQL(", ").join(sql.Identifier(f"k{i}") for i in range(len(arrays))), match),
-                arrays)
+            keys = sql.SQL(", ").join(sql.Identifier(f"k{i}") for i in range(len(arrays)))
+            selected = sql.SQL(", ").join(sql.SQL("t.{}::text").format(sql.Identifier(c)) for c in columns)
+            typed = _typed_key_matches(cur, table, match_columns)
+            if typed is not None:
+                # One index probe per key, in key order (the order the merge join below returns), instead
+                # of scanning and sorting the whole table, which grows with every partition.
+                match = sql.SQL(" AND ").join(sql.SQL("t.{} = {}").format(sql.Identifier(m), cast)
+                                              for m, cast in zip(match_columns, typed))
+                cur.execute(sql.SQL("SELECT t.* FROM unnest({}) AS k({}) CROSS JOIN LATERAL "
+                                    "(SELECT {} FROM {} AS t WHERE {} OFFSET 0) AS t ORDER BY {}").format(
+                    unnest, keys, selected, ident(table), match, keys), arrays)
+            else:
+                match = sql.SQL(" AND ").join(sql.SQL("t.{}::text = k.{}").format(sql.Identifier(m), sql.Identifier(f"k{i}"))
+                                              for i, m in enumerate(match_columns))
+                cur.execute(sql.SQL("SELECT {} FROM {} AS t JOIN unnest({}) AS k({}) ON {}").format(
+                    selected, ident(table), unnest, keys, match), arrays)
         rows = cur.fetchall()
     return pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
+
+
+_UUID_TEXT = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+def _typed_key_matches(cur: psycopg.Cursor, table: str, match_columns: list[str]) -> list[sql.Composable] | None:
+    """Index-friendly equivalents of `t.col::text = k.kN`, or None when there is no such rewrite.
+
+    Only for uuid and text/varchar key columns with a plain index leading with one of them: a uuid
+    prints as exactly one lower-case text, so `col = kN::uuid` (cast only when kN has that form)
+    matches the same rows as the text comparison; text and varchar compare as text anyway.
+    """
+    rows = cur.execute(
+        "SELECT a.attname, t.typname, EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid "
+        "AND i.indisvalid AND i.indpred IS NULL AND i.indkey[0] = a.attnum) "
+        "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = to_regclass(%s) AND a.attname = ANY(%s) AND NOT a.attisdropped",
+        (ident(table).as_string(cur), list(match_columns))).fetchall()
+    found = {name: (type_name, indexed) for name, type_name, indexed in rows}
+    if len(found) != len(set(match_columns)) or not any(found[m][1] for m in match_columns):
+        return None
+    casts = []
+    for i, column in enumerate(match_columns):
+        key = sql.Identifier("k", f"k{i}")
+        type_name = found[column][0]
+        if type_name == "uuid":
+            casts.append(sql.SQL("CASE WHEN {k} ~ {p} THEN {k}::uuid END").format(k=key, p=sql.Literal(_UUID_TEXT)))
+        elif type_name in {"text", "varchar"}:
+            casts.append(key)
+        else:
+            return None
+    return casts
+
+
+def text_array_literal(values: pl.Series) -> str:
+    """A PostgreSQL text[] literal of the values (NULL stays NULL), built vectorised.
+
+    The same array psycopg would send for `values.to_list()`, without its per-element Python work.
+    """
+    text = values.cast(pl.String)
+    quoted = pl.concat_str([pl.lit('"'), text.str.replace_all("\\", "\\\\", literal=True)
+                            .str.replace_all('"', '\\"', literal=True), pl.lit('"')])
+    elements = pl.select(pl.when(text.is_null()).then(pl.lit("NULL")).otherwise(quoted)).to_series()
+    return "{" + elements.str.join(",").item() + "}"
 
 
 def explain_load_error(exc: psycopg.Error, table: str) -> SupaseedError:

@@ -145,3 +145,17 @@ def test_a_new_batch_layout_replaces_the_previous_seed(fresh_db):
     assert keys == ["base", "p00000", "p00001"]
     with pytest.raises(Exception, match="another config"):
         api.seed(target, settings(batchSize=5, seed=3), partition_keys=["p00001"])
+
+
+def test_text_array_literal_round_trips_awkward_values(fresh_db):
+    import polars as pl
+
+    from supaseed_pipeline.seed.load import text_array_literal
+
+    values = pl.Series(["plain", "", None, "NULL", 'say "hi"', "back\\slash", "a,b", "{braces}", " padded ",
+                        "line\nbreak", "ünïcødé ✓", "\\\"\\"])
+    with connect(fresh_db) as conn:
+        stored = conn.execute("SELECT %s::text[]", (text_array_literal(values),)).fetchone()[0]
+        empty = conn.execute("SELECT %s::text[]", (text_array_literal(pl.Series([], dtype=pl.String)),)).fetchone()[0]
+    assert stored == values.to_list()
+    assert empty == []

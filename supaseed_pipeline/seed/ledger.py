@@ -15,7 +15,7 @@ import psycopg
 from psycopg import sql
 
 from supaseed_pipeline.errors import SupaseedError
-from supaseed_pipeline.seed.load import ident
+from supaseed_pipeline.seed.load import ident, text_array_literal
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
 LEDGER_SCHEMA = "supaseed"
@@ -63,11 +63,11 @@ def ledger_exists(conn: psycopg.Connection) -> bool:
     return conn.execute("SELECT to_regclass('supaseed.seeded_keys') IS NOT NULL").fetchone()[0]
 
 
-def encode_keys(frame: pl.DataFrame, key_columns: list[str]) -> list[str]:
+def encode_keys(frame: pl.DataFrame, key_columns: list[str]) -> pl.Series:
     """One text per row: the value itself for a single-column key, a JSON object for a composite one."""
     if len(key_columns) == 1:
-        return frame[key_columns[0]].cast(pl.String).to_list()
-    return frame.select(pl.struct([pl.col(c).cast(pl.String) for c in key_columns]).struct.json_encode()).to_series().to_list()
+        return frame[key_columns[0]].cast(pl.String)
+    return frame.select(pl.struct([pl.col(c).cast(pl.String) for c in key_columns]).struct.json_encode()).to_series()
 
 
 @dataclass
@@ -101,8 +101,9 @@ class Ledger:
         self.seq += 1
         self.conn.execute(
             "INSERT INTO supaseed.seeded_keys (partition_key, seq, table_name, origin, key_columns, keys) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            (self.record.partition_key, self.seq, table, origin, key_columns, encode_keys(keys, key_columns)))
+            "VALUES (%s, %s, %s, %s, %s, %s::text[])",
+            (self.record.partition_key, self.seq, table, origin, key_columns,
+             text_array_literal(encode_keys(keys, key_columns))))
         self.counts[table] = self.counts.get(table, 0) + keys.height
 
     def close(self) -> None:

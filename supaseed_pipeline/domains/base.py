@@ -70,32 +70,9 @@ class Persona:
 # Counter-hash helpers: one hash64 per row, 16-bit fields for individual decisions.
 # --------------------------------------------------------------------------------------------
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-
-
-def hash64_fast(index: np.ndarray, purpose: int) -> np.ndarray:
-    """Exactly ``rnd.hash64(index, purpose)`` (splitmix64), computed in place with one temporary."""
-    z = np.array(index, dtype=np.int64).view(np.uint64)      # always a private copy
-    t = np.empty_like(z)
-    with np.errstate(over="ignore"):
-        z *= _GOLDEN
-        z += np.uint64(purpose)
-        np.right_shift(z, np.uint64(30), out=t)
-        z ^= t
-        z *= _M1
-        np.right_shift(z, np.uint64(27), out=t)
-        z ^= t
-        z *= _M2
-        np.right_shift(z, np.uint64(31), out=t)
-        z ^= t
-    return z
-
-
 def hash_rows(index: np.ndarray, seed: int, *purpose: object) -> np.ndarray:
     """One uniform uint64 per row for (seed, purpose...): rnd.hash64 of the row index."""
-    return hash64_fast(index, rnd.salt(seed, *purpose))
+    return rnd.hash64(index, rnd.salt(seed, *purpose))
 
 
 def byte_fields(h: np.ndarray) -> np.ndarray:

@@ -51,7 +51,7 @@ from supaseed_pipeline.generate import random as rnd
 
 from . import outdoor_catalog as cat
 from .base import (ITEM_STRIDE, SLUG_SUFFIXES, Domain, Persona, TagTable, TextTable, b16, byte_fields, created_updated, field, frac,
-                   hash64_fast, hash_rows, sum_per_content,
+                   hash_rows, sum_per_content,
                    pick, pick_weighted, pick_weighted_rows, slug_text)
 
 ACTIVITIES = ("hiking", "backpacking", "camping", "climbing", "photography", "winter")
@@ -672,7 +672,7 @@ class OutdoorDomain(Domain):
         item_index = np.repeat(ci * ITEM_STRIDE, lengths)
         item_index += position
 
-        h = hash64_fast(item_index, rnd.salt(seed, self.name, "item"))
+        h = rnd.hash64(item_index, rnd.salt(seed, self.name, "item"))
         b = byte_fields(h)
         scratch = np.empty(total, dtype=np.int32)
         product = b16(h, 0).astype(np.int32)

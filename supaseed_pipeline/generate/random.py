@@ -25,12 +25,21 @@ def salt(*parts: object) -> int:
 
 
 def hash64(index: np.ndarray, purpose: int) -> np.ndarray:
-    """splitmix64 of (index + purpose): uniform uint64 per row index."""
+    """splitmix64 of (index + purpose): uniform uint64 per row index (in place: one temporary, not five)."""
+    z = np.array(index, dtype=np.int64).view(np.uint64)      # always a private copy
+    t = np.empty_like(z)
     with np.errstate(over="ignore"):
-        z = index.astype(np.uint64) * _GOLDEN + np.uint64(purpose)
-        z = (z ^ (z >> np.uint64(30))) * _M1
-        z = (z ^ (z >> np.uint64(27))) * _M2
-        return z ^ (z >> np.uint64(31))
+        z *= _GOLDEN
+        z += np.uint64(purpose)
+        np.right_shift(z, np.uint64(30), out=t)
+        z ^= t
+        z *= _M1
+        np.right_shift(z, np.uint64(27), out=t)
+        z ^= t
+        z *= _M2
+        np.right_shift(z, np.uint64(31), out=t)
+        z ^= t
+    return z
 
 
 def uniform(index: np.ndarray, purpose: int) -> np.ndarray:

@@ -159,3 +159,18 @@ def test_text_array_literal_round_trips_awkward_values(fresh_db):
         empty = conn.execute("SELECT %s::text[]", (text_array_literal(pl.Series([], dtype=pl.String)),)).fetchone()[0]
     assert stored == values.to_list()
     assert empty == []
+
+
+def test_short_country_columns_get_iso_codes_and_long_ones_names(fresh_db):
+    with connect(fresh_db) as conn:
+        conn.execute("CREATE TABLE public.places (id int PRIMARY KEY, country char(2) NOT NULL, "
+                     "country_name text NOT NULL, home_country varchar(3) NOT NULL)")
+        conn.commit()
+    api.seed(fresh_db, settings(rowsPerTable=200, userCount=0))
+    with connect(fresh_db) as conn:
+        rows = conn.execute("SELECT country, country_name, home_country FROM public.places").fetchall()
+    assert len(rows) == 200
+    assert all(c.isalpha() and c.isupper() and len(c) == 2 for c, _, _ in rows)
+    assert all(h.isalpha() and h.isupper() and len(h) == 2 for _, _, h in rows)
+    assert len({c for c, _, _ in rows}) > 50                     # a spread, not one code
+    assert any(len(n) > 3 for _, n, _ in rows)                   # unbounded columns keep full names

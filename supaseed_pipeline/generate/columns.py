@@ -162,6 +162,8 @@ TIME_TYPES = {"timestamp", "timestamptz"}
 
 def _text_for_kind(kind: str | None, spec: ColumnSpec, index: np.ndarray, seed: int) -> pl.Series:
     purpose = rnd.salt(seed, spec.table, spec.name)
+    if kind == "country" and spec.column.max_length is not None and spec.column.max_length <= 3:
+        kind = "country_code"   # char(2)/char(3) country columns hold ISO codes, not cut-off names
     first, last = person_names(index, seed)
     if kind == "email":
         return emails(index, seed)

@@ -19,6 +19,9 @@ the server of --database-url), gets the demo schema, and is dropped afterwards. 
 1b. supaseed with `bulkLoad: true` (secondary indexes and foreign keys dropped while loading an empty
    target, rebuilt and validated at the end), on the same N users.
 4. scaling: supaseed at increasing user counts (a size equal to N reuses scenario 1).
+
+`--generation` instead measures the engine alone on one wide 16-column table (1,000,000 rows by
+default): building its frames and CSV text without a database, then generate + COPY through api.seed.
 """
 
 from __future__ import annotations
@@ -137,8 +140,8 @@ def postmaster_pid(target: Target) -> int | None:
 # ------------------------------------------------------------------------------------------ databases
 
 @contextmanager
-def fresh_database(server: Target, suffix: str) -> Iterator[Target]:
-    """A new database with the demo schema, dropped afterwards."""
+def fresh_database(server: Target, suffix: str, ddl: str | None = None) -> Iterator[Target]:
+    """A new database with the demo schema (or the given DDL), dropped afterwards."""
     from supaseed_pipeline.demo import apply_demo_schema
 
     name = f"{DB_PREFIX}{suffix}"
@@ -146,7 +149,10 @@ def fresh_database(server: Target, suffix: str) -> Iterator[Target]:
     target = create_database(server, name)
     try:
         with connect(target) as conn:
-            apply_demo_schema(conn)
+            if ddl:
+                conn.execute(ddl)
+            else:
+                apply_demo_schema(conn)
             conn.commit()
         yield target
     finally:
@@ -442,6 +448,107 @@ def run_row_by_row(server: Target, users: int, *, items_per_setup: float, seed: 
     return run
 
 
+# ------------------------------------------------------------------------------------------ engine alone
+
+# One wide table of the kinds the generators cover; a plain `users` table, so seeding it is partitioned
+# in batches like any user table.
+GENERATION_SCHEMA = """
+CREATE TYPE public.plan_tier AS ENUM ('free', 'pro', 'team', 'enterprise');
+CREATE TABLE public.users (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    email text NOT NULL UNIQUE,
+    username varchar(40) NOT NULL UNIQUE,
+    full_name text NOT NULL,
+    phone text,
+    website text,
+    country char(2),
+    plan public.plan_tier NOT NULL DEFAULT 'free',
+    balance numeric(12, 2) NOT NULL CHECK (balance >= 0),
+    currency char(3) NOT NULL,
+    logins integer NOT NULL CHECK (logins BETWEEN 0 AND 100000),
+    is_active boolean NOT NULL,
+    tags text[] NOT NULL DEFAULT '{}',
+    settings jsonb NOT NULL DEFAULT '{}',
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    CHECK (updated_at >= created_at)
+);
+"""
+
+
+def _generation_settings(rows: int, batch_size: int | None, seed: int):
+    from supaseed_pipeline.settings import load_settings
+
+    return load_settings(overrides={"userCount": rows, "seed": seed, **({"batchSize": batch_size} if batch_size else {})},
+                         environ={}, use_default_file=False)
+
+
+def _generate_only_child(target: Target, rows: int, batch_size: int | None, seed: int) -> tuple[float, int, int]:
+    """The engine's frames for every partition of the table, built and dropped: no database writes."""
+    from supaseed_pipeline.generate.frames import TableRequest, build_frame
+    from supaseed_pipeline.seed import api
+
+    settings = _generation_settings(rows, batch_size, seed)
+    with connect(target) as conn:
+        prepared = api.prepare(conn, settings)
+    name, plan = "public.users", prepared.graph.tables["public.users"]
+    generated = csv_bytes = 0
+    started = time.perf_counter()
+    for number, start in enumerate(range(0, rows, settings.batch_size)):
+        count = min(settings.batch_size, rows - start)
+        frame = build_frame(prepared.snapshot, plan, TableRequest(name, number * 10_000_000, count), seed, {})
+        generated += frame.height
+        csv_bytes += len(frame.write_csv(include_header=False))   # what COPY would send
+    return time.perf_counter() - started, generated, csv_bytes
+
+
+def run_generation(server: Target, rows: int, *, batch_size: int | None, seed: int, server_pid: int | None,
+                   log=print) -> list[Run]:
+    """Generation alone (frames + CSV text, no database) and generate+COPY (api.seed) of one wide table."""
+    runs = []
+    with fresh_database(server, "generation", ddl=GENERATION_SCHEMA) as target:
+        log(f"  generation alone: {rows:,} rows of public.users ...", flush=True)
+        (seconds, generated, csv_size), client, _ = measured(_generate_only_child, None, target.dbname, target=target,
+                                                              rows=rows, batch_size=batch_size, seed=seed)
+        runs.append(Run("generation alone", rows, seconds, generated, client))
+        log(f"    {seconds:,.1f} s, {generated:,} rows ({generated / seconds:,.0f} rows/s, {csv_size / 2**20:,.0f} MB CSV), "
+            f"peak RSS {_mb(client)}", flush=True)
+        log(f"  generate + COPY (api.seed): {rows:,} rows ...", flush=True)
+        seconds, client, server_peak = measured(_generation_seed_child, server_pid, target.dbname, target=target,
+                                                rows=rows, batch_size=batch_size, seed=seed)
+        loaded = row_counts(target)["public.users"]
+        runs.append(Run("generate + COPY", rows, seconds, loaded, client, server_peak))
+        log(f"    {seconds:,.1f} s, {loaded:,} rows ({loaded / seconds:,.0f} rows/s), peak RSS {_mb(client)}, "
+            f"server {_mb(server_peak)}", flush=True)
+    return runs
+
+
+def _generation_seed_child(target: Target, rows: int, batch_size: int | None, seed: int) -> float:
+    from supaseed_pipeline.seed import api
+
+    started = time.perf_counter()
+    api.seed(target, _generation_settings(rows, batch_size, seed))
+    return time.perf_counter() - started
+
+
+def render_generation(runs: list[Run], *, batch_size: int, console=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console(highlight=False, width=150)
+    table = Table(title=f"supaseed engine, batch size {batch_size:,}", title_justify="left", box=None, pad_edge=False, header_style="bold", padding=(0, 1))
+    for column in ("scenario", "rows", "wall s", "rows/s", "peak RSS", "server PSS"):
+        table.add_column(column, justify="left" if column == "scenario" else "right", no_wrap=True)
+    for run in runs:
+        table.add_row(run.label, f"{run.rows:,}", f"{run.seconds:,.1f}", f"{run.rows_per_second:,.0f}",
+                      _mb(run.client_peak), _mb(run.server_peak))
+    console.print(table)
+    console.print("table: public.users, 16 columns (uuid, text, varchar, enum, numeric, char, int, bool, text[], jsonb, "
+                  "timestamptz), 2 unique constraints, 3 CHECKs. generation alone: the engine's frames for every batch plus their CSV text, nothing sent; "
+                  "generate + COPY: api.seed into a fresh database (one transaction per batch, ledger included, "
+                  "every constraint on). Peak RSS: the child process running the scenario.")
+
+
 # ------------------------------------------------------------------------------------------ report
 
 TARGET_SECONDS_1M, TARGET_RSS, TARGET_RAW_RATIO, TARGET_ROW_SPEEDUP = 90.0, 512 * 2**20, 1.25, 20.0
@@ -522,6 +629,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, help="settings.batchSize (default: the settings default)")
     parser.add_argument("--baseline-users", type=int, help="users of the row-by-row run (default 20,000; --quick 500)")
     parser.add_argument("--scaling", type=int, nargs="*", help="user counts of the scaling runs")
+    parser.add_argument("--generation", action="store_true",
+                        help="only the engine: one wide table, generation alone vs generate+COPY (default 1,000,000 rows)")
+    parser.add_argument("--rows", type=int, help="rows of the --generation table (default 1,000,000; --quick 200,000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--skip", action="append", default=[], choices=["bulk", "raw", "rowbyrow", "scaling"],
                         help="leave a scenario out (repeatable)")
@@ -546,6 +656,12 @@ def main(argv: list[str] | None = None) -> int:
     if server_pid is None:
         notes.append("server memory not measured: the server's processes are not visible from here")
     batch_size = args.batch_size or _default_batch_size()
+    if args.generation:
+        rows = args.rows or (200_000 if quick else 1_000_000)
+        print(f"bench: server {server.display}, engine alone, {rows:,} rows, batch size {batch_size:,}", flush=True)
+        render_generation(run_generation(server, rows, batch_size=args.batch_size, seed=args.seed, server_pid=server_pid),
+                          batch_size=batch_size)
+        return 0
 
     if args.full and "scaling" not in args.skip:
         free = shutil.disk_usage(args.work_dir or tempfile.gettempdir()).free

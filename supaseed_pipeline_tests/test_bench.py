@@ -26,3 +26,11 @@ def test_bench_loads_the_same_rows_raw_and_reports_every_scenario(pg_server, cap
     with bench.connect(pg_server, autocommit=True) as conn:
         left = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'supaseed_bench_%'").fetchall()
     assert left == []
+
+
+def test_generation_bench_loads_every_generated_row(pg_server, capsys):
+    assert bench.main(["--database-url", pg_server.url, "--generation", "--rows", "2500", "--batch-size", "1000"]) == 0
+    out = capsys.readouterr().out
+    rows = {label: int(re.split(r"\s{2,}", line)[1].replace(",", ""))
+            for line in out.splitlines() for label in ("generation alone", "generate + COPY") if line.startswith(label + " ")}
+    assert rows == {"generation alone": 2500, "generate + COPY": 2500}

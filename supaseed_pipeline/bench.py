@@ -128,8 +128,7 @@ def postmaster_pid(target: Target) -> int | None:
     try:
         with connect(target, autocommit=True) as conn:
             backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
-        process = psutil.Process(backend)
-        parent = process.parent()
+            parent = psutil.Process(backend).parent()   # while the backend still exists
         if parent is None or "postgres" not in " ".join([parent.name(), *parent.cmdline()]):
             return None   # e.g. a server in a container: its pids are not ours to read
         return parent.pid

@@ -174,3 +174,17 @@ def test_short_country_columns_get_iso_codes_and_long_ones_names(fresh_db):
     assert all(h.isalpha() and h.isupper() and len(h) == 2 for _, _, h in rows)
     assert len({c for c, _, _ in rows}) > 50                     # a spread, not one code
     assert any(len(n) > 3 for _, n, _ in rows)                   # unbounded columns keep full names
+
+
+def test_enum_columns_with_a_default_are_spread_over_their_labels(fresh_db):
+    with connect(fresh_db) as conn:
+        conn.execute("CREATE TYPE public.tier AS ENUM ('free', 'pro', 'team', 'enterprise'); "
+                     "CREATE TABLE public.subscriptions (id int PRIMARY KEY, tier public.tier NOT NULL DEFAULT 'free', "
+                     "perks public.tier[] NOT NULL DEFAULT '{}', notes jsonb NOT NULL DEFAULT '{}')")
+        conn.commit()
+    api.seed(fresh_db, settings(rowsPerTable=200, userCount=0))
+    with connect(fresh_db) as conn:
+        tiers = dict(conn.execute("SELECT tier::text, count(*) FROM public.subscriptions GROUP BY 1").fetchall())
+        empty_notes = conn.execute("SELECT count(*) FROM public.subscriptions WHERE notes = '{}'").fetchone()[0]
+    assert set(tiers) == {"free", "pro", "team", "enterprise"}
+    assert empty_notes == 200                                  # an empty-document default is still kept

@@ -199,9 +199,15 @@ def _table_plan(table: Table) -> TablePlan:
 
 
 def _leave_constant_default(column) -> bool:
-    """Constant defaults we keep: empty documents, flags and counters that a fresh row really starts with."""
+    """Constant defaults we keep: empty documents, flags and counters that a fresh row really starts with.
+
+    Enum columns are not among them: a status or plan tier defaults to its first state, but real rows
+    are spread over the labels.
+    """
     from supaseed_pipeline.generate.columns import semantic_kind
 
+    if column.enum_labels:
+        return False
     return column.base_type_name in {"json", "jsonb"} or semantic_kind(column.name) in {
         None, "json_object", "null_if_possible", "version"}
 

@@ -404,3 +404,22 @@ def test_guard_refuses_a_database_with_more_rows_than_the_threshold(demo_db):
                    "refusing to clean", error=ProductionGuardError)
     results = api.seed(target, settings(userCount=40, batchSize=40, productionRowThreshold=50, allowProduction=True))
     assert sum(r.rows.get("auth.users", 0) for r in results) == 40
+
+
+def test_a_local_supabase_project_url_maps_to_its_database_port_and_env_wins():
+    def target(config: dict, environ: dict | None = None) -> str | None:
+        return load_settings(overrides=config, environ=environ or {}, use_default_file=False).target_url()
+
+    assert target({"supabaseUrl": "http://127.0.0.1:54321"}) == "postgresql://postgres:postgres@127.0.0.1:54322/postgres"
+    assert target({}, {"SUPABASE_URL": "http://localhost:64321"}).endswith("@localhost:64322/postgres")
+    assert target({"supabaseUrl": "http://127.0.0.1:54321"},
+                  {"SUPASEED_DATABASE_URL": "postgresql://app@db.internal:5432/app"}) == "postgresql://app@db.internal:5432/app"
+    with pytest.raises(ConfigError, match="hosted project"):
+        target({"supabaseUrl": "https://abcd.supabase.co"})
+    # The derived URL is a real connection string: on our machines :5431 + 1 is the PostgreSQL 15 on 5432.
+    derived = Target(target({"supabaseUrl": "http://127.0.0.1:5431"}))
+    try:
+        with connect(derived) as conn:
+            assert conn.execute("SELECT current_database()").fetchone()[0] == "postgres"
+    except ConnectionFailed:
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432 to connect the derived URL to")

@@ -272,6 +272,14 @@ class TagTable:
         return self.lists.gather(self.index(group, f_combo, f_length))
 
 
+def slug_and_description(slugs: pl.Series, k: np.ndarray, opener: pl.Series, rest: pl.Series) -> dict[str, pl.Series]:
+    """A content row's slug (its title's slug + "-k", unique per owner) and its description (opener + rest)."""
+    return {
+        "slug": pl.select(pl.concat_str([slugs, SLUG_SUFFIXES.gather(k)]).alias("slug")).to_series(),
+        "description": pl.select(pl.concat_str([opener, pl.lit(" "), rest]).alias("description")).to_series(),
+    }
+
+
 def labels(values: Sequence[str], idx: np.ndarray, name: str | None = None) -> pl.Series:
     """Small label list gathered by code (activity, status ...)."""
     return pl.Series(name or "", list(values), dtype=pl.String).gather(idx)

@@ -44,8 +44,8 @@ from functools import cached_property
 import numpy as np
 import polars as pl
 
-from .base import (ANCHOR_US, DAY_US, SLUG_SUFFIXES, Domain, Persona, TagTable, TextTable, created_updated, field,
-                   frac, hash_rows, item_rows, labels, money_cents, pick, pick_weighted, sum_per_content)
+from .base import (ANCHOR_US, DAY_US, created_updated, Domain, field, frac, hash_rows, item_rows, labels, money_cents,
+                   Persona, pick, pick_weighted, slug_and_description, sum_per_content, TagTable, TextTable)
 
 ACTIVITIES = ("electronics", "home-kitchen", "apparel", "books", "sports-outdoors", "beauty", "toys-games",
               "collectibles")
@@ -410,10 +410,7 @@ class EcommerceDomain(Domain):
             "owner_position": pl.Series(rows["owner_position"], dtype=pl.Int64),
             "content_index": pl.Series(ci, dtype=pl.Int64),
             "name": n.texts.gather(name_idx),
-            "_slug": n.slugs.gather(name_idx),
-            "_k": SLUG_SUFFIXES.gather(rows["k"]),
-            "_opener": opener,
-            "_rest": rest,
+            **slug_and_description(n.slugs.gather(name_idx), rows["k"], opener, rest),
             "activity": labels(ACTIVITIES, act),
             "category": labels(CATEGORY_LABELS, act),
             "brand": t["brands"].gather(t["brand_offsets"][act] + brand),
@@ -431,8 +428,8 @@ class EcommerceDomain(Domain):
         })
         return frame.with_columns(sku=sku).select(
             "owner_position", "content_index", "name", pl.col("name").alias("title"),
-            pl.concat_str([pl.col("_slug"), pl.col("_k")]).alias("slug"), "sku",
-            pl.concat_str([pl.col("_opener"), pl.lit(" "), pl.col("_rest")]).alias("description"),
+            "slug", "sku",
+            "description",
             "activity", "category", "brand", "price", "compare_at_price", "currency", "stock", "weight_grams", "tags",
             "is_public", pl.col("is_public").alias("is_active"), "review_count", "average_rating",
             "created_at", "updated_at",

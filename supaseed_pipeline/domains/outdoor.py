@@ -50,9 +50,9 @@ import polars as pl
 from supaseed_pipeline.generate import random as rnd
 
 from . import outdoor_catalog as cat
-from .base import (ITEM_STRIDE, SLUG_SUFFIXES, Domain, Persona, TagTable, TextTable, b16, byte_fields, created_updated, field, frac,
-                   hash_rows, sum_per_content,
-                   pick, pick_weighted, pick_weighted_rows, slug_text)
+from .base import (ITEM_STRIDE, b16, byte_fields, created_updated, Domain, field, frac, hash_rows, Persona, pick,
+                   pick_weighted, pick_weighted_rows, slug_and_description, slug_text, sum_per_content, TagTable,
+                   TextTable)
 
 ACTIVITIES = ("hiking", "backpacking", "camping", "climbing", "photography", "winter")
 DIFFICULTIES = ("beginner", "intermediate", "advanced", "expert")
@@ -464,10 +464,7 @@ class OutdoorDomain(Domain):
             "owner_position": pl.Series(rows["owner_position"], dtype=pl.Int64),
             "content_index": pl.Series(ci, dtype=pl.Int64),
             "title": text["title"].texts.gather(title_idx),
-            "_slug": text["title"].slugs.gather(title_idx),
-            "_k": SLUG_SUFFIXES.gather(rows["k"]),
-            "_opener": opener,
-            "_rest": rest,
+            **slug_and_description(text["title"].slugs.gather(title_idx), rows["k"], opener, rest),
             "activity": pl.Series(ACTIVITIES, dtype=pl.String).gather(act),
             "difficulty": pl.Series(DIFFICULTIES, dtype=pl.String).gather(level),
             "season": pl.Series(SEASONS, dtype=pl.String).gather(season),
@@ -481,8 +478,8 @@ class OutdoorDomain(Domain):
         })
         return frame.select(
             "owner_position", "content_index", "title",
-            pl.concat_str([pl.col("_slug"), pl.col("_k")]).alias("slug"),
-            pl.concat_str([pl.col("_opener"), pl.lit(" "), pl.col("_rest")]).alias("description"),
+            "slug",
+            "description",
             "activity", "difficulty", "season", "tags", "currency", "is_public", "total_price",
             "total_weight_grams", "created_at", "updated_at",
         ), plan

@@ -44,8 +44,9 @@ from functools import cached_property
 import numpy as np
 import polars as pl
 
-from .base import (ANCHOR_US, DAY_US, SLUG_SUFFIXES, Domain, Persona, TagTable, TextTable, created_updated, field, frac, hash_rows,
-                   item_rows, labels, pick, pick_weighted, pick_weighted_rows, sum_per_content)
+from .base import (ANCHOR_US, DAY_US, created_updated, Domain, field, frac, hash_rows, item_rows, labels, Persona,
+                   pick, pick_weighted, pick_weighted_rows, slug_and_description, sum_per_content, TagTable,
+                   TextTable)
 
 ACTIVITIES = ("engineering", "infrastructure", "product", "design", "marketing", "sales", "operations", "research")
 CATEGORY_LABELS = ("Engineering", "Infrastructure", "Product", "Design", "Marketing", "Sales", "Operations",
@@ -352,10 +353,7 @@ class SaasDomain(Domain):
             "owner_position": pl.Series(rows["owner_position"], dtype=pl.Int64),
             "content_index": pl.Series(ci, dtype=pl.Int64),
             "title": text["title"].texts.gather(title_idx),
-            "_slug": text["title"].slugs.gather(title_idx),
-            "_k": SLUG_SUFFIXES.gather(rows["k"]),
-            "_opener": opener,
-            "_rest": rest,
+            **slug_and_description(text["title"].slugs.gather(title_idx), rows["k"], opener, rest),
             "activity": labels(ACTIVITIES, act),
             "category": labels(CATEGORY_LABELS, act),
             "status": labels(PROJECT_STATUSES, status),
@@ -374,8 +372,8 @@ class SaasDomain(Domain):
         })
         return frame.select(
             "owner_position", "content_index", "title", pl.col("title").alias("name"),
-            pl.concat_str([pl.col("_slug"), pl.col("_k")]).alias("slug"),
-            pl.concat_str([pl.col("_opener"), pl.lit(" "), pl.col("_rest")]).alias("description"),
+            "slug",
+            "description",
             "activity", "category", "status", "priority", "color", "tags", "is_public", "budget", "currency",
             "task_count", "total_estimate_hours", "progress", "due_at", "created_at", "updated_at",
         )

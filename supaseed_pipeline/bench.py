@@ -44,6 +44,7 @@ import psycopg
 from psycopg import sql
 
 from supaseed_pipeline.db.connect import Target, connect, create_database, drop_database
+from supaseed_pipeline.errors import SupaseedError
 
 DB_PREFIX = "supaseed_bench_"
 COPY_BLOCK = 1 << 20
@@ -223,6 +224,8 @@ def _settings(users: int, batch_size: int | None, seed: int, bulk_load: bool = F
 def _child_entry(send, function_name: str, kwargs: dict) -> None:
     try:
         send.send(("ok", globals()[function_name](**kwargs)))
+    except SupaseedError as exc:
+        send.send(("refused", str(exc)))
     except BaseException:  # noqa: BLE001 - reported to the parent
         send.send(("error", traceback.format_exc()))
     finally:
@@ -242,6 +245,8 @@ def in_child(function, **kwargs):
         process.join()
         raise RuntimeError(f"{function.__name__} died (exit code {process.exitcode})") from None
     process.join()
+    if status == "refused":
+        raise SupaseedError(payload)   # already one line, redacted
     if status != "ok":
         raise RuntimeError(f"{function.__name__} failed in its child process:\n{payload}")
     return payload
@@ -712,4 +717,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except SupaseedError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        sys.exit(1)

@@ -63,6 +63,13 @@ def ledger_exists(conn: psycopg.Connection) -> bool:
     return conn.execute("SELECT to_regclass('supaseed.seeded_keys') IS NOT NULL").fetchone()[0]
 
 
+def recorded_row_count(conn: psycopg.Connection) -> int:
+    """How many rows the ledger says supaseed seeded (0 without a ledger)."""
+    if not ledger_exists(conn):
+        return 0
+    return int(conn.execute("SELECT coalesce(sum(cardinality(keys)), 0)::bigint FROM supaseed.seeded_keys").fetchone()[0])
+
+
 def encode_keys(frame: pl.DataFrame, key_columns: list[str]) -> pl.Series:
     """One text per row: the value itself for a single-column key, a JSON object for a composite one."""
     if len(key_columns) == 1:

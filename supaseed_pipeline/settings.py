@@ -118,6 +118,16 @@ class Tenants(_Model):
     members_per_tenant: int = Field(default=3, ge=0, le=10_000)
 
 
+class AiSettings(_Model):
+    """Model-written free text from a local Ollama server (supaseed_pipeline/ai): pools cached on disk."""
+
+    enabled: bool = False
+    model: str = "llama3.1:latest"
+    host: str | None = None              # $OLLAMA_HOST wins; default http://127.0.0.1:11434
+    pool_size: int = Field(default=24, ge=1, le=500)      # texts per (table, column, persona) pool
+    timeout_seconds: float = Field(default=120.0, gt=0, le=3600)   # per HTTP request
+
+
 class SeedSettings(_Model):
     """Everything one seed needs; every field has a safe default."""
 
@@ -143,6 +153,7 @@ class SeedSettings(_Model):
     rows_per_table: int = Field(default=10, ge=0, le=MAX_ROWS)
     tables: dict[str, TableSettings] = Field(default_factory=dict)
     extensions: dict[str, DomainExtension] = Field(default_factory=dict)
+    ai: AiSettings = Field(default_factory=AiSettings)
 
     allow_production: bool = False
     allowed_hosts: list[str] = Field(default_factory=list)

@@ -39,6 +39,10 @@ class ConnectionFailed(SupaseedError):
     """The target database cannot be reached or refuses us."""
 
 
+class TargetBusy(SupaseedError):
+    """Another supaseed run holds the target's seeding lock: waiting and running again can succeed."""
+
+
 class ProductionGuardError(SupaseedError):
     """The target looks like production and seeding it was not explicitly allowed."""
 

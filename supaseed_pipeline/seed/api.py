@@ -13,7 +13,7 @@ import psycopg.sql
 
 from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.domains import get_domain, load_domain_modules
-from supaseed_pipeline.errors import ConfigError, ProductionGuardError, SupaseedError
+from supaseed_pipeline.errors import ConfigError, ProductionGuardError, SupaseedError, TargetBusy
 from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
 from supaseed_pipeline.seed import bulk, ledger
@@ -108,8 +108,8 @@ def seeding_lock(conn: psycopg.Connection, target: Target, timeout_s: float) -> 
                                   "database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND "
                                   "((classid::bigint << 32) | objid::bigint) = %s LIMIT 1", (ledger.LOCK_KEY,)).fetchone()
             who = f" (held by backend pid {holder[0]})" if holder else ""
-            raise SupaseedError(f"another supaseed run is seeding {target.identity}{who}",
-                                hint="wait for it to finish, or stop it; nothing was changed")
+            raise TargetBusy(f"another supaseed run is seeding {target.identity}{who}",
+                             hint="wait for it to finish, or stop it; nothing was changed")
         time.sleep(0.2)
     try:
         yield
@@ -134,11 +134,12 @@ def select_partitions(engine: SeedEngine, conn: psycopg.Connection, keys: list[s
 def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | None = None,
          dagster_run_id: str | None = None, progress: Callable[[str, int], None] | None = None,
          on_partition: Callable[[PartitionResult], None] | None = None,
-         replace_stale: bool | None = None) -> list[PartitionResult]:
+         replace_stale: bool | None = None, snapshot: SchemaSnapshot | None = None) -> list[PartitionResult]:
     """Seed the selected partitions (all by default), each in its own transaction, under the target lock.
 
     replace_stale (default: when seeding everything) first removes partitions seeded under another
-    config or schema; otherwise their presence is an error.
+    config or schema; otherwise their presence is an error. A given snapshot (the one planning stored)
+    is used instead of introspecting the catalog again.
     """
     run_id = dagster_run_id or f"cli-{uuid.uuid4().hex[:12]}"
     results: list[PartitionResult] = []
@@ -148,7 +149,7 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
             # bounded from the start: introspection (pg_get_expr) waits behind an exclusive table lock
             conn.execute(psycopg.sql.SQL("SET lock_timeout = {}").format(
                 psycopg.sql.Literal(timeout_ms(settings.lock_timeout_seconds))))
-            prepared = prepare(conn, settings)
+            prepared = prepare(conn, settings, snapshot)
             guard_production(conn, target, settings)
             partitions = select_partitions(prepared.engine, conn, partition_keys)
         except psycopg.Error as exc:

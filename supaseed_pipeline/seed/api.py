@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 import psycopg
 import psycopg.sql
 
+from supaseed_pipeline.ai.domain import with_ai_text
 from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.domains import get_domain, load_domain_modules
 from supaseed_pipeline.errors import ConfigError, ProductionGuardError, SupaseedError, TargetBusy
@@ -55,6 +56,7 @@ def prepare(conn: psycopg.Connection, settings: SeedSettings, snapshot: SchemaSn
     mapping = detect_mapping(snapshot, settings, domain)
     graph = build_constraint_graph(snapshot)
     _check_table_settings(snapshot, settings)
+    domain = with_ai_text(domain, settings, mapping)   # ai.enabled: bios/descriptions from cached Ollama pools
     return Prepared(snapshot, graph, mapping, SeedEngine(snapshot, graph, mapping, settings, domain))
 
 

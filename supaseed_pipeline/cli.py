@@ -1096,3 +1096,9 @@ def require_tenants(target: Target, prepared) -> None:
     if prepared.mapping.framework != "makerkit-full":
         raise Failure(f"{target.display} has no team accounts to generate (framework {prepared.mapping.framework}; "
                       "tenants need an accounts table with a personal-account flag and memberships)")
+
+
+# ---------------------------------------------------------------------------------------------- ai (Ollama)
+from supaseed_pipeline.ai.cli import ai_group  # noqa: E402  (owned by supaseed_pipeline/ai; imports no Dagster)
+
+main.add_command(ai_group)

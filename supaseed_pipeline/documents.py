@@ -30,6 +30,11 @@ def save_document(target: Target, name: str, text: str, *, archive_as: str | Non
     return path
 
 
-def load_document(target: Target, name: str) -> dict | None:
+def load_document_text(target: Target, name: str) -> str | None:
     path = target_folder(target) / f"{name}.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def load_document(target: Target, name: str) -> dict | None:
+    text = load_document_text(target, name)
+    return json.loads(text) if text is not None else None

@@ -1,61 +1,61 @@
-"""Asset checks run after loading: they query the target, they do not trust the load."""
+"""Checks declared on the seeding assets and evaluated in the same step, on the batches that step loaded.
 
-from contextlib import contextmanager
+They query the target (they do not trust the load) with the snapshot and mapping the step was given,
+and travel with the materialization (`MaterializeResult(check_results=...)`).
+"""
 
 import dagster as dg
+import psycopg
 
-from supaseed_pipeline.db.connect import connect
-from supaseed_pipeline.defs.resources import SupaseedResource
+from supaseed_pipeline.plan.mapping import TableMapping
 from supaseed_pipeline.seed import verify
-from supaseed_pipeline.seed.api import prepare
-from supaseed_pipeline.seed.ledger import ledger_exists
+from supaseed_pipeline.settings import SeedSettings
+from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
-NOTHING_SEEDED = dg.AssetCheckResult(passed=False, metadata={"reason": "nothing seeded yet"})
-
-
-@contextmanager
-def seeded_target(supaseed: SupaseedResource):
-    """(settings, connection, prepared plan) for the target, or None in place of the plan when nothing is seeded."""
-    settings = supaseed.settings()
-    with connect(supaseed.target(settings)) as conn:
-        yield settings, conn, (prepare(conn, settings) if ledger_exists(conn) else None)
-
-
-@dg.asset_check(asset="setups", blocking=True, description="Every FK, unique and CHECK holds on the seeded tables.")
-def seeded_constraints_hold(supaseed: SupaseedResource) -> dg.AssetCheckResult:
-    with seeded_target(supaseed) as (_, conn, prepared):
-        if prepared is None:
-            return NOTHING_SEEDED
-        tables = sorted(verify.seeded_tables(conn))
-        problems = verify.constraint_violations(conn, prepared.snapshot, tables)
-    return dg.AssetCheckResult(passed=not problems, metadata={"tables": len(tables), "problems": dg.MetadataValue.json(problems)})
+REFERENCE_SPECS = [
+    dg.AssetCheckSpec("reference_constraints_hold", asset="reference_data", blocking=True,
+                      description="Every FK, unique and CHECK holds on the reference tables this run loaded."),
+]
+BATCH_SPECS = [
+    dg.AssetCheckSpec("user_passwords_verify", asset="users",
+                      description="Seeded users' password hashes verify with bcrypt (Supabase targets)."),
+    dg.AssetCheckSpec("users_have_personal_accounts", asset="accounts", blocking=True,
+                      description="Every seeded auth user has its personal account."),
+    dg.AssetCheckSpec("seeded_constraints_hold", asset="setups", blocking=True,
+                      description="Every FK, unique and CHECK holds on the tables of the batches this run loaded."),
+    dg.AssetCheckSpec("seeded_rows_present", asset="setups",
+                      description="Every row the ledger records for the seeded batches is still in its table."),
+]
 
 
-@dg.asset_check(asset="setups", description="Row counts per table and partition match the ledger.")
-def seeded_row_counts(supaseed: SupaseedResource) -> dg.AssetCheckResult:
-    with seeded_target(supaseed) as (_, conn, prepared):
-        if prepared is None:
-            return NOTHING_SEEDED
-        problems = verify.missing_seeded_rows(conn, prepared.snapshot)
-        counts = verify.seeded_tables(conn)
-    return dg.AssetCheckResult(passed=not problems, metadata={"rows": dg.MetadataValue.json(counts),
-                                                               "problems": dg.MetadataValue.json(problems)})
+def constraints_result(conn: psycopg.Connection, snapshot: SchemaSnapshot, tables: list[str], name: str, asset: str,
+                       batches: list[str]) -> dg.AssetCheckResult:
+    problems = verify.constraint_violations(conn, snapshot, sorted(tables))
+    return dg.AssetCheckResult(asset_key=asset, check_name=name, passed=not problems, metadata={
+        "tables": len(tables), "batches": dg.MetadataValue.json(batches), "problems": dg.MetadataValue.json(problems[:50])})
 
 
-@dg.asset_check(asset="accounts", blocking=True, description="Every seeded auth user has its personal account.")
-def users_have_personal_accounts(supaseed: SupaseedResource) -> dg.AssetCheckResult:
-    with seeded_target(supaseed) as (_, conn, prepared):
-        missing = verify.users_without_personal_account(conn, prepared.mapping) if prepared else 0
-    return dg.AssetCheckResult(passed=missing == 0, metadata={"users_without_account": missing})
-
-
-@dg.asset_check(asset="users", description="Seeded users' password hashes verify with bcrypt.")
-def user_passwords_verify(supaseed: SupaseedResource) -> dg.AssetCheckResult:
-    with seeded_target(supaseed) as (settings, conn, prepared):
-        if prepared is None or not prepared.mapping.is_supabase:
-            return dg.AssetCheckResult(passed=True, metadata={"skipped": "not a Supabase target or nothing seeded"})
+def batch_results(conn: psycopg.Connection, snapshot: SchemaSnapshot, mapping: TableMapping, settings: SeedSettings,
+                  tables: list[str], batches: list[str]) -> dict[str, list[dg.AssetCheckResult]]:
+    """Check results per asset key for the batches this step loaded."""
+    if mapping.is_supabase:
         bad = verify.password_mismatches(conn, settings.password.get_secret_value())
-    return dg.AssetCheckResult(passed=bad == 0, metadata={"mismatches": bad})
-
-
-CHECKS = [seeded_constraints_hold, seeded_row_counts, users_have_personal_accounts, user_passwords_verify]
+        passwords = dg.AssetCheckResult(asset_key="users", check_name="user_passwords_verify", passed=bad == 0,
+                                        metadata={"mismatches": bad})
+    else:
+        passwords = dg.AssetCheckResult(asset_key="users", check_name="user_passwords_verify", passed=True,
+                                        metadata={"skipped": "not a Supabase target"})
+    missing_accounts = verify.users_without_personal_account(conn, mapping)
+    # every batch the ledger records, not only this run's: an older batch's rows may have been deleted since
+    missing_rows = verify.missing_seeded_rows(conn, snapshot)
+    return {
+        "users": [passwords],
+        "accounts": [dg.AssetCheckResult(asset_key="accounts", check_name="users_have_personal_accounts",
+                                         passed=missing_accounts == 0, metadata={"users_without_account": missing_accounts})],
+        "setups": [
+            constraints_result(conn, snapshot, tables, "seeded_constraints_hold", "setups", batches),
+            dg.AssetCheckResult(asset_key="setups", check_name="seeded_rows_present", passed=not missing_rows,
+                                metadata={"batches": dg.MetadataValue.json(batches),
+                                          "problems": dg.MetadataValue.json(missing_rows[:50])}),
+        ],
+    }

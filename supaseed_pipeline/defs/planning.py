@@ -1,20 +1,25 @@
-"""Stages 1-3 as assets: schema snapshot -> constraint graph -> table mapping."""
+"""Stages 1-3 as assets: schema snapshot -> constraint graph -> table mapping, each handing its document on.
 
+Only schema_snapshot reads the catalog; the graph and the mapping are built from the snapshot they are
+given (PlanningDocuments stores and loads them), so the lineage in the UI is what flowed.
+"""
 
 import json
 
 import dagster as dg
 
 from supaseed_pipeline.db.connect import connect
-from supaseed_pipeline.defs.partitions import SEED_BATCHES
+from supaseed_pipeline.defs.partitions import batch_key, sync_batches, target_tag
 from supaseed_pipeline.defs.resources import SupaseedResource
-from supaseed_pipeline.documents import save_document
-from supaseed_pipeline.plan.graph import build_constraint_graph
-from supaseed_pipeline.plan.mapping import detect_mapping
+from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
+from supaseed_pipeline.plan.mapping import TableMapping
 from supaseed_pipeline.seed.api import prepare
 from supaseed_pipeline.seed.engine import BASE
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
+
+OWNERS = ["team:supaseed"]
+TAGS = {"domain": "planning"}
 
 
 def snapshot_summary(snapshot: SchemaSnapshot) -> str:
@@ -26,35 +31,29 @@ def snapshot_summary(snapshot: SchemaSnapshot) -> str:
     return "\n".join(lines)
 
 
-@dg.asset(group_name="planning", kinds={"postgres"})
-def schema_snapshot(context: dg.AssetExecutionContext, supaseed: SupaseedResource) -> dg.MaterializeResult:
-    """Introspect the target's catalog into a versioned, fingerprinted schema document."""
+@dg.asset(group_name="planning", kinds={"postgres"}, io_manager_key="planning_documents", owners=OWNERS, tags=TAGS)
+def schema_snapshot(context: dg.AssetExecutionContext, supaseed: SupaseedResource) -> dg.Output[SchemaSnapshot]:
+    """Introspect the target's catalog into a versioned, fingerprinted schema document (the run's only catalog read)."""
     target = supaseed.target()
     with connect(target) as conn:
         snapshot = take_snapshot(conn)
-    path = save_document(target, "schema_snapshot", snapshot.to_json(), archive_as=snapshot.fingerprint)
-    return dg.MaterializeResult(metadata={
+    return dg.Output(snapshot, metadata={
         "fingerprint": snapshot.fingerprint,
         "target": target.display,
         "tables": len(snapshot.tables),
         "views": len(snapshot.views),
         "server_version": snapshot.server_version,
-        "document": dg.MetadataValue.path(str(path)),
         "summary": dg.MetadataValue.md(snapshot_summary(snapshot)),
     })
 
 
-@dg.asset(group_name="planning", deps=[schema_snapshot], kinds={"python"})
-def constraint_graph(context: dg.AssetExecutionContext, supaseed: SupaseedResource) -> dg.MaterializeResult:
-    """Plan the load: FK order, parallel batches, cycles and how each is broken, rules per table."""
-    target = supaseed.target()
-    with connect(target) as conn:
-        snapshot = take_snapshot(conn)
-    graph = build_constraint_graph(snapshot)
-    path = save_document(target, "constraint_graph", graph.model_dump_json(indent=1))
+@dg.asset(group_name="planning", kinds={"python"}, io_manager_key="planning_documents", owners=OWNERS, tags=TAGS)
+def constraint_graph(context: dg.AssetExecutionContext, schema_snapshot: SchemaSnapshot) -> dg.Output[ConstraintGraph]:
+    """Plan the load from the stored snapshot: FK order, parallel batches, cycles and how each is broken, rules per table."""
+    graph = build_constraint_graph(schema_snapshot)
     rules = {name: {"unique": plan.unique_sets, "checks": plan.parsed_checks, "filtered_by_db": plan.unparsed_checks}
              for name, plan in graph.tables.items() if plan.parsed_checks or plan.unparsed_checks or plan.unique_sets}
-    return dg.MaterializeResult(metadata={
+    return dg.Output(graph, metadata={
         "fingerprint": graph.fingerprint,
         "load_order": dg.MetadataValue.json(graph.load_order),
         "batches": dg.MetadataValue.json(graph.batches),
@@ -62,31 +61,33 @@ def constraint_graph(context: dg.AssetExecutionContext, supaseed: SupaseedResour
         "trigger_effects": dg.MetadataValue.json([e.model_dump() for e in graph.trigger_effects]),
         "rules": dg.MetadataValue.json(rules),
         "skipped": dg.MetadataValue.json(graph.skipped),
-        "document": dg.MetadataValue.path(str(path)),
     })
 
 
-@dg.asset(group_name="planning", deps=[constraint_graph], kinds={"python"})
-def table_mapping(context: dg.AssetExecutionContext, supaseed: SupaseedResource) -> dg.MaterializeResult:
-    """Detect the framework, resolve users/accounts/setups roles, and register the user batches."""
+@dg.asset(group_name="planning", kinds={"python"}, io_manager_key="planning_documents", owners=OWNERS, tags=TAGS)
+def table_mapping(context: dg.AssetExecutionContext, supaseed: SupaseedResource, schema_snapshot: SchemaSnapshot,
+                  constraint_graph: ConstraintGraph) -> dg.Output[TableMapping]:
+    """Detect the framework and the users/accounts/setups roles, and register exactly the planned user batches."""
+    if constraint_graph.fingerprint != schema_snapshot.fingerprint:
+        raise dg.Failure(f"the constraint graph was built from schema {constraint_graph.fingerprint}, the stored "
+                         f"snapshot is {schema_snapshot.fingerprint} — re-run planning", allow_retries=False)
     settings = supaseed.settings()
     target = supaseed.target(settings)
-    with connect(target) as conn:
-        prepared = prepare(conn, settings)
-        keys = [k for k in prepared.engine.partition_keys(conn) if k != BASE]
-    existing = set(context.instance.get_dynamic_partitions(SEED_BATCHES.name))
-    missing = [k for k in keys if k not in existing]
-    for start in range(0, len(missing), 1000):  # sqlite limits the size of one insert
-        context.instance.add_dynamic_partitions(SEED_BATCHES.name, missing[start:start + 1000])
-    path = save_document(target, "table_mapping", prepared.mapping.model_dump_json(indent=1))
-    return dg.MaterializeResult(metadata={
+    with connect(target) as conn:   # existing users (use-existing / hybrid) decide the batch count
+        prepared = prepare(conn, settings, schema_snapshot)
+        keys = [batch_key(target, k) for k in prepared.engine.partition_keys(conn) if k != BASE]
+    added, removed = sync_batches(context.instance, keys)
+    if removed:
+        context.log.info(f"removed {len(removed)} batch(es) the plan no longer has: {', '.join(removed[:5])}"
+                         f"{' ...' if len(removed) > 5 else ''}")
+    return dg.Output(prepared.mapping, metadata={
         "framework": prepared.mapping.framework,
         "evidence": dg.MetadataValue.json(prepared.mapping.evidence),
         "roles": dg.MetadataValue.json(prepared.mapping.model_dump(exclude={"evidence"}, exclude_none=True)),
         "plan": dg.MetadataValue.json(json.loads(json.dumps(prepared.engine.describe(), default=str))),
-        "partitions": len(keys),
-        "document": dg.MetadataValue.path(str(path)),
+        "target_tag": target_tag(target),
+        "batches": len(keys),
+        "batches_added": len(added),
+        "batches_removed": len(removed),
+        "config_fingerprint": settings.fingerprint(),
     })
-
-
-ASSETS = [schema_snapshot, constraint_graph, table_mapping]

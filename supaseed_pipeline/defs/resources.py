@@ -1,20 +1,25 @@
-"""The one Dagster resource: settings (from the same model the CLI uses) and the target database."""
+"""Resources: settings plus target (`supaseed`) and the planning documents IO manager."""
 
-
+import os
 from typing import Optional
 
 import dagster as dg
 
 from supaseed_pipeline.db import resolve_target
 from supaseed_pipeline.db.connect import Target
+from supaseed_pipeline.documents import load_document_text, save_document
+from supaseed_pipeline.plan.graph import ConstraintGraph
+from supaseed_pipeline.plan.mapping import TableMapping
 from supaseed_pipeline.settings import SeedSettings, load_settings
+from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
 
 class SupaseedResource(dg.ConfigurableResource):
     """Settings file plus run-time overrides; the database URL comes from the environment, never run config."""
 
     config_file: Optional[str] = None
-    database_url_env: str = "SUPASEED_DATABASE_URL"
+    # Bound to dg.EnvVar("SUPASEED_DATABASE_URL") in the definitions: run config records the variable's name only.
+    database_url: Optional[str] = None
     user_count: Optional[int] = None
     setups_per_user: Optional[int] = None
     seed: Optional[int] = None
@@ -24,16 +29,64 @@ class SupaseedResource(dg.ConfigurableResource):
     allow_production: Optional[bool] = None
 
     def settings(self) -> SeedSettings:
-        import os
-
         overrides = {
             "userCount": self.user_count, "setupsPerUser": self.setups_per_user, "seed": self.seed,
             "batchSize": self.batch_size, "domain": self.domain, "userStrategy": self.user_strategy,
-            "allowProduction": self.allow_production,
+            "allowProduction": self.allow_production, "databaseUrl": self.database_url,
         }
-        if self.database_url_env != "SUPASEED_DATABASE_URL" and os.environ.get(self.database_url_env):
-            overrides["databaseUrl"] = os.environ[self.database_url_env]
         return load_settings(self.config_file, overrides)
 
     def target(self, settings: SeedSettings | None = None) -> Target:
         return resolve_target((settings or self.settings()).target_url())
+
+
+# How each planning document is read back (the snapshot keeps its fingerprint in the document).
+DOCUMENT_MODELS = {
+    "schema_snapshot": SchemaSnapshot.from_json,
+    "constraint_graph": ConstraintGraph.model_validate_json,
+    "table_mapping": TableMapping.model_validate_json,
+}
+
+
+class PlanningDocuments(dg.ConfigurableIOManager):
+    """Planning outputs live as the JSON documents supaseed always wrote (`<data>/documents/<target>/<name>.json`).
+
+    Downstream assets load exactly what upstream stored, in this run or a later one, and a person can
+    read or diff the same files.
+    """
+
+    supaseed: dg.ResourceDependency[SupaseedResource]
+
+    def handle_output(self, context: dg.OutputContext, obj) -> None:
+        name = context.asset_key.path[-1]
+        if isinstance(obj, SchemaSnapshot):
+            path = save_document(self.supaseed.target(), name, obj.to_json(), archive_as=obj.fingerprint)
+        else:
+            path = save_document(self.supaseed.target(), name, obj.model_dump_json(indent=1))
+        context.add_output_metadata({"document": dg.MetadataValue.path(str(path))})
+
+    def load_input(self, context: dg.InputContext):
+        name = context.upstream_output.asset_key.path[-1]
+        target = self.supaseed.target()
+        text = load_document_text(target, name)
+        if text is None:
+            raise dg.Failure(f"no {name} document is stored for {target.identity} — materialize the planning "
+                             f"group (schema_snapshot, constraint_graph, table_mapping) first", allow_retries=False)
+        return DOCUMENT_MODELS[name](text)
+
+
+def database_url_binding() -> Optional[dg.EnvVar]:
+    """dg.EnvVar when the variable is set; otherwise settings fall back to the config file or the embedded server."""
+    return dg.EnvVar("SUPASEED_DATABASE_URL") if os.environ.get("SUPASEED_DATABASE_URL") else None
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    supaseed = SupaseedResource(database_url=database_url_binding())
+    return dg.Definitions(
+        resources={"supaseed": supaseed, "planning_documents": PlanningDocuments(supaseed=supaseed)},
+        # one process: steps share nothing in memory, but a CI run is 3x faster without a subprocess per step
+        executor=dg.in_process_executor,
+        # INFO, not DEBUG: a CLI run shows progress and the closing summary, not ~50 event lines
+        loggers={"console": dg.colored_console_logger.configured({"log_level": "INFO"})},
+    )

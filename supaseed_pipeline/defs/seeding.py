@@ -1,50 +1,107 @@
-"""Stages 4-7 as assets: reference data once, then users -> accounts -> setups per user batch."""
+"""Stages 4-7 as assets: reference data once, then users -> accounts -> setups over the planned batches.
 
+The seeding assets are not partitioned: "Materialize all" and `dagster asset materialize --select '*'`
+seed everything in one run on a fresh instance. The batches are the partitions of `seed_batches`, an
+asset the seeding step reports per batch as it commits it; run config `batches` reseeds only some.
+"""
 
 import time
 
 import dagster as dg
+from pydantic import Field
 
-from supaseed_pipeline.defs.partitions import SEED_BATCHES
-from supaseed_pipeline.defs.planning import table_mapping
+from supaseed_pipeline.db.connect import Target, connect
+from supaseed_pipeline.defs import checks
+from supaseed_pipeline.defs.partitions import SEED_BATCHES, batch_key, engine_key, sync_batches
 from supaseed_pipeline.defs.resources import SupaseedResource
-from supaseed_pipeline.errors import ConnectionFailed, SupaseedError
+from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.metrics import masked_preview, peak_rss_mb
+from supaseed_pipeline.plan.graph import ConstraintGraph
+from supaseed_pipeline.plan.mapping import TableMapping
 from supaseed_pipeline.seed import api
 from supaseed_pipeline.seed.engine import BASE, PartitionResult
+from supaseed_pipeline.snapshot.introspect import take_snapshot
+from supaseed_pipeline.snapshot.models import SchemaSnapshot
+from supaseed_pipeline.transient import is_transient
 
-RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)
+# Transient failures only (see run_seeding): lost connection, lock timeout, serialization failure, busy target.
+RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 USER_ASSETS = ("users", "accounts", "setups")
+OWNERS = ["team:supaseed"]
+TAGS = {"domain": "seeding"}
+SCHEMA_CHANGED = "the schema changed since it was planned; re-run planning"
 
 
-def _user_errors_fail_without_retry(call):
-    """A SupaseedError is about the schema or config: retrying cannot help, so fail the step at once."""
+class BatchesConfig(dg.Config):
+    batches: list[str] = Field(default_factory=list,
+                               description="Reseed only these batches (keys of seed_batches); empty: every batch.")
+
+
+def run_seeding(call):
+    """Transient errors go to the RetryPolicy; a user error fails the step at once with its one line."""
     try:
         return call()
-    except ConnectionFailed:
-        raise  # the database may come back: let the retry policy try again
-    except SupaseedError as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    except dg.Failure:
+        raise
+    except Exception as exc:
+        if is_transient(exc):
+            raise dg.RetryRequested(max_retries=RETRY.max_retries, seconds_to_wait=RETRY.delay) from exc
+        if isinstance(exc, SupaseedError):
+            raise dg.Failure(description=str(exc), allow_retries=False) from None
+        raise dg.Failure(description=f"unexpected {type(exc).__name__}: {exc}", allow_retries=False) from exc
 
 
-def tables_by_asset(prepared: api.Prepared) -> dict[str, list[str]]:
-    """Which physical tables each user-driven asset stands for (everything else falls under setups)."""
-    mapping = prepared.mapping
-    users = [t for t in (mapping.user_table, mapping.identities_table) if t]
-    accounts = [t for t in (mapping.account_table, mapping.membership_table) if t and t not in users]
-    rest = [t for t in prepared.engine.user_scoped if t not in users and t not in accounts]
-    return {"users": users, "accounts": accounts, "setups": sorted(rest)}
+def executed_here(context: dg.AssetExecutionContext, asset: str) -> bool:
+    """Whether this run materialises `asset` too (then its output is minutes old, not possibly days)."""
+    run = context.run
+    selected = run.asset_selection if run.asset_selection is not None else context.job_def.asset_layer.executable_asset_keys
+    return dg.AssetKey(asset) in selected and (run.step_keys_to_execute is None or asset in run.step_keys_to_execute)
 
 
-def result_metadata(results: list[PartitionResult], tables: list[str] | None, seed: int, seconds: float) -> dict:
+def verified_snapshot(context: dg.AssetExecutionContext, target: Target, stored: SchemaSnapshot, *,
+                      checked_upstream: tuple[str, ...] = ()) -> SchemaSnapshot:
+    """The stored snapshot, compared with the live catalog when planning did not run in this run.
+
+    One catalog read per run: a run that planned (or whose upstream seeding step already compared) reads none.
+    """
+    if any(executed_here(context, name) for name in ("schema_snapshot", *checked_upstream)):
+        return stored
+    with connect(target) as conn:
+        live = run_seeding(lambda: take_snapshot(conn))
+    if live.fingerprint != stored.fingerprint:
+        raise dg.Failure(f"{SCHEMA_CHANGED} (planned {stored.fingerprint}, the database is now {live.fingerprint})",
+                         allow_retries=False)
+    return stored
+
+
+def requested_batches(context: dg.AssetExecutionContext) -> list[str]:
+    """The `batches` run config of user_batches (reference_data reads it too: a full run replaces stale seeds)."""
+    ops = (context.run.run_config or {}).get("ops", {})
+    return list(ops.get("user_batches", {}).get("config", {}).get("batches", []) or [])
+
+
+def tables_by_asset(mapping: TableMapping, tables: set[str]) -> dict[str, list[str]]:
+    """Which loaded tables each user-driven asset stands for (everything else falls under setups)."""
+    users = [t for t in (mapping.user_table, mapping.identities_table) if t and t in tables]
+    accounts = [t for t in (mapping.account_table, mapping.membership_table) if t and t in tables and t not in users]
+    rest = sorted(t for t in tables if t not in users and t not in accounts)
+    return {"users": users, "accounts": accounts, "setups": rest}
+
+
+def rows_per_table(results: list[PartitionResult], tables: list[str] | None = None) -> dict[str, int]:
     rows: dict[str, int] = {}
-    preview = None
     for result in results:
         for table, count in result.rows.items():
             if tables is None or table in tables:
                 rows[table] = rows.get(table, 0) + count
-                if preview is None and table in result.preview:
-                    preview = (table, result.preview[table])
+    return rows
+
+
+def result_metadata(results: list[PartitionResult], tables: list[str] | None, seed: int, batches: list[str]) -> dict:
+    rows = rows_per_table(results, tables)
+    # this asset's own share of the step time: its tables' rows over the batches' time, weighted by rows
+    seconds = sum(r.seconds * (sum(n for t, n in r.rows.items() if tables is None or t in tables) / r.total)
+                  for r in results if r.total)
     total = sum(rows.values())
     metadata = {
         "dagster/row_count": total,
@@ -52,73 +109,108 @@ def result_metadata(results: list[PartitionResult], tables: list[str] | None, se
         "rows_per_second": round(total / seconds) if seconds > 0 else 0,
         "seconds": round(seconds, 2),
         "peak_rss_mb": peak_rss_mb(),
-        "partitions": dg.MetadataValue.json([r.key for r in results]),
+        "batches": dg.MetadataValue.json(batches),
         "seed": seed,
     }
+    preview = next(((t, r.preview[t]) for r in results for t in (tables or r.preview) if t in r.preview), None)
     if preview:
         metadata["preview"] = dg.MetadataValue.md(f"**{preview[0]}**\n\n" + masked_preview(preview[1]))
     return metadata
 
 
-@dg.asset(group_name="seeding", deps=[table_mapping], kinds={"polars", "postgres"}, pool="target_db", retry_policy=RETRY)
-def reference_data(context: dg.AssetExecutionContext, supaseed: SupaseedResource) -> dg.MaterializeResult:
+@dg.asset(group_name="seeding", kinds={"polars", "postgres"}, pool="target_db", retry_policy=RETRY,
+          owners=OWNERS, tags=TAGS, check_specs=checks.REFERENCE_SPECS)
+def reference_data(context: dg.AssetExecutionContext, supaseed: SupaseedResource, schema_snapshot: SchemaSnapshot,
+                   table_mapping: TableMapping) -> dg.MaterializeResult:
     """Rows for tables that do not depend on users (lookups and the rest of the schema), loaded once."""
     settings = supaseed.settings()
-    started = time.perf_counter()
-    full_run = not context.run.tags.get("dagster/partition")   # a whole-dataset run replaces an older seed
-    results = _user_errors_fail_without_retry(lambda: api.seed(
-        supaseed.target(settings), settings, partition_keys=[BASE], dagster_run_id=context.run.run_id,
-        replace_stale=full_run))
-    return dg.MaterializeResult(metadata=result_metadata(results, None, settings.seed, time.perf_counter() - started))
+    target = supaseed.target(settings)
+    snapshot = verified_snapshot(context, target, schema_snapshot)
+    results = run_seeding(lambda: api.seed(target, settings, partition_keys=[BASE], dagster_run_id=context.run.run_id,
+                                           replace_stale=not requested_batches(context), snapshot=snapshot))
+    loaded = sorted(rows_per_table(results))
+    with connect(target) as conn:
+        check = checks.constraints_result(conn, snapshot, loaded, "reference_constraints_hold", "reference_data", [BASE])
+    return dg.MaterializeResult(metadata=result_metadata(results, None, settings.seed, [BASE]), check_results=[check])
+
+
+seed_batches = dg.AssetSpec(
+    "seed_batches", partitions_def=SEED_BATCHES, group_name="seeding", deps=list(USER_ASSETS), kinds={"postgres"},
+    owners=OWNERS, tags=TAGS,
+    description="One partition per planned user batch of the current target: green once its users, accounts and "
+                "setups are committed. Reported by the seeding step; reseed a batch with user_batches' `batches` config.",
+)
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec("users", deps=[reference_data], kinds={"polars", "postgres"},
-                     description="Users that can sign in (auth.users + identities on Supabase), per batch."),
-        dg.AssetSpec("accounts", deps=["users"], kinds={"polars", "postgres"},
+        # the planning documents are this step's inputs (loaded by PlanningDocuments), so they are deps too
+        dg.AssetSpec("users", deps=[reference_data, "schema_snapshot", "constraint_graph", "table_mapping"], kinds={"polars", "postgres"}, owners=OWNERS, tags=TAGS,
+                     description="Users that can sign in (auth.users + identities on Supabase), over every batch."),
+        dg.AssetSpec("accounts", deps=["users"], kinds={"polars", "postgres"}, owners=OWNERS, tags=TAGS,
                      description="Personal accounts (trigger-made, enriched), team accounts and memberships."),
-        dg.AssetSpec("setups", deps=["accounts"], kinds={"polars", "postgres"},
+        dg.AssetSpec("setups", deps=["accounts"], kinds={"polars", "postgres"}, owners=OWNERS, tags=TAGS,
                      description="Domain content per user (setups and gear items) and every other user-owned table."),
     ],
-    partitions_def=SEED_BATCHES,
+    check_specs=checks.BATCH_SPECS,
     group_name="seeding",
     pool="target_db",
     retry_policy=RETRY,
 )
-def user_batches(context: dg.AssetExecutionContext, supaseed: SupaseedResource):
-    """Generate and COPY one batch of users with their accounts and setups in one transaction."""
+def user_batches(context: dg.AssetExecutionContext, config: BatchesConfig, supaseed: SupaseedResource,
+                 schema_snapshot: SchemaSnapshot, constraint_graph: ConstraintGraph, table_mapping: TableMapping):
+    """Generate and COPY the user batches (each with its accounts and setups in one transaction), then check them."""
     settings = supaseed.settings()
     target = supaseed.target(settings)
-    keys = list(context.partition_keys) if (context.has_partition_key or context.has_partition_key_range) else None
+    snapshot = verified_snapshot(context, target, schema_snapshot, checked_upstream=("reference_data",))
+    selected = [engine_key(target, k) for k in config.batches] or None
+    if selected:
+        sync_batches_add_only(context.instance, [batch_key(target, k) for k in selected])
     started = time.perf_counter()
-    from supaseed_pipeline.db.connect import connect
-
-    with connect(target) as conn:
-        prepared = api.prepare(conn, settings)
-        all_keys = [k for k in prepared.engine.partition_keys(conn) if k != BASE]
-    selected = keys if keys is not None else all_keys
-    groups = tables_by_asset(prepared)
 
     def report(result: PartitionResult) -> None:
-        context.log.info(f"{result.key}: {result.total} rows in {result.seconds:.2f}s")
-        if keys is None:  # an unpartitioned (CI) run covers every batch: record each one
-            for asset in USER_ASSETS:
-                rows = sum(n for t, n in result.rows.items() if t in groups[asset])
-                context.log_event(dg.AssetMaterialization(asset_key=asset, partition=result.key,
-                                                          metadata={"dagster/row_count": rows}))
+        key = batch_key(target, result.key)
+        context.log.info(f"batch {key}: {result.total:,} rows in {result.seconds:.2f}s")
+        if selected is None and not context.instance.has_dynamic_partition(SEED_BATCHES.name, key):
+            sync_batches_add_only(context.instance, [key])
+        context.log_event(dg.AssetMaterialization(asset_key="seed_batches", partition=key, metadata={
+            "dagster/row_count": result.total, "rows_per_table": dg.MetadataValue.json(result.rows),
+            "seconds": round(result.seconds, 2)}))
 
-    if keys is None and all_keys:
-        known = set(context.instance.get_dynamic_partitions(SEED_BATCHES.name))
-        missing = [k for k in all_keys if k not in known]
-        for start in range(0, len(missing), 1000):
-            context.instance.add_dynamic_partitions(SEED_BATCHES.name, missing[start:start + 1000])
-    results = _user_errors_fail_without_retry(lambda: api.seed(
-        target, settings, partition_keys=selected, dagster_run_id=context.run.run_id, on_partition=report,
-        replace_stale=keys is None))
-    seconds = time.perf_counter() - started
+    results = run_seeding(lambda: api.seed(target, settings, partition_keys=selected, dagster_run_id=context.run.run_id,
+                                           on_partition=report, replace_stale=selected is None, snapshot=snapshot))
+    results = [r for r in results if r.key != BASE]
+    batches = [batch_key(target, r.key) for r in results]
+    if selected is None:   # a full seed: the instance lists exactly the batches that now exist
+        sync_batches(context.instance, batches)
+    groups = tables_by_asset(table_mapping, set(rows_per_table(results)))
+    with connect(target) as conn:
+        check_results = checks.batch_results(conn, snapshot, table_mapping, settings,
+                                             sorted(rows_per_table(results)), batches)
+    log_summary(context, results, constraint_graph, time.perf_counter() - started)
     for asset in USER_ASSETS:
-        yield dg.MaterializeResult(asset_key=asset, metadata=result_metadata(results, groups[asset], settings.seed, seconds))
+        yield dg.MaterializeResult(asset_key=asset, metadata=result_metadata(results, groups[asset], settings.seed, batches),
+                                   check_results=check_results[asset])
 
 
-ASSETS = [reference_data, user_batches]
+def sync_batches_add_only(instance: dg.DagsterInstance, keys: list[str]) -> None:
+    missing = [k for k in keys if not instance.has_dynamic_partition(SEED_BATCHES.name, k)]
+    if missing:
+        instance.add_dynamic_partitions(SEED_BATCHES.name, missing)
+
+
+def log_summary(context: dg.AssetExecutionContext, results: list[PartitionResult], graph: ConstraintGraph,
+                seconds: float) -> None:
+    """One screen at the end of a run: rows per table (reference data from this run too), time, left-out tables."""
+    rows = rows_per_table(results)
+    event = context.instance.get_latest_materialization_event(dg.AssetKey("reference_data"))
+    if event and event.run_id == context.run.run_id:
+        reference = event.asset_materialization.metadata.get("rows_per_table")
+        for table, count in (reference.value if reference else {}).items():
+            rows[table] = rows.get(table, 0) + count
+    width = max((len(t) for t in rows), default=10)
+    lines = [f"seeded {sum(rows.values()):,} rows in {len(rows)} tables, {len(results)} batch(es), {seconds:.1f}s:"]
+    lines += [f"  {table:<{width}}  {count:>10,}" for table, count in sorted(rows.items())]
+    if graph.skipped:
+        lines.append(f"left out ({len(graph.skipped)}): " + "; ".join(f"{t}: {why}" for t, why in sorted(graph.skipped.items())[:12]))
+    context.log.info("\n".join(lines))

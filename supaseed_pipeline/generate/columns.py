@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from supaseed_pipeline.generate import random as rnd
+from supaseed_pipeline.generate import semantics
 from supaseed_pipeline.generate.pools import CURRENCIES, pool, slugify
 from supaseed_pipeline.plan.checks import Atom, ColumnRef
 from supaseed_pipeline.snapshot.models import Column
@@ -43,6 +44,8 @@ class ColumnSpec:
     atoms: list[Atom] = field(default_factory=list)   # single-branch CHECK atoms on this column
     base_type: str = ""                               # element type after domains: "int4", "text", ...
     enum_labels: list[str] | None = None
+    siblings: tuple[str, ...] = ()                    # the table's other column names: slug follows name
+    unique_ready: bool = False                        # set when the generator already made the values unique
 
     @property
     def name(self) -> str:
@@ -61,15 +64,19 @@ def _idx(index: np.ndarray) -> pl.Series:
     return pl.Series(index.astype(np.int64)).cast(pl.String)
 
 
-def person_names(index: np.ndarray, seed: int) -> tuple[pl.Series, pl.Series]:
-    """(first, last) names for user rows: shared by every column that talks about the same person."""
-    return (_pick(pool("first_name"), index, rnd.salt(seed, "person", "first")),
-            _pick(pool("last_name"), index, rnd.salt(seed, "person", "last")))
+def person_names(index: np.ndarray, seed: int, table: str = "") -> tuple[pl.Series, pl.Series]:
+    """(first, last) names for user rows: shared by every column that talks about the same person.
+
+    Other tables (customers, staff, authors) pass their name, so row 0 of each is a different person.
+    """
+    scope = ("person",) if not table else ("person", table)
+    return (_pick(pool("first_name"), index, rnd.salt(seed, *scope, "first")),
+            _pick(pool("last_name"), index, rnd.salt(seed, *scope, "last")))
 
 
-def emails(index: np.ndarray, seed: int, tag: str = "") -> pl.Series:
+def emails(index: np.ndarray, seed: int, tag: str = "", table: str = "") -> pl.Series:
     """first.last.N@example.* — unique by construction through the row index."""
-    first, last = person_names(index, seed)
+    first, last = person_names(index, seed, table)
     domain = _pick(pl.Series(EMAIL_DOMAINS), index, rnd.salt(seed, "email-domain"))
     return pl.select(pl.concat_str([first.str.to_lowercase(), pl.lit("."), last.str.to_lowercase(),
                                     pl.lit("." + tag if tag else "."), _idx(index), pl.lit("@"), domain])
@@ -164,9 +171,9 @@ def _text_for_kind(kind: str | None, spec: ColumnSpec, index: np.ndarray, seed: 
     purpose = rnd.salt(seed, spec.table, spec.name)
     if kind == "country" and spec.column.max_length is not None and spec.column.max_length <= 3:
         kind = "country_code"   # char(2)/char(3) country columns hold ISO codes, not cut-off names
-    first, last = person_names(index, seed)
+    first, last = person_names(index, seed, spec.table)
     if kind == "email":
-        return emails(index, seed)
+        return emails(index, seed, table=spec.table)
     if kind == "first_name":
         return first
     if kind == "last_name":
@@ -226,10 +233,11 @@ def generate_values(spec: ColumnSpec, index: np.ndarray, seed: int) -> pl.Series
             0.05 if re.search(r"deleted|archived|banned|disabled|anonymous|sso", col.name) else 0.5)
         return pl.Series(rnd.uniform(index, purpose) < share)
     if base in INT_TYPES:
-        low, high = {"quantity": (1, 20), "rating": (1, 5), "age": (18, 80), "version": (1, 5),
-                     "ordinal": (1, 100), "money": (5, 500)}.get(kind, (1, 1000))
-        return _ints(index, purpose, low, high)
+        return semantics.int_values(spec, index, purpose)
     if base in NUMERIC_TYPES:
+        by_meaning = semantics.numeric_values(spec, kind, index, purpose)
+        if by_meaning is not None:
+            return by_meaning
         if kind == "latitude":
             return pl.Series(rnd.uniform(index, purpose) * 180 - 90).round(6)
         if kind == "longitude":
@@ -250,6 +258,10 @@ def generate_values(spec: ColumnSpec, index: np.ndarray, seed: int) -> pl.Series
     if base in {"json", "jsonb"}:
         return _json_objects(index, purpose, col.name)
     if base in TEXT_TYPES:
+        typed = semantics.typed_text(spec, index, seed)
+        if typed is not None:
+            spec.unique_ready = bool(semantics.UNIQUE_READY.search(col.name.lower()))
+            return typed
         return _text_for_kind(kind, spec, index, seed)
     return _other_type(spec, index, purpose)
 
@@ -314,12 +326,15 @@ def _array_values(spec: ColumnSpec, index: np.ndarray, purpose: int, seed: int) 
 def apply_unique(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: int) -> pl.Series:
     """Make the column unique by construction from the global row index."""
     base = spec.base_type
-    if base == "uuid" or semantic_kind(spec.name) in {"email", "username", "slug", "secret_hex", "image_url"}:
+    labels = finite_labels(spec)
+    if labels is not None:
+        # an enum or IN list never gets invented labels: row i takes label i (the row count is capped to fit)
+        return pl.Series(labels).gather(index.astype(np.int64) % len(labels)).cast(values.dtype, strict=False)
+    if spec.unique_ready or base == "uuid" or semantic_kind(spec.name) in {"email", "username", "slug", "secret_hex", "image_url"}:
         return values
     if base in INT_TYPES:
-        low = _lower_bound(spec)
-        start = int(low) if low is not None else UNIQUE_INT_BAND + (rnd.salt(seed, spec.table, spec.name) % 1000) * 1_000_000
-        return pl.Series(index.astype(np.int64) + start)
+        start, span = unique_int_band(spec, seed)
+        return pl.Series(start + index.astype(np.int64) % span)
     if base in NUMERIC_TYPES:
         low = _lower_bound(spec) or 0
         return pl.Series(index.astype(np.float64) + float(low) + 1)
@@ -330,6 +345,47 @@ def apply_unique(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: i
     if base in TEXT_TYPES or values.dtype == pl.String:
         return pl.select(pl.concat_str([values.cast(pl.String), _idx(index)], separator="-")).to_series()
     return values
+
+
+def finite_labels(spec: ColumnSpec) -> list | None:
+    """The only values a column may take (enum labels, CHECK IN list, booleans), or None when unbounded."""
+    listed = next((list(a.value) for a in spec.atoms if a.op == "in"), None)
+    if listed:
+        return listed
+    if spec.enum_labels:
+        return list(spec.enum_labels)
+    if spec.base_type == "bool" and not spec.column.is_array:
+        return [False, True]
+    return None
+
+
+def unique_int_band(spec: ColumnSpec, seed: int) -> tuple[int, int]:
+    """(first value, how many values fit) for unique integers without a sequence, sized to the column's type.
+
+    bigint keeps a high, seed-specific band away from hand-made ids; integer a lower one that leaves room for
+    a billion rows; smallint (and CHECK-bounded columns) start at their lower bound.
+    """
+    type_low, type_high = semantics.int_bounds(spec)
+    low = _lower_bound(spec)
+    if low is not None:
+        start = int(low)
+    elif spec.base_type == "int8":
+        start = UNIQUE_INT_BAND + (rnd.salt(seed, spec.table, spec.name) % 1000) * 1_000_000
+    elif spec.base_type == "int4" and type_high >= 2**31 - 1:
+        start = UNIQUE_INT_BAND + (rnd.salt(seed, spec.table, spec.name) % 100) * 1_000_000
+    else:
+        start = max(1, type_low)
+    return start, max(1, type_high - start + 1)
+
+
+def unique_capacity(spec: ColumnSpec, seed: int) -> int | None:
+    """How many distinct values a unique column can hold, when that is a small enough number to matter."""
+    labels = finite_labels(spec)
+    if labels is not None:
+        return len(labels)
+    if spec.base_type in INT_TYPES:
+        return unique_int_band(spec, seed)[1]
+    return None
 
 
 def _lower_bound(spec: ColumnSpec) -> float | None:
@@ -344,7 +400,8 @@ def apply_atoms(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: in
         if isinstance(atom.value, ColumnRef):
             continue  # cross-column comparisons are applied on the whole frame
         if atom.op == "in":
-            values = _pick(pl.Series([_coerce(v, values.dtype) for v in atom.value]), index, purpose)
+            allowed = pl.Series([_coerce(v, values.dtype) for v in atom.value])
+            values = allowed.gather(index.astype(np.int64) % len(allowed)) if spec.unique else _pick(allowed, index, purpose)
         elif atom.op == "=" and atom.value is not None:
             values = pl.Series([_coerce(atom.value, values.dtype)] * len(index))
         elif atom.op in {"<", "<=", ">", ">="} and values.dtype.is_numeric():

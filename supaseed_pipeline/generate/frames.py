@@ -11,7 +11,8 @@ import polars as pl
 from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import (ColumnSpec, apply_atoms, apply_unique, generate_values, regex_fix,
-                                                sample_regex)
+                                                sample_regex, unique_capacity)
+from supaseed_pipeline.generate.relations import order_columns
 from supaseed_pipeline.plan.checks import Atom, ColumnRef, parse_check
 from supaseed_pipeline.plan.graph import TablePlan
 from supaseed_pipeline.settings import ColumnOverride
@@ -34,6 +35,7 @@ class TableRequest:
     parent_rows: dict[str, np.ndarray] = field(default_factory=dict)  # FK name -> row positions in the parent pool
     overrides: dict[str, ColumnOverride] = field(default_factory=dict)
     distribution: str = "uniform"
+    notes: dict[str, str] = field(default_factory=dict)   # table -> why it got fewer rows than requested
 
     @property
     def index(self) -> np.ndarray:
@@ -56,7 +58,8 @@ def column_spec(snapshot: SchemaSnapshot, table: Table, name: str, unique: bool)
             if rule is not None and len(rule) == 1:
                 atoms.extend(Atom(name, a.op, a.value) for a in rule[0] if a.column.upper() == "VALUE")
     return ColumnSpec(table=table.qualified, column=column, unique=unique, atoms=atoms,
-                      base_type=_TYPE_ALIASES.get(base, base), enum_labels=enum_labels)
+                      base_type=_TYPE_ALIASES.get(base, base), enum_labels=enum_labels,
+                      siblings=tuple(c.name for c in table.columns))
 
 
 def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest, seed: int,
@@ -74,6 +77,7 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
                 unique_single.add(free[0])
 
     columns: dict[str, pl.Series] = {}
+    capacity: tuple[int, str] | None = None
     for name in plan.write_columns:
         if name in request.overrides:  # the user's config wins over domain content and generators
             columns[name] = override_values(request.overrides[name], index, rnd.salt(seed, plan.table, name))
@@ -84,6 +88,9 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
             values = generate_values(spec, index, seed)
             if spec.unique:
                 values = apply_unique(spec, values, index, seed)
+                fits = unique_capacity(spec, seed)
+                if fits is not None and fits < len(index) and (capacity is None or fits < capacity[0]):
+                    capacity = (fits, name)
             values = apply_atoms(spec, values, index, seed)
             for atom in spec.atoms:
                 if atom.op in {"~", "~*"} and isinstance(atom.value, str):
@@ -105,11 +112,18 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
 
     frame = pl.DataFrame({name: columns[name] for name in plan.write_columns if name in columns})
     frame = _updated_after_created(frame, request, index, seed, plan.table)
+    frame = order_columns(frame, plan.table, index, seed, set(request.fixed) | set(request.overrides),
+                          nullable=lambda c: not table.column(c).not_null)
     frame = _apply_cross_column_rules(table, frame, index, seed, set(request.fixed))
     for fk_name in plan.self_fks:
         fk = next(f for f in table.foreign_keys if f.name == fk_name)
         if all(c in frame.columns for c in fk.ref_columns):
             frame = _self_hierarchy(table, frame, fk, index, seed)
+    if capacity is not None:
+        # a unique column of a narrow type, an enum or a boolean holds only so many distinct values
+        request.notes[plan.table] = (f"{plan.table}: {capacity[0]} of {len(index)} requested rows seeded — unique column "
+                                     f"{capacity[1]} ({table.column(capacity[1]).data_type}) holds {capacity[0]} values")
+        frame = frame.head(capacity[0])
     return frame
 
 

@@ -56,6 +56,7 @@ def pool(kind: str) -> pl.Series:
         "user_agent": fake.user_agent,
         "file_name": fake.file_name,
         "mime_type": fake.mime_type,
+        "ipv4": fake.ipv4_public,
     }
     if kind not in makers:
         raise KeyError(f"unknown pool {kind!r}")

@@ -1,0 +1,120 @@
+"""Columns that describe one timeline: a period's end after its start, updates after creation, events after sign-up.
+
+Applied to a whole generated frame (values of neighbouring columns are known only there). Columns the caller
+fixed (domain content, config overrides) are never moved; CHECKs comparing columns are applied afterwards
+by the frame builder and still win.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import polars as pl
+
+from supaseed_pipeline.generate import random as rnd
+
+DAY = 86_400
+# start word -> end words; matched as whole "_"-separated parts of a column name
+PAIR_WORDS = {"start": ("end",), "starts": ("ends",), "started": ("ended", "finished", "completed"),
+              "begin": ("end",), "begins": ("ends",), "from": ("to", "until", "thru"), "joined": ("left",),
+              "opened": ("closed",), "checkin": ("checkout",), "issued": ("expires", "due"), "since": ("until",),
+              "rented": ("returned",), "borrowed": ("returned",), "departure": ("arrival",)}
+CREATED = ("created_at", "created", "inserted_at", "date_created", "created_on", "creation_date", "created_date")
+UPDATED = re.compile(r"^(updated|modified|changed|last_update|last_updated|last_modified)(_at|_on|_date)?$")
+# single events that happen after the row was created
+AFTER_CREATION = re.compile(r"^(canceled|cancelled|cancel|ended|completed|paid|shipped|delivered|confirmed|accepted|"
+                            r"read|published|sent|resolved|closed|approved|last_login|last_sign_in|last_seen|"
+                            r"processed|refunded|verified|activated)(_at|_on|_date)?$")
+
+
+def _duration_seconds(stem: str, end: str, index: np.ndarray, purpose: int, is_date: bool) -> np.ndarray:
+    """How long a pair lasts, by what it describes (billing periods a month, trials two weeks, events hours)."""
+    if "period" in stem:
+        return np.full(len(index), 30 * DAY, dtype=np.int64)
+    if "trial" in stem:
+        return np.array([7, 14, 14, 30], dtype=np.int64)[rnd.choose(index, purpose, 4)] * DAY
+    if "valid" in stem or "effective" in stem or end in {"expires", "due"}:
+        return rnd.integers(index, purpose, 30, 365) * DAY
+    if end == "left":
+        return rnd.integers(index, purpose, 7, 600) * DAY
+    if is_date or "date" in stem:
+        return rnd.integers(index, purpose, 1, 90) * DAY
+    if end in {"ended", "finished", "completed"}:
+        return rnd.integers(index, purpose, 60, 3 * DAY)
+    return rnd.integers(index, purpose, 1, 8) * 3600
+
+
+def _temporal(frame: pl.DataFrame, name: str) -> bool:
+    dtype = frame.schema[name]
+    return isinstance(dtype, pl.Datetime) or dtype == pl.Date
+
+
+def pairs(columns: list[str]) -> list[tuple[str, str, str, str]]:
+    """(start column, end column, stem, end word) for every start/end pair present among `columns`."""
+    found = []
+    present = set(columns)
+    for name in columns:
+        parts = name.lower().replace("check_in", "checkin").replace("check_out", "checkout").split("_")
+        for position, part in enumerate(parts):
+            for end in PAIR_WORDS.get(part, ()):
+                candidate_parts = parts[:position] + [end] + parts[position + 1:]
+                for candidate in {"_".join(candidate_parts), "_".join(candidate_parts).replace("checkout", "check_out")}:
+                    match = next((c for c in present if c.lower() == candidate), None)
+                    if match and match != name:
+                        stem = "_".join(parts[:position] + parts[position + 1:])
+                        found.append((name, match, stem, end))
+    return found
+
+
+OPEN_ENDED = {"left", "ended", "finished", "returned"}
+
+
+def order_columns(frame: pl.DataFrame, table: str, index: np.ndarray, seed: int, locked: set[str],
+                  nullable=lambda name: False) -> pl.DataFrame:
+    """Start before end, creation before updates and later events, each pair a plausible length apart."""
+    temporal = [c for c in frame.columns if _temporal(frame, c)]
+    if not temporal:
+        return frame
+    created = next((c for c in CREATED if c in temporal), None)
+    updates: dict[str, pl.Expr] = {}
+
+    def current(name: str) -> pl.Expr:
+        return updates.get(name, pl.col(name))
+
+    def shifted(base: pl.Expr, name: str, seconds: np.ndarray) -> pl.Expr:
+        if frame.schema[name] == pl.Date:
+            return (base.cast(pl.Datetime("us")) + pl.duration(seconds=pl.Series(seconds))).dt.date()
+        return base.cast(frame.schema[name]) + pl.duration(seconds=pl.Series(seconds))
+
+    def after(start_expr: pl.Expr, name: str, seconds: np.ndarray) -> None:
+        if name in locked:
+            return
+        # keep NULLs (an open membership has no left_at) and move only what is present
+        updates[name] = pl.when(pl.col(name).is_null() | start_expr.is_null()).then(pl.col(name)) \
+            .otherwise(shifted(start_expr, name, seconds))
+
+    pair_list = pairs(temporal)
+    if created:
+        # a period, a trial, a membership starts after the row was created
+        for start, _end, stem, _word in pair_list:
+            if start != created and start not in locked and not UPDATED.match(start):
+                after(pl.col(created), start, rnd.integers(index, rnd.salt(seed, table, start, "after-created"), 0, 30 * DAY))
+    for start, end, stem, word in pair_list:
+        seconds = _duration_seconds(stem, word, index, rnd.salt(seed, table, end, "duration"), frame.schema[end] == pl.Date)
+        after(current(start), end, seconds)
+        if word in OPEN_ENDED and end not in locked and nullable(end):
+            # most memberships are still open, most runs still going: their end stays NULL
+            still_open = pl.Series(rnd.uniform(index, rnd.salt(seed, table, end, "open")) < 0.75)
+            updates[end] = pl.when(pl.lit(still_open)).then(pl.lit(None, dtype=frame.schema[end])).otherwise(updates.get(end, pl.col(end)))
+    if created:
+        for name in temporal:
+            if name == created or name in updates or name in {e for _s, e, _t, _w in pair_list}:
+                continue
+            if UPDATED.match(name) and not (created == "created_at" and name == "updated_at"):
+                after(pl.col(created), name, rnd.integers(index, rnd.salt(seed, table, name, "delay"), 0, 90 * DAY))
+            elif AFTER_CREATION.match(name):
+                after(pl.col(created), name, rnd.integers(index, rnd.salt(seed, table, name, "delay"), 60, 60 * DAY))
+    if not updates:
+        return frame
+    return frame.with_columns([expr.alias(name) for name, expr in updates.items()])

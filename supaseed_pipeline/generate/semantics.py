@@ -1,0 +1,511 @@
+"""What a column means, from its name, its table's name, its type and its CHECKs — and values to match.
+
+`columns.generate_values` asks here first; None means "no opinion", and the older type/name rules apply.
+Everything is vectorised: pools are small tuples (vocab.py), rows pick from them by hashed row index.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import polars as pl
+
+from supaseed_pipeline.generate import random as rnd
+from supaseed_pipeline.generate import vocab as v
+from supaseed_pipeline.generate.pools import pool, slugify
+
+INT_LIMITS = {"int2": (-32768, 32767), "int4": (-2**31, 2**31 - 1), "int8": (-2**63, 2**63 - 1)}
+PERSON_TABLE = re.compile(r"user|account|profile|member|customer|employee|person|people|author|contact|staff|student|"
+                          r"patient|client|player|driver|teacher|guest|owner|actor|composer|speaker|attendee")
+
+
+# ---------------------------------------------------------------- subjects: what a table (or column prefix) holds
+
+SUBJECTS: list[tuple[str, str]] = [
+    (r"plan|tier|pricing", "plan"),
+    (r"categor", "category"),
+    (r"genre", "genre"),
+    (r"^tags?$|_tags?$|^tags?_|label|topic|keyword|hashtag", "tag"),
+    (r"channel|chat_?room|^rooms?$", "channel"),
+    (r"project|workspace|board", "project"),
+    (r"artist|band|performer|musician", "artist"),
+    (r"album", "album"),
+    (r"film|movie", "film"),
+    (r"track|song", "track"),
+    (r"book", "book"),
+    (r"^cit(y|ies)$|_cit(y|ies)$|town", "city"),
+    (r"team|compan|organi[sz]ation|^orgs?$|tenant|vendor|supplier|brand|publisher|manufacturer|merchant", "company"),
+    (r"task|todo|issue|ticket", "task"),
+    (r"^posts?$|_posts?$|article|blog|news|stories", "headline"),
+    (r"event|meetup|webinar", "event"),
+    (r"store|shop|branch|warehouse|location|venue", "store"),
+    (r"course|class|lesson", "course"),
+    (r"^roles?$|_roles?$", "role"),
+    (r"department", "department"),
+    (r"product|item|goods|sku|merch|variant|listing|inventor", "product"),
+    (r"review|rating|feedback|testimonial", "review"),
+    (r"message|chat|^dms?$|conversation", "message"),
+    (r"comment|repl(y|ies)", "comment"),
+    (r"price", "price"),
+    (r"subscription", "subscription"),
+    (r"invoice", "invoice"),
+    (r"payment|charge|transaction", "payment"),
+    (r"order", "order"),
+    (r"note", "note"),
+]
+
+
+def table_words(table: str) -> str:
+    return table.split(".")[-1].lower()
+
+
+def subject_of(text: str) -> str | None:
+    text = text.lower()
+    return next((s for pattern, s in SUBJECTS if re.search(pattern, text)), None)
+
+
+def singular(word: str) -> str:
+    word = word.split(".")[-1].lower()
+    for plural, single in (("ies", "y"), ("sses", "ss"), ("ses", "s"), ("s", "")):
+        if word.endswith(plural) and len(word) > len(plural) + 1:
+            return word[: -len(plural)] + single
+    return word
+
+
+# ---------------------------------------------------------------- vectorised picking and composing
+
+def pick(values, index: np.ndarray, purpose: int) -> pl.Series:
+    values = pl.Series(list(values), dtype=pl.String) if not isinstance(values, pl.Series) else values
+    return values.gather(rnd.choose(index, purpose, len(values)))
+
+
+def weighted_pick(values, weights, index: np.ndarray, purpose: int) -> pl.Series:
+    return pl.Series(list(values), dtype=pl.String).gather(rnd.weighted(index, purpose, weights))
+
+
+def _coprime_step(total: int) -> int:
+    for step in (7919, 104729, 1299709, 15485863, 1):
+        if math.gcd(step, total) == 1:
+            return step
+    return 1
+
+
+def compose(parts: list, index: np.ndarray, purpose: int, *, unique: bool = False, sep: str = " ") -> pl.Series:
+    """One value per row from the product of small lists: "Walnut" x "Desk Lamp".
+
+    Unique: a scrambled mixed-radix walk over every combination, then " 2", " 3"... once they run out,
+    so distinct row indices always give distinct values (when the list entries are distinct).
+    """
+    sizes = [len(p) for p in parts]
+    total = int(np.prod(sizes))
+    if unique:
+        shifted = index.astype(np.int64) + (purpose % total)
+        rounds = shifted // total
+        code = (shifted % total) * _coprime_step(total) % total
+    else:
+        rounds = None
+        code = rnd.choose(index, purpose, total)
+    pieces = []
+    for part, size in zip(parts, sizes):
+        pieces.append(pl.Series(list(part), dtype=pl.String).gather(code % size))
+        code = code // size
+    out = pl.select(pl.concat_str(pieces, separator=sep)).to_series()
+    if rounds is not None and rounds.any():
+        suffix = pl.Series(rounds + 1).cast(pl.String)
+        out = pl.select(pl.when(pl.Series(rounds > 0)).then(pl.concat_str([out, pl.lit(" "), suffix])).otherwise(out)).to_series()
+    return out
+
+
+def alnum(index: np.ndarray, purpose: int, length: int) -> pl.Series:
+    """Random-looking [A-Za-z0-9] strings followed by the row index in base 36: unique per purpose."""
+    alphabet = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", dtype=np.uint8)
+    chars = np.empty((len(index), length), dtype=np.uint8)
+    for k in range(length):
+        chars[:, k] = alphabet[rnd.choose(index, purpose + k, len(alphabet))]
+    head = pl.Series(chars.view(f"S{length}").ravel()).cast(pl.String) if len(index) else pl.Series([], dtype=pl.String)
+    return pl.select(pl.concat_str([head, base36(index)])).to_series()
+
+
+def base36(index: np.ndarray) -> pl.Series:
+    digits = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
+    width = 6
+    chars = np.empty((len(index), width), dtype=np.uint8)
+    rest = index.astype(np.int64).copy()
+    for k in range(width - 1, -1, -1):
+        chars[:, k] = digits[rest % 36]
+        rest //= 36
+    if len(index) == 0:
+        return pl.Series([], dtype=pl.String)
+    return pl.Series(chars.view(f"S{width}").ravel()).cast(pl.String)
+
+
+# ---------------------------------------------------------------- names and titles by subject
+
+def _pool_tuple(kind: str) -> tuple[str, ...]:
+    return tuple(pool(kind).to_list())
+
+
+NAME_PARTS = {
+    "plan": lambda: [v.PLANS],
+    "category": lambda: [v.CATEGORIES],
+    "genre": lambda: [v.GENRES],
+    "tag": lambda: [v.TAGS],
+    "channel": lambda: [v.CHANNELS],
+    "project": lambda: [v.PROJECT_CODENAMES, v.PROJECT_SUFFIXES],
+    "artist": lambda: [v.ARTIST_FIRST, v.ARTIST_SECOND],
+    "album": lambda: [v.TITLE_FIRST, v.TITLE_SECOND],
+    "track": lambda: [v.TITLE_FIRST, v.TITLE_SECOND],
+    "film": lambda: [v.FILM_PREFIXES, v.FILM_NOUNS],
+    "book": lambda: [v.TITLE_FIRST, v.BOOK_NOUNS],
+    "city": lambda: [_pool_tuple("city")],
+    "company": lambda: [_pool_tuple("company")],
+    "task": lambda: [v.TASK_VERBS, v.TASK_OBJECTS],
+    "headline": lambda: [v.HEADLINE_STARTS, v.HEADLINE_ENDS],
+    "event": lambda: [v.PROJECT_CODENAMES, v.EVENT_KINDS],
+    "store": lambda: [v.STORE_NAMES, ("Store", "Shop", "Branch", "Outlet")],
+    "course": lambda: [v.COURSE_TOPICS, v.COURSE_LEVELS],
+    "role": lambda: [v.ROLES],
+    "department": lambda: [v.JOB_DEPARTMENTS],
+    "product": lambda: [v.PRODUCT_ADJECTIVES, v.PRODUCT_MATERIALS, v.PRODUCT_NOUNS],
+    "price": lambda: [v.PLANS, ("Monthly", "Yearly")],
+    "subscription": lambda: [v.PLANS, ("Monthly", "Yearly")],
+}
+
+
+def name_values(subject: str | None, table: str, index: np.ndarray, purpose: int, unique: bool) -> pl.Series:
+    """Readable names for what the table holds; an unknown subject reads "<Thing> <Codename>"."""
+    maker = NAME_PARTS.get(subject or "")
+    parts = maker() if maker else [(singular(table_words(table)).replace("_", " ").title(),), v.PROJECT_CODENAMES]
+    if subject == "tag":
+        return compose(parts, index, purpose, unique=unique).str.replace(" ", "-")
+    return compose(parts, index, purpose, unique=unique)
+
+
+def name_subject(column: str, table: str) -> str | None:
+    """`product_name` names a product wherever it sits; a plain `name`/`title` names the table's subject."""
+    prefix = re.sub(r"_?(name|title|label)$", "", column.lower())
+    if prefix and prefix not in {"display", "full", "first", "last", "user", "given", "family"}:
+        found = subject_of(prefix)
+        if found:
+            return found
+    return subject_of(table_words(table))
+
+
+# ---------------------------------------------------------------- free text by subject
+
+def text_values(subject: str | None, column: str, table: str, index: np.ndarray, purpose: int) -> pl.Series:
+    col = column.lower()
+    if re.search(r"bio|about", col) or (PERSON_TABLE.search(table_words(table)) and re.search(r"description|summary", col)):
+        return pl.select(pl.concat_str([pick(v.BIOS_ROLE, index, purpose), pl.lit(" based in "),
+                                     pick(pool("city"), index, purpose + 1), pl.lit(". "),
+                                     pick(v.BIOS_HOBBY, index, purpose + 2)])).to_series()
+    if re.search(r"note", col) or subject == "note":
+        return pick(v.NOTES, index, purpose)
+    if subject == "review" or re.search(r"review", col):
+        return pick(v.REVIEWS, index, purpose)
+    if subject == "message" or re.search(r"message", col):
+        return pick(v.CHAT_MESSAGES, index, purpose)
+    if subject == "comment" or re.search(r"comment", col):
+        return pick(v.COMMENTS, index, purpose)
+    if subject == "product":
+        return pl.select(pl.concat_str([pick(v.PRODUCT_ADJECTIVES, index, purpose), pl.lit(" "),
+                                        pick(v.PRODUCT_NOUNS, index, purpose + 1).str.to_lowercase(), pl.lit(" in "),
+                                        pick(v.PRODUCT_MATERIALS, index, purpose + 2).str.to_lowercase(), pl.lit(". "),
+                                        pick(v.PRODUCT_BENEFITS, index, purpose + 3)])).to_series()
+    if subject in {"price", "subscription"}:
+        return pick(v.SUBJECT_DESCRIPTIONS["plan"], index, purpose)
+    if subject in {"track", "album", "artist"}:
+        return pl.select(pl.concat_str([pick(v.GENRES[:20], index, purpose), pl.lit(" from "),
+                                        pick(("1968", "1977", "1984", "1991", "1999", "2004", "2012", "2019", "2023"), index, purpose + 1),
+                                        pl.lit(". "), pick(v.REVIEWS[16:], index, purpose + 2)])).to_series()
+    if subject == "headline":
+        return pl.select(pl.concat_str([compose([v.HEADLINE_STARTS, v.HEADLINE_ENDS], index, purpose), pl.lit(". "),
+                                        pick(v.GENERIC_SENTENCES, index, purpose + 1), pl.lit(" "),
+                                        pick(v.GENERIC_SENTENCES, index, purpose + 2)])).to_series()
+    if subject == "task":
+        return pick(v.NOTES + v.COMMENTS, index, purpose)
+    described = {"plan": "plan", "category": "category", "genre": "category", "tag": "category", "project": "project",
+                 "film": "film", "event": "event", "channel": "channel", "course": "event"}.get(subject or "")
+    if described:
+        return pick(v.SUBJECT_DESCRIPTIONS[described], index, purpose)
+    return pl.select(pl.concat_str([pick(v.GENERIC_SENTENCES, index, purpose), pick(v.GENERIC_SENTENCES, index, purpose + 1)],
+                                   separator=" ")).to_series()
+
+
+# ---------------------------------------------------------------- typed text
+
+STRIPE_PREFIXES = {"customer": "cus_", "subscription": "sub_", "price": "price_", "product": "prod_",
+                   "payment_intent": "pi_", "invoice": "in_", "charge": "ch_", "plan": "plan_", "checkout_session": "cs_",
+                   "session": "cs_", "payment_method": "pm_", "subscription_item": "si_", "refund": "re_",
+                   "setup_intent": "seti_", "coupon": "co_", "event": "evt_", "payout": "po_", "account": "acct_",
+                   "variant": "var_", "order": "ord_", "transaction": "txn_"}
+_PROVIDER_ID = re.compile(r"^(?:stripe_|paddle_|lemon_?squeezy_|provider_|external_|billing_|gateway_)?"
+                          r"(" + "|".join(sorted(STRIPE_PREFIXES, key=len, reverse=True)) + r")_id$")
+
+
+def _lowercase_schema_hint(spec) -> bool:
+    """Lowercase codes when the column's default or CHECK shows lowercase ('usd'), uppercase otherwise."""
+    texts = [spec.column.default or ""] + [str(a.value) for a in spec.atoms]
+    for text in texts:
+        letters = re.findall(r"'([A-Za-z]{3})'", text) or re.findall(r"\[a-z\]", text)
+        if letters:
+            return all(t == t.lower() for t in letters)
+    return False
+
+
+def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
+    """Text whose column name says what it holds; None when the name says nothing we know."""
+    col, table = spec.name.lower(), spec.table
+    purpose = rnd.salt(seed, table, spec.name)
+    subject = subject_of(table_words(table))
+    if re.search(r"currency|^curr$", col):
+        codes = weighted_pick(v.CURRENCIES, v.CURRENCY_WEIGHTS, index, purpose)
+        return codes.str.to_lowercase() if _lowercase_schema_hint(spec) or "stripe" in col else codes
+    provider = _PROVIDER_ID.match(col)
+    if provider or (col == "id" and singular(table_words(table)) in STRIPE_PREFIXES):
+        stem = provider.group(1) if provider else singular(table_words(table))
+        return pl.select(pl.concat_str([pl.lit(STRIPE_PREFIXES[stem]), alnum(index, purpose, 8)])).to_series()
+    if col == "id" or col == f"{singular(table_words(table))}_id":
+        # a text key nobody references by meaning: short, prefixed, unique by the index
+        prefix = re.sub(r"[^a-z]", "", singular(table_words(table)))[:4] or "id"
+        return pl.select(pl.concat_str([pl.lit(prefix + "_"), alnum(index, purpose, 8)])).to_series()
+    if re.search(r"^(billing_|plan_|recurring_|renewal_)?(interval|period|interval_unit|billing_cycle|cycle)$", col):
+        return weighted_pick(v.INTERVAL_UNITS, v.INTERVAL_WEIGHTS, index, purpose)
+    if re.search(r"frequency", col):
+        return weighted_pick(v.FREQUENCIES, v.INTERVAL_WEIGHTS, index, purpose)
+    if re.search(r"mime|content_type|media_type|file_type", col):
+        return pick(v.MIME_TYPES, index, purpose)
+    if re.search(r"file_?name|original_?name|attachment_?name", col):
+        return _file_names(index, purpose)
+    if re.search(r"(^|_)(path|storage_key|object_key|s3_key|file_key)$", col):
+        return pl.select(pl.concat_str([pick(v.FOLDERS, index, purpose), pl.lit("/"),
+                                        pick([str(y) for y in range(2022, 2027)], index, purpose + 7), pl.lit("/"),
+                                        _file_names(index, purpose + 1)])).to_series()
+    if re.search(r"user_?agent|^ua$", col):
+        return pick(pool("user_agent"), index, purpose)
+    if re.search(r"(^|_)ip(_?addr(ess)?)?$", col):
+        return pick(_pool_tuple("ipv4"), index, purpose)
+    if re.search(r"locale", col):
+        return pick(v.LOCALES if (spec.column.max_length or 9) >= 5 else v.LANGUAGES, index, purpose)
+    if re.search(r"^(lang|language|language_code|preferred_language|lang_code)$", col):
+        return pick(v.LANGUAGES, index, purpose)
+    if re.search(r"time_?zone|^tz$|_tz$", col):
+        return pick(v.TIMEZONES, index, purpose)
+    if re.search(r"colou?r", col) and "name" not in col:
+        digits = [pick(list("0123456789abcdef"), index, purpose + k) for k in range(6)]
+        return pl.select(pl.concat_str([pl.lit("#"), *digits])).to_series()
+    if re.search(r"version", col):
+        parts = [pl.Series(rnd.integers(index, purpose + k, 0, hi)).cast(pl.String) for k, hi in enumerate((4, 12, 20))]
+        return pl.select(pl.concat_str(parts, separator=".")).to_series()
+    if re.search(r"(^|_)status$|^state$", col) and not re.search(r"address|location|countr|cit(y|ies)", table_words(table)):
+        return pick(v.STATUS_BY_SUBJECT.get(singular(table_words(table)).split("_")[-1])
+                    or v.STATUS_BY_SUBJECT.get(subject or "") or v.DEFAULT_STATUSES, index, purpose)
+    if re.search(r"^(type|kind)$|_type$", col):
+        return pick(v.TYPE_BY_SUBJECT.get(singular(table_words(table)).split("_")[-1])
+                    or v.TYPE_BY_SUBJECT.get(subject or "") or v.DEFAULT_TYPES, index, purpose)
+    if re.search(r"^role$|_role$", col):
+        return weighted_pick(v.ROLES, (5, 10, 60, 15, 8, 2), index, purpose)
+    if re.search(r"(^|_)sku$", col):
+        return pl.select(pl.concat_str([pl.lit("SKU-"), alnum(index, purpose, 4).str.to_uppercase()])).to_series()
+    if re.search(r"slug", col):
+        # the slug of the row's own name when the table has one, else of a name the table could have
+        name_col = next((c for c in ("name", "title", "label") if c in spec.siblings), None)
+        if name_col and PERSON_TABLE.search(table_words(table)) and name_col == "name":
+            return None
+        names = name_values(name_subject(name_col or "name", table), table, index,
+                            rnd.salt(seed, table, name_col) if name_col else purpose, spec.unique)
+        return pl.select(slugify(pl.lit(names))).to_series()
+    if re.search(r"composer|director|^artist$|^author$|instructor|speaker|^manager$|^owner_name$|^assignee$", col):
+        from supaseed_pipeline.generate.columns import person_names
+        first, last = person_names(index, seed, f"{table}.{col}")
+        return pl.select(pl.concat_str([first, last], separator=" ")).to_series()
+    if col == "title" and PERSON_TABLE.search(table_words(table)):
+        return pick(pool("job"), index, purpose)
+    is_name = re.search(r"^(name|title|label)$|_(name|title)$", col)
+    person_column = re.search(r"first|last|given|family|full|display|user|contact|author|file|sur|nick|screen", col)
+    if is_name and not person_column and not (col == "name" and PERSON_TABLE.search(table_words(table))):
+        return name_values(name_subject(col, table), table, index, purpose, spec.unique)
+    if re.search(r"description|^body$|^content$|^text$|summary|details|^bio$|about|notes?$|comment|message|review", col):
+        return text_values(subject, col, table, index, purpose)
+    return None
+
+
+def _file_names(index: np.ndarray, purpose: int) -> pl.Series:
+    return pl.select(pl.concat_str([pick(v.FILE_STEMS, index, purpose), pl.lit("-"),
+                                    pl.Series(rnd.integers(index, purpose + 1, 1, 999)).cast(pl.String), pl.lit("."),
+                                    pick(v.FILE_EXTENSIONS, index, purpose + 2)])).to_series()
+
+
+# Texts built here are unique by construction when spec.unique (composed names, index-suffixed ids).
+UNIQUE_READY = re.compile(r"^id$|_id$|slug|sku|^(name|title|label)$|_(name|title)$")
+
+
+# ---------------------------------------------------------------- numbers by meaning
+
+def int_bounds(spec) -> tuple[int, int]:
+    """The type's range narrowed by the column's CHECK bounds."""
+    low, high = INT_LIMITS.get(spec.base_type, (-2**63, 2**63 - 1))
+    for atom in spec.atoms:
+        if isinstance(atom.value, bool) or not isinstance(atom.value, (int, float)):
+            continue
+        if atom.op == ">":
+            low = max(low, math.floor(atom.value) + 1)
+        elif atom.op == ">=":
+            low = max(low, math.ceil(atom.value))
+        elif atom.op == "<":
+            high = min(high, math.ceil(atom.value) - 1)
+        elif atom.op == "<=":
+            high = min(high, math.floor(atom.value))
+    return low, high
+
+
+def numeric_bounds(spec) -> tuple[float, float]:
+    low, high = -1e15, 1e15
+    precision, scale = spec.column.numeric_precision, spec.column.numeric_scale
+    if spec.base_type == "numeric" and precision:
+        high = 10 ** (precision - (scale or 0)) - 10 ** -(scale or 0)
+        low = -high
+    for atom in spec.atoms:
+        if isinstance(atom.value, bool) or not isinstance(atom.value, (int, float)):
+            continue
+        step = 10 ** -(scale or 2)
+        if atom.op in {">", ">="}:
+            low = max(low, atom.value + (step if atom.op == ">" else 0))
+        elif atom.op in {"<", "<="}:
+            high = min(high, atom.value - (step if atom.op == "<" else 0))
+    return low, high
+
+
+# name pattern -> (low, high, shape): shape "uniform", "small" (skewed to low), "log" (log-uniform)
+INT_MEANINGS: list[tuple[str, tuple[int, int, str]]] = [
+    (r"(^|_)years?$|^yr$|_year_|year_(of|built|founded|published|released)", (1960, 2025, "uniform")),
+    (r"millis|_ms$", (20, 3000, "log")),
+    (r"interval_count|billing_interval_count", (1, 1, "uniform")),
+    (r"trial_period_days|trial_days", (7, 30, "uniform")),
+    (r"rental_duration", (3, 7, "uniform")),
+    (r"_days$|^days$", (1, 30, "uniform")),
+    (r"hours", (1, 12, "uniform")),
+    (r"minutes|_mins?$", (5, 120, "uniform")),
+    (r"seconds|_secs?$|^duration$", (30, 3600, "log")),
+    (r"bytes|file_?size|^size$|_size$", (10_000, 20_000_000, "log")),
+    (r"percent|pct|percentage|progress", (0, 100, "uniform")),
+    (r"discount", (5, 50, "uniform")),
+    (r"quantity|qty|^seats$|_seats$", (1, 10, "small")),
+    (r"stock|inventory|on_hand", (0, 500, "uniform")),
+    (r"rating|stars|score", (1, 5, "uniform")),
+    (r"priority", (1, 5, "uniform")),
+    (r"^age$", (18, 80, "uniform")),
+    (r"count$|_count|views|likes|followers|downloads|clicks|visits", (0, 1000, "small")),
+    (r"position|sort_?order|rank|ordinal|seq|sort|order_index|display_order", (1, 100, "uniform")),
+    (r"version|revision", (1, 5, "uniform")),
+    (r"salary", (30_000, 180_000, "uniform")),
+    (r"level|tier", (1, 10, "uniform")),
+]
+SUBJECT_INT_MEANINGS = {
+    ("track", r"millis|_ms$"): (90_000, 420_000, "uniform"),
+    ("track", r"seconds|^duration$"): (90, 420, "uniform"),
+    ("film", r"^length$|minutes|runtime"): (80, 180, "uniform"),
+}
+
+
+def _shape(index: np.ndarray, purpose: int, low: float, high: float, shape: str) -> np.ndarray:
+    u = rnd.uniform(index, purpose)
+    if shape == "small":
+        u = u ** 3
+    if shape == "log" and low > 0:
+        return np.exp(np.log(low) + u * (np.log(high + 1) - np.log(low)))
+    return low + u * (high - low + (1 if shape != "float" else 0))
+
+
+def int_meaning(spec) -> tuple[int, int, str] | None:
+    col = spec.name.lower()
+    subject = subject_of(table_words(spec.table))
+    for (subj, pattern), meaning in SUBJECT_INT_MEANINGS.items():
+        if subj == subject and re.search(pattern, col):
+            return meaning
+    if re.search(r"cents|unit_amount|amount|price|cost|total|fee|balance|revenue", col):
+        return None   # money: see money_values
+    return next((meaning for pattern, meaning in INT_MEANINGS if re.search(pattern, col)), None)
+
+
+def int_values(spec, index: np.ndarray, purpose: int) -> pl.Series:
+    """Integers by meaning, always inside the type and the CHECK range (spread over it, not piled at its edge)."""
+    low, high = int_bounds(spec)
+    if re.search(r"cents|unit_amount|amount|price|cost|total|fee|balance|revenue", spec.name.lower()):
+        values = money_values(spec, index, purpose, cents=_in_cents(spec))
+        return pl.Series(np.clip(np.round(values.to_numpy()).astype(np.int64), low, high))
+    meaning = int_meaning(spec) or (1, 1000, "uniform")
+    m_low, m_high, shape = meaning
+    if "interval_count" in spec.name.lower():
+        picks = np.array([1, 1, 1, 1, 1, 3, 6, 12])[rnd.choose(index, purpose, 8)]
+        return pl.Series(np.clip(picks, low, high))
+    if "trial_period_days" in spec.name.lower() or "trial_days" in spec.name.lower():
+        return pl.Series(np.clip(np.array([7, 14, 14, 30])[rnd.choose(index, purpose, 4)], low, high))
+    if m_high < low or m_low > high:
+        # the CHECK says something else than the name: spread over the CHECK's range (bounded to a sane width)
+        m_low, m_high = low, min(high, low + 1000) if high - low > 1000 else high
+        shape = "uniform"
+    m_low, m_high = max(m_low, low), min(m_high, high)
+    values = np.floor(_shape(index, purpose, m_low, m_high, shape)).astype(np.int64)
+    return pl.Series(np.clip(values, m_low, m_high))
+
+
+def _in_cents(spec) -> bool:
+    col = spec.name.lower()
+    return "cents" in col or "unit_amount" in col or (
+        spec.base_type in INT_LIMITS and re.search(r"amount", col) is not None)
+
+
+MONEY_BY_SUBJECT = {
+    "track": (0.99, 1.99), "film": (0.99, 4.99), "plan": (5, 99), "price": (5, 99), "subscription": (5, 99),
+    "product": (5, 300), "order": (15, 600), "invoice": (15, 600), "payment": (10, 600), "book": (8, 40),
+    "course": (20, 300), "event": (0, 150), "album": (7.99, 14.99),
+}
+
+
+def money_values(spec, index: np.ndarray, purpose: int, *, cents: bool = False) -> pl.Series:
+    """Prices by what the table sells: a track costs about a dollar, a plan tens, an order a few hundred."""
+    col = spec.name.lower()
+    subject = subject_of(table_words(spec.table))
+    low, high = MONEY_BY_SUBJECT.get(subject or "", (5, 500))
+    if "replacement_cost" in col:
+        low, high = 9.99, 29.99
+    if "salary" in col:
+        low, high = 30_000, 180_000
+    if "fee" in col or "tax" in col or "shipping" in col:
+        low, high = 1, 30
+    if "balance" in col:
+        low, high = 0, 5000
+    if subject in {"plan", "price", "subscription"}:
+        raw = np.array([5, 9, 12, 19, 29, 49, 79, 99], dtype=np.float64)[rnd.choose(index, purpose, 8)]
+        raw = np.clip(raw, low, high)
+    elif high <= 5:
+        raw = np.array([0.99, 1.29, 1.99, 2.99, 4.99])[rnd.choose(index, purpose, 5)]
+        raw = np.clip(raw, low, high)
+    else:
+        u = rnd.uniform(index, purpose)
+        raw = np.exp(np.log(max(low, 0.5)) + u * (np.log(high) - np.log(max(low, 0.5))))
+        # prices end the way shops print them: .99, .00, .50
+        raw = np.floor(raw) + np.array([0.99, 0.0, 0.5, 0.99])[rnd.choose(index, purpose + 1, 4)]
+    return pl.Series(np.round(raw * 100) if cents else np.round(raw, 2))
+
+
+def numeric_values(spec, kind: str | None, index: np.ndarray, purpose: int) -> pl.Series | None:
+    """Decimals by meaning, inside numeric(p, s) and the CHECK range; None leaves the older rules."""
+    low, high = numeric_bounds(spec)
+    col = spec.name.lower()
+    if kind == "money" or re.search(r"rate$|_rate|cost|price|amount", col):
+        values = money_values(spec, index, purpose, cents="cents" in col).to_numpy()
+    elif kind in {"latitude", "longitude"}:
+        return None
+    elif (meaning := int_meaning(spec)) is not None:
+        m_low, m_high, shape = meaning
+        if m_high < low or m_low > high:
+            m_low, m_high = low, high
+        values = _shape(index, purpose, max(m_low, low), min(m_high, high), "float" if shape == "uniform" else shape)
+    else:
+        return None
+    scale = spec.column.numeric_scale if spec.column.numeric_scale is not None else 2
+    return pl.Series(np.round(np.clip(values, low, high), scale))

@@ -114,9 +114,8 @@ create policy "Allow individual delete access" on public.messages for delete to 
 create policy "Allow individual read access" on public.user_roles for select to authenticated using ((select auth.uid()) = user_id);
 grant select, insert, update, delete on all tables in schema public to authenticated, service_role;
 
--- Pre-existing rows: the app's permission matrix (3 of the 4 combinations), one user, one channel, one message.
-insert into public.role_permissions (role, permission) values
-    ('admin', 'channels.delete'), ('admin', 'messages.delete'), ('moderator', 'messages.delete');
+-- Pre-existing rows: one user with a role, one channel, one message (role_permissions is left to the
+-- seeder: a UNIQUE pair of two enums allows 4 rows at most).
 insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
                         raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
                         confirmation_token, recovery_token, email_change_token_new, email_change)

@@ -135,18 +135,5 @@ alter table public.audit_events_eu add constraint audit_events_eu_person_fkey
 alter table public.audit_events_us add constraint audit_events_us_person_fkey
     foreign key (person_id) references public.people on delete cascade;
 
--- Pre-existing rows.
-insert into public.regions values (1, 100, 'Europe', 3);
-insert into public.feature_flags values ('prod', true, 'live');
-insert into public.people (id, email, full_name, created_at, updated_at)
-values ('f0000000-0000-4000-8000-000000000001', 'hedy@existing.example', 'Hedy Existing',
-        '2024-01-01 00:00:00+00', '2024-01-02 00:00:00+00');
-insert into public.workspaces (id, owner_id, name, is_team)
-values ('f0000000-0000-4000-8000-0000000000aa', 'f0000000-0000-4000-8000-000000000001', 'Existing Team', true);
-insert into public.workspace_members (workspace_id, person_id, role, joined_at)
-values ('f0000000-0000-4000-8000-0000000000aa', 'f0000000-0000-4000-8000-000000000001', 'admin', '2024-01-01 00:00:00+00');
-insert into public.approvals (workspace_id, approver_id, subject)
-values ('f0000000-0000-4000-8000-0000000000aa', 'f0000000-0000-4000-8000-000000000001', 'Budget 2024');
+-- Pre-existing rows: one plan the user created by hand.
 insert into public.plans (name, currency, "interval", amount_cents, valid_from) values ('Starter', 'EUR', 'month', 900, '2024-01-01');
-insert into public.audit_events (region, person_id, action, created_at)
-values ('eu', 'f0000000-0000-4000-8000-000000000001', 'login', '2024-01-01 00:00:00+00');

@@ -97,19 +97,6 @@ create table public.invoice_line (
 create index ifk_track_album_id on public.track (album_id);
 create index ifk_invoice_line_invoice_id on public.invoice_line (invoice_id);
 
--- Pre-existing rows: a tiny catalogue, one sales agent, one customer and one purchase.
-insert into public.media_type values (1, 'MPEG audio file'), (2, 'Protected AAC audio file');
-insert into public.genre values (1, 'Rock'), (2, 'Jazz');
-insert into public.artist values (1, 'AC/DC');
-insert into public.album values (1, 'For Those About To Rock We Salute You', 1);
-insert into public.track values (1, 'For Those About To Rock (We Salute You)', 1, 1, 1,
-                                 'Angus Young, Malcolm Young, Brian Johnson', 343719, 11170334, 0.99);
-insert into public.playlist values (1, 'Music');
-insert into public.playlist_track values (1, 1);
-insert into public.employee (employee_id, last_name, first_name, title, birth_date, hire_date, city, country, email)
-values (1, 'Adams', 'Andrew', 'General Manager', '1962-02-18', '2002-08-14', 'Edmonton', 'Canada', 'andrew@existing.example');
-insert into public.customer (customer_id, first_name, last_name, city, country, email, support_rep_id)
-values (1, 'Luís', 'Gonçalves', 'São José dos Campos', 'Brazil', 'luisg@existing.example', 1);
-insert into public.invoice (invoice_id, customer_id, invoice_date, billing_city, billing_country, total)
-values (1, 1, '2021-01-01 00:00:00', 'São José dos Campos', 'Brazil', 0.99);
-insert into public.invoice_line values (1, 1, 1, 0.99, 1);
+-- Pre-existing rows: the lookups a user loads first (media types, genres).
+insert into public.media_type values (1, 'MPEG audio file'), (2, 'Protected AAC audio file'), (3, 'AAC audio file');
+insert into public.genre values (1, 'Rock'), (2, 'Jazz'), (3, 'Metal'), (4, 'Latin'), (5, 'Blues');

@@ -248,3 +248,29 @@ def test_pool_pick_is_a_pure_function_of_seed_table_column_and_row(env, ollama):
 
     with pytest.raises(Exception, match="not found"):        # the client reports the server's own error
         OllamaClient(ollama.url, 5).generate("nope:1b", "hi")
+
+
+def test_ecommerce_descriptions_reviews_and_bios_come_from_their_own_pools(env, ollama):
+    """Product descriptions follow the product's category, review bodies its star rating, bios the persona;
+    every other column is exactly what the domain builds without AI text."""
+    from supaseed_pipeline.ai.domain import text_tables, with_ai_text
+    from supaseed_pipeline.domains import get_domain
+    from supaseed_pipeline.settings import load_settings
+
+    settings = load_settings(None, {"domain": "ecommerce", "ai": {"enabled": True, "host": ollama.url, "poolSize": 2}},
+                             use_default_file=False)
+    plain = get_domain("ecommerce")
+    domain = with_ai_text(plain, settings)
+    owners = pl.DataFrame({"owner_index": np.arange(8), "persona": plain.persona_for(np.arange(8), 5)})
+    content, items = domain.content_with_items(owners, 3, 5)
+    base_content, base_items = plain.content_with_items(owners, 3, 5)
+    pools, tables = domain._pools, text_tables(plain)
+    assert len(ollama.generate_calls()) == (len(plain.personas) + len(plain.activities) + 5) * 2
+    assert content.drop("description").equals(base_content.drop("description"))
+    assert items.drop("body").equals(base_items.drop("body")) and items.height > 0
+    assert all(d in pools.get(tables["content"], "description", a)
+               for a, d in zip(content["activity"], content["description"]))
+    assert all(b in pools.get(tables["items"], "body", str(r)) for r, b in zip(items["rating"], items["body"]))
+    assert domain.items(content, 5)["body"].equals(items["body"])     # items() alone: the same bodies
+    bios = domain.bio(owners["persona"], np.arange(8), 5)
+    assert all(b in pools.get(tables["bio"], "bio", p) for p, b in zip(owners["persona"], bios))

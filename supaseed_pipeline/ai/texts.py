@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -164,6 +165,7 @@ class TextPools:
     note: Callable[[str], None] = note
     _pools: dict[tuple[str, str, str], list[str]] | None = field(default=None, init=False)
     _loaded: bool = field(default=False, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @classmethod
     def from_settings(cls, ai, specs: list[PoolSpec]) -> "TextPools":
@@ -172,18 +174,21 @@ class TextPools:
 
     def get(self, table: str, column: str, persona: str) -> list[str] | None:
         """The pool for (table, column, persona), or None when AI text is unavailable or has no such pool."""
-        if not self._loaded:
-            self._load()
+        self._ensure_loaded()
         return None if self._pools is None else self._pools.get((table, column, persona))
 
     @property
     def available(self) -> bool:
-        if not self._loaded:
-            self._load()
+        self._ensure_loaded()
         return self._pools is not None
 
+    def _ensure_loaded(self) -> None:
+        with self._lock:   # two batches asking at once must not generate (or warn) twice
+            if not self._loaded:
+                self._loaded = True
+                self._load()
+
     def _load(self) -> None:
-        self._loaded = True
         prompts = list(dict.fromkeys(spec.prompt for spec in self.specs))
         missing = [p for p in prompts if not is_complete(self.model, p, self.size)]
         try:

@@ -189,14 +189,53 @@ def read_only(target: Target) -> Iterator:
                 conn.rollback()
 
 
+class PlanningSteps:
+    """Bounded waits for the read-only planning connection, and errors that name the step that failed.
+
+    Without this a locked table made planning hang forever, and a statement timeout came back as a bare
+    "canceling statement due to statement timeout" with no hint of what was being read.
+    """
+
+    def __init__(self, conn, target: Target, settings: SeedSettings):
+        from supaseed_pipeline.seed.load import configure_session
+
+        self.conn, self.target, self.settings = conn, target, settings
+        configure_session(conn, statement_timeout_s=settings.statement_timeout_seconds,
+                          lock_timeout_s=settings.lock_timeout_seconds)
+
+    @contextlib.contextmanager
+    def step(self, what: str) -> Iterator[None]:
+        import psycopg
+
+        from supaseed_pipeline.seed.load import explain_read_error, first_line
+
+        try:
+            yield
+        except psycopg.Error as exc:
+            if self.conn.closed or self.conn.broken:
+                raise explain_read_error(self.conn, exc, f"{what} of {self.target.identity}") from None
+            self.conn.rollback()   # the aborted transaction would refuse the queries that explain the error
+            if exc.sqlstate == "57014":
+                raise ConfigError(
+                    f"planning step '{what}' on {self.target.identity} hit statementTimeoutSeconds "
+                    f"({self.settings.statement_timeout_seconds:g}s): {first_line(exc.diag.message_primary or str(exc))}",
+                    hint="raise statementTimeoutSeconds (0 = no limit); nothing was changed") from None
+            raise explain_read_error(self.conn, exc, f"planning step '{what}' on {self.target.identity}") from None
+
+
 def prepare_target(app: App, settings: SeedSettings | None = None):
     """Settings, target and the prepared plan (snapshot, graph, mapping, engine), read-only."""
     from supaseed_pipeline.seed import api
+    from supaseed_pipeline.snapshot.introspect import take_snapshot
 
     settings = settings or app.settings()
     target = app.target(settings)
     with read_only(target) as conn:
-        prepared = api.prepare(conn, settings)
+        steps = PlanningSteps(conn, target, settings)
+        with steps.step("taking the schema snapshot"):
+            snapshot = take_snapshot(conn)
+        with steps.step("mapping the tables"):
+            prepared = api.prepare(conn, settings, snapshot)
     return settings, target, prepared
 
 
@@ -207,7 +246,7 @@ def snapshot_and_graph(app: App):
 
     settings = app.settings()
     target = app.target(settings)
-    with read_only(target) as conn:
+    with read_only(target) as conn, PlanningSteps(conn, target, settings).step("taking the schema snapshot"):
         snapshot = take_snapshot(conn)
     return target, snapshot, build_constraint_graph(snapshot)
 
@@ -409,12 +448,21 @@ def plan_seed(target: Target, settings: SeedSettings, keys: list[str] | None, *,
     """Prepare and select partitions in a read-only transaction; refuse production targets unless allowed."""
     from supaseed_pipeline.seed import api
 
+    from supaseed_pipeline.snapshot.introspect import take_snapshot
+
     with read_only(target) as conn:
-        prepared = api.prepare(conn, settings)
-        partitions = api.select_partitions(prepared.engine, conn, keys)
+        steps = PlanningSteps(conn, target, settings)
+        with steps.step("taking the schema snapshot"):
+            snapshot = take_snapshot(conn)
+        with steps.step("mapping the tables"):
+            prepared = api.prepare(conn, settings, snapshot)
+        with steps.step("selecting partitions"):
+            partitions = api.select_partitions(prepared.engine, conn, keys)
         if guard:
-            api.guard_production(conn, target, settings)
-        populated = {name for name in prepared.engine.reference if has_rows(conn, name)}
+            with steps.step("checking the production guard"):
+                api.guard_production(conn, target, settings)
+        with steps.step("counting existing rows"):
+            populated = {name for name in prepared.engine.reference if has_rows(conn, name)}
     return SeedPlan(prepared, partitions, estimate_rows(prepared, partitions, populated))
 
 

@@ -13,20 +13,38 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
+from supaseed_pipeline.config_files import read_config_file
 from supaseed_pipeline.errors import ConfigError, redact, register_secret
 
 DEFAULT_CONFIG_FILES = ("supaseed.json", "supaseed.yaml", "supaseed.yml")
 MAX_ROWS = 100_000_000
+# Tables outside the user batches (lookups, "everything else") are generated as one frame per table,
+# so their size is bounded by memory: 100M rows of four columns took over 6 GB and aborted in Polars.
+# Bigger tables grow through userCount (batched) and tables.<name>.perParent.
+MAX_ROWS_PER_TABLE = 1_000_000
+
+
+def _is_number_type(annotation: Any) -> bool:
+    """int/float fields (optionally `| None`) that do not also accept a boolean."""
+    args = set(getattr(annotation, "__args__", ())) or {annotation}
+    return bool(args & {int, float}) and bool not in args and args <= {int, float, type(None)}
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", validate_default=True
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_not_booleans(cls, value: Any, info) -> Any:
+        # pydantic's lax mode reads `true` as 1: "userCount": true would seed one user
+        if isinstance(value, bool) and _is_number_type(cls.model_fields[info.field_name].annotation):
+            raise ValueError("expected a number, got a boolean")
+        return value
 
 
 class ExistingUsers(_Model):
@@ -135,6 +153,7 @@ class SeedSettings(_Model):
     supabase_url: str | None = None
     supabase_service_key: SecretStr | None = None
 
+    # The old tool took any string ("wildernest-test-2025"); it is hashed to a stable integer.
     seed: int = Field(default=42, ge=0, le=2**62)
     user_count: int = Field(default=12, ge=0, le=MAX_ROWS)
     setups_per_user: int = Field(default=3, ge=0, le=1_000)
@@ -150,7 +169,7 @@ class SeedSettings(_Model):
 
     schema_: SchemaMapping = Field(default_factory=SchemaMapping, alias="schema")
     schemas: list[str] = Field(default_factory=lambda: ["public"])
-    rows_per_table: int = Field(default=10, ge=0, le=MAX_ROWS)
+    rows_per_table: int = Field(default=10, ge=0, le=MAX_ROWS_PER_TABLE)
     tables: dict[str, TableSettings] = Field(default_factory=dict)
     extensions: dict[str, DomainExtension] = Field(default_factory=dict)
     ai: AiSettings = Field(default_factory=AiSettings)
@@ -161,6 +180,13 @@ class SeedSettings(_Model):
     bulk_load: bool = False
     lock_timeout_seconds: float = Field(default=30.0, ge=0, le=3600)
     statement_timeout_seconds: float = Field(default=600.0, ge=0, le=86_400)
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _string_seed(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip().isdigit():
+            return seed_from_text(value)
+        return value
 
     @model_validator(mode="after")
     def _register_secrets(self) -> "SeedSettings":
@@ -204,6 +230,11 @@ class SeedSettings(_Model):
         return json.loads(redact(json.dumps(data)))
 
 
+def seed_from_text(text: str) -> int:
+    """A stable integer for a text seed: the first 62 bits of its SHA-256 (same text, same rows, on every machine)."""
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big") >> 2
+
+
 def supabase_project_to_database_url(project_url: str) -> str:
     """Map a local Supabase API URL (http://127.0.0.1:54321) to its database (port 54322)."""
     parsed = urlparse(project_url)
@@ -234,7 +265,7 @@ def find_config_file(explicit: str | os.PathLike | None = None) -> Path | None:
     """The config file to read: the explicit one, $SUPASEED_CONFIG, or supaseed.json/yaml in the CWD."""
     if explicit:
         path = Path(explicit)
-        if not path.is_file():
+        if not path.exists():   # a directory or an unreadable file is named by read_config_file
             raise ConfigError(f"config file {path} not found", hint="pass an existing file or run `supaseed init`")
         return path
     env_path = os.environ.get("SUPASEED_CONFIG")
@@ -244,26 +275,6 @@ def find_config_file(explicit: str | os.PathLike | None = None) -> Path | None:
         if Path(name).is_file():
             return Path(name)
     return None
-
-
-def read_config_file(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    try:
-        if path.suffix.lower() in {".yaml", ".yml"}:
-            data = yaml.safe_load(text)
-        else:
-            data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"{path}: malformed YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: the top level must be an object of settings, got {type(data).__name__}")
-    return data
 
 
 def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -314,7 +325,15 @@ def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
     got = first.get("input")
     got_text = "" if isinstance(got, dict) else f" (got {json.dumps(got, default=str)[:60]})"
     more = f" (+{len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    return redact(f"{where}invalid value for '{key}'{got_text}: {first['msg']}{more}")
+    message = first["msg"].removeprefix("Value error, ")
+    hint = KEY_HINTS.get(key, "")
+    return redact(f"{where}invalid value for '{key}'{got_text}: {message}{more}{' — ' + hint if hint else ''}")
+
+
+KEY_HINTS = {
+    "rowsPerTable": "tables outside the user batches are generated in one piece, at most "
+                    f"{MAX_ROWS_PER_TABLE:,} rows each; grow data with userCount and tables.<name>.perParent",
+}
 
 
 def _allowed_keys(loc: tuple) -> list[str]:

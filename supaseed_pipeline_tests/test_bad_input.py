@@ -423,3 +423,159 @@ def test_a_local_supabase_project_url_maps_to_its_database_port_and_env_wins():
             assert conn.execute("SELECT current_database()").fetchone()[0] == "postgres"
     except ConnectionFailed:
         pytest.skip("no PostgreSQL on 127.0.0.1:5432 to connect the derived URL to")
+
+
+# ------------------------------------------------------------------------------------------ config files, via the CLI
+
+import os  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+SUPASEED = Path(sys.executable).parent / "supaseed"
+CLEAR_ENV = ("DAGSTER_HOME", "SUPASEED_CONFIG", "SUPASEED_DATABASE_URL", "SUPABASE_DB_URL", "DATABASE_URL",
+             "SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY", "SUPASEED_SEED", "SUPASEED_USER_COUNT", "SUPASEED_BATCH_SIZE",
+             "SUPASEED_ALLOW_PRODUCTION")
+
+
+def _memory_cap() -> None:
+    # an alias bomb that is not refused would take the machine down with it; 3 GB is plenty for a seed
+    resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
+
+
+def run_cli(cwd: Path, *args: str, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """The installed console script in `cwd`, with none of the caller's supaseed environment."""
+    env = {k: v for k, v in os.environ.items() if k not in CLEAR_ENV}
+    return subprocess.run([*prefix, str(SUPASEED), *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=300, preexec_fn=_memory_cap)
+
+
+def assert_cli_refused(target: Target, cwd: Path, args: list[str], *expected: str, prefix: tuple[str, ...] = ()) -> str:
+    """`supaseed ARGS` exits 2 with one `error:` line containing every expected text; the target is unchanged."""
+    before = fingerprint(target)
+    completed = run_cli(cwd, "--database-url", target.url, *args, prefix=prefix)
+    lines = [line for line in completed.stderr.splitlines() if line.strip()]
+    assert completed.returncode == 2, (completed.returncode, completed.stdout[-2000:], completed.stderr[-2000:])
+    assert len(lines) == 1 and lines[0].startswith("error: "), completed.stderr[-2000:]
+    one_line(lines[0])
+    for text in expected:
+        assert text in lines[0], f"{text!r} not in {lines[0]!r}"
+    assert "unexpected" not in lines[0]
+    assert fingerprint(target) == before
+    return lines[0]
+
+
+ALIAS_BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n" for prev, name in zip("abcdefgh", "bcdefghi")) + "userCount: 2\n"
+
+
+BAD_FILES = [
+    pytest.param("supaseed.yaml", ALIAS_BOMB.encode(), ["supaseed.yaml", "aliases expand"], id="yaml-alias-bomb"),
+    pytest.param("supaseed.yaml", b"a: &a [*a]\nuserCount: 2\n", ["supaseed.yaml", "alias"], id="yaml-recursive-alias"),
+    pytest.param("supaseed.json", b'{"userCount": 2, "domain": "caf\xe9"}', ["supaseed.json", "not UTF-8", "0xe9", "line 1"],
+                 id="invalid-utf8"),
+    pytest.param("supaseed.json", b'{"userCount": true}', ["supaseed.json", "'userCount'", "boolean"], id="bool-as-int"),
+    pytest.param("supaseed.yaml", b"tables:\n  public.config:\n    perParent: yes\n",
+                 ["'tables.public.config.perParent'", "boolean"], id="yaml-bool-as-number"),
+    pytest.param("supaseed.json", b'{"userCount": 2, "setupsPerUser": 1, "userCount": 500}',
+                 ["supaseed.json", "duplicate key 'userCount'"], id="json-duplicate-key"),
+    pytest.param("supaseed.yaml", b"tenants:\n  count: 1\n  count: 4\n", ["supaseed.yaml", "duplicate key 'count'", "line 3"],
+                 id="yaml-duplicate-key"),
+    pytest.param("supaseed.json", b'{"rowsPerTable": 100000000}',
+                 ["supaseed.json", "'rowsPerTable'", "1000000", "perParent"], id="rows-per-table-beyond-what-fits"),
+]
+
+
+@pytest.mark.parametrize("name, content, expected", BAD_FILES)
+def test_bad_config_file_through_the_cli_is_one_line_exit_2_and_changes_nothing(demo_db, tmp_path, name, content, expected):
+    (tmp_path / name).write_bytes(content)
+    assert_cli_refused(demo_db, tmp_path, ["seed"], *expected)
+
+
+def test_normal_yaml_anchors_and_merge_keys_still_work(demo_db, tmp_path):
+    (tmp_path / "anchors.yaml").write_text(
+        "userCount: &n 3\nsetupsPerUser: 1\nbatchSize: *n\ntenants: {<<: {count: 5, membersPerTenant: 2}, count: 0}\n")
+    completed = run_cli(tmp_path, "--database-url", demo_db.url, "-c", "anchors.yaml", "seed")
+    assert completed.returncode == 0, completed.stderr
+    with connect(demo_db) as conn:
+        assert conn.execute("SELECT count(*) FROM auth.users").fetchone()[0] == 3
+
+
+def test_unreadable_config_file_is_named(demo_db, tmp_path):
+    path = tmp_path / "supaseed.json"
+    path.write_text('{"userCount": 2}')
+    path.chmod(0)
+    prefix: tuple[str, ...] = ()
+    if os.geteuid() == 0:   # root reads anything: drop the capabilities that let it
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv: cannot make a file unreadable")
+        caps = "-dac_override,-dac_read_search"
+        prefix = ("setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}")
+    assert_cli_refused(demo_db, tmp_path, ["-c", str(path), "seed"], str(path), "cannot read", "Permission denied",
+                       prefix=prefix)
+    directory = tmp_path / "conf.json"
+    directory.mkdir()
+    assert_cli_refused(demo_db, tmp_path, ["-c", str(directory), "seed"], str(directory), "cannot read")
+
+
+def test_statement_timeout_while_planning_names_the_step(demo_db, tmp_path):
+    """A table locked by another session: planning waits, then statementTimeoutSeconds names the step that waited."""
+    (tmp_path / "supaseed.json").write_text(json.dumps({"statementTimeoutSeconds": 0.5, "lockTimeoutSeconds": 60}))
+    with connect(demo_db) as locker:
+        locker.execute("LOCK TABLE public.setups IN ACCESS EXCLUSIVE MODE")
+        before = fingerprint_excluding(demo_db, "public.setups")
+        completed = run_cli(tmp_path, "--database-url", demo_db.url, "seed", "--users", "2")
+        after = fingerprint_excluding(demo_db, "public.setups")
+        locker.rollback()
+    assert completed.returncode == 2, completed.stderr
+    line = completed.stderr.strip()
+    one_line(line)
+    assert "planning step 'taking the schema snapshot'" in line and "statementTimeoutSeconds" in line, line
+    assert after == before
+    with connect(demo_db) as conn:
+        assert conn.execute("SELECT count(*) FROM public.setups").fetchone()[0] == 0
+
+
+def fingerprint_excluding(target: Target, locked: str) -> dict:
+    """The fingerprint of every table but one that another session holds locked (reading it would wait)."""
+    with connect(target) as conn:
+        tables = conn.execute(
+            "SELECT n.nspname::text, c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+            "AND n.nspname NOT LIKE 'pg\\_%%' AND n.nspname || '.' || c.relname <> %s ORDER BY 1, 2",
+            (locked,)).fetchall()
+        rows = {f"{s}.{t}": sorted(r[0] for r in conn.execute(
+            sql.SQL("SELECT x::text FROM {} x").format(sql.Identifier(s, t)))) for s, t in tables}
+        rows["(supaseed schema exists)"] = conn.execute("SELECT to_regnamespace('supaseed') IS NOT NULL").fetchone()[0]
+        return rows
+
+
+def test_rows_per_table_at_its_maximum_seeds_and_a_failed_run_is_marked_failed(fresh_db, tmp_path):
+    """The largest allowed rowsPerTable really seeds; a run that then fails is recorded as failed, not running."""
+    from supaseed_pipeline.settings import MAX_ROWS_PER_TABLE
+
+    with connect(fresh_db) as conn:
+        conn.execute("CREATE TABLE things (id bigint PRIMARY KEY, name text NOT NULL, qty int CHECK (qty >= 0))")
+        conn.execute("CREATE TABLE tags (id int PRIMARY KEY, label text NOT NULL)")
+        conn.commit()
+    config = {"rowsPerTable": MAX_ROWS_PER_TABLE, "userCount": 0, "productionRowThreshold": 10 * MAX_ROWS_PER_TABLE,
+              "tables": {"public.tags": {"count": 3}}}
+    (tmp_path / "supaseed.json").write_text(json.dumps(config))
+    completed = run_cli(tmp_path, "--database-url", fresh_db.url, "seed")
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    with connect(fresh_db) as conn:
+        assert conn.execute("SELECT count(*) FROM things").fetchone()[0] == MAX_ROWS_PER_TABLE
+        # a reseed that the database rejects half way fails the run
+        conn.execute("CREATE FUNCTION no_more_tags() RETURNS trigger LANGUAGE plpgsql AS "
+                     "$$ BEGIN RAISE EXCEPTION 'tags are frozen'; END $$")
+        conn.execute("CREATE TRIGGER tags_frozen BEFORE INSERT ON tags FOR EACH ROW EXECUTE FUNCTION no_more_tags()")
+        conn.commit()
+    config["seed"] = 7
+    (tmp_path / "supaseed.json").write_text(json.dumps(config))
+    failed = run_cli(tmp_path, "--database-url", fresh_db.url, "seed")
+    assert failed.returncode == 1 and "tags are frozen" in failed.stderr, failed.stderr[-2000:]
+    with connect(fresh_db) as conn:
+        statuses = [s for (s,) in conn.execute("SELECT status FROM supaseed.runs ORDER BY started_at").fetchall()]
+    assert "running" not in statuses and statuses[-1] == "failed", statuses

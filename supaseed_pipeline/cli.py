@@ -395,8 +395,11 @@ def print_constraint_notes(app: App, prepared) -> None:
 @click.option("--benchmark", is_flag=True, help="Also print rows/s and peak memory per stage and table.")
 @click.option("--partition", "partitions", multiple=True, metavar="KEY",
               help="Seed only this partition (base, p00000, ...); repeat for several. Each replaces its previous rows.")
+@click.option("--sql", "sql_path", metavar="PATH",
+              help="Write what the seed would load as a SQL file (e.g. supabase/seed.sql) instead; the target is not changed.")
 @click.pass_obj
-def seed_command(app: App, users, setups, seed_value, batch_size, domain, dry_run, benchmark, partitions) -> None:
+def seed_command(app: App, users, setups, seed_value, batch_size, domain, dry_run, benchmark, partitions,
+                 sql_path) -> None:
     """Seed the target: users, accounts, setups and every other table, constraint by constraint.
 
     Runs the Dagster job `seed_job` in this process (when $DAGSTER_HOME is set the run is
@@ -411,9 +414,37 @@ def seed_command(app: App, users, setups, seed_value, batch_size, domain, dry_ru
       supaseed seed --dry-run
       supaseed seed --users 100000 --batch-size 10000 --benchmark
       supaseed seed --partition p00001        # redo one batch
+      supaseed seed --sql supabase/seed.sql   # a seed file for `supabase db reset`
     """
     flags = {"userCount": users, "setupsPerUser": setups, "seed": seed_value, "batchSize": batch_size, "domain": domain}
+    if sql_path:
+        given = [name for name, on in (("--dry-run", dry_run), ("--benchmark", benchmark), ("--partition", partitions)) if on]
+        export_seed_sql(app, flags, sql_path, given)
+        return
     run_seed(app, flags, dry_run=dry_run, benchmark=benchmark, partition_keys=list(partitions) or None)
+
+
+def export_seed_sql(app: App, flags: dict[str, Any], path: str, conflicting: list[str]) -> None:
+    """`seed --sql PATH`: the seed as INSERTs/UPDATEs/setval in a file (seed/export.py); the target is left as it was."""
+    from supaseed_pipeline.seed.export import export_sql
+
+    if conflicting:
+        raise click.UsageError(f"--sql writes the whole seed to a file; drop {conflicting[0]}")
+    settings = app.settings(**flags)
+    target = app.target(settings)
+    started = time.perf_counter()
+    exported = export_sql(target, settings, path)
+    grid = table("table", "#rows", "#inserted", "#by triggers", "#updated",
+                 title=f"wrote {path} ({exported.size / 1024:,.1f} KiB, {exported.statements} statements) "
+                       f"in {time.perf_counter() - started:.1f}s")
+    for name, rows in exported.rows.items():
+        grid.add_row(escape(name), f"{rows:,}", f"{exported.inserted.get(name, 0):,}",
+                     f"{exported.by_triggers.get(name, 0):,}", f"{exported.updated.get(name, 0):,}")
+    app.show(grid)
+    sequences = ", ".join(exported.sequences) or "none"
+    app.out.print(f"sequences set: {escape(sequences)}")
+    app.out.print(f"{escape(target.display)} was not changed. Replay: supabase db reset (seed.sql), "
+                  f"or psql -v ON_ERROR_STOP=1 -f {escape(path)} URL")
 
 
 def run_seed(app: App, flags: dict[str, Any], *, extra: dict[str, Any] | None = None, dry_run: bool = False,

@@ -315,7 +315,7 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         if name_col and PERSON_TABLE.search(table_words(table)) and name_col == "name":
             return None
         names = name_values(name_subject(name_col or "name", table), table, index,
-                            rnd.salt(seed, table, name_col) if name_col else purpose, spec.unique)
+                            rnd.salt(seed, table, name_col) if name_col else purpose, True)
         return pl.select(slugify(pl.lit(names))).to_series()
     if re.search(r"composer|director|^artist$|^author$|instructor|speaker|^manager$|^owner_name$|^assignee$", col):
         from supaseed_pipeline.generate.columns import person_names
@@ -326,7 +326,8 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
     is_name = re.search(r"^(name|title|label)$|_(name|title)$", col)
     person_column = re.search(r"first|last|given|family|full|display|user|contact|author|file|sur|nick|screen", col)
     if is_name and not person_column and not (col == "name" and PERSON_TABLE.search(table_words(table))):
-        return name_values(name_subject(col, table), table, index, purpose, spec.unique)
+        # beside a slug the name is unique too, so that the slug can be the slug of the name and stay unique
+        return name_values(name_subject(col, table), table, index, purpose, spec.unique or "slug" in spec.siblings)
     if re.search(r"description|^body$|^content$|^text$|summary|details|^bio$|about|notes?$|comment|message|review", col):
         return text_values(subject, col, table, index, purpose)
     return None
@@ -443,6 +444,8 @@ def int_values(spec, index: np.ndarray, purpose: int) -> pl.Series:
         return pl.Series(np.clip(picks, low, high))
     if "trial_period_days" in spec.name.lower() or "trial_days" in spec.name.lower():
         return pl.Series(np.clip(np.array([7, 14, 14, 30])[rnd.choose(index, purpose, 4)], low, high))
+    if re.search(r"rating|stars|score", spec.name.lower()) and high - low <= 100:
+        m_low, m_high = low, high   # a rating uses the scale its CHECK declares (0-10, 1-5)
     if m_high < low or m_low > high:
         # the CHECK says something else than the name: spread over the CHECK's range (bounded to a sane width)
         m_low, m_high = low, min(high, low + 1000) if high - low > 1000 else high

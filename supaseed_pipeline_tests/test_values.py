@@ -1,0 +1,200 @@
+"""Values that mean what the column says, on a schema nobody here wrote: seeded through the real API, read back."""
+
+from __future__ import annotations
+
+import re
+
+from supaseed_pipeline.db.connect import connect
+from supaseed_pipeline.generate import vocab
+from supaseed_pipeline.seed import api, verify
+from supaseed_pipeline.settings import load_settings
+from supaseed_pipeline.snapshot.introspect import take_snapshot
+
+
+def settings(**overrides):
+    base = {"userCount": 0, "batchSize": 50, "rowsPerTable": 200}
+    return load_settings(overrides={**base, **overrides}, environ={}, use_default_file=False)
+
+
+def seeded(target, ddl: str, **overrides):
+    with connect(target) as conn:
+        conn.execute(ddl)
+        conn.commit()
+    api.seed(target, settings(**overrides))
+    return target
+
+
+def rows(target, query: str) -> list[tuple]:
+    with connect(target) as conn:
+        return conn.execute(query).fetchall()
+
+
+def column(target, query: str) -> list:
+    return [r[0] for r in rows(target, query)]
+
+
+def no_violations(target):
+    with connect(target) as conn:
+        snapshot = take_snapshot(conn)
+        assert verify.constraint_violations(conn, snapshot, [t.qualified for t in snapshot.tables]) == []
+
+
+STRIPE_LIKE = """
+CREATE TYPE public.pricing_plan_interval AS ENUM ('day', 'week', 'month', 'year');
+CREATE TABLE public.products (id text PRIMARY KEY, active boolean, name text, description text);
+CREATE TABLE public.prices (id text PRIMARY KEY, product_id text REFERENCES public.products, unit_amount bigint,
+  currency text CHECK (char_length(currency) = 3), interval public.pricing_plan_interval, interval_count integer,
+  trial_period_days integer);
+CREATE TABLE public.billing_customers (id int PRIMARY KEY, customer_id text NOT NULL UNIQUE,
+  currency varchar(3) NOT NULL DEFAULT 'usd', status text, locale text, time_zone text, country char(2));
+CREATE TABLE public.subscriptions (id text PRIMARY KEY, price_id text REFERENCES public.prices, status text,
+  quantity integer, created timestamptz NOT NULL, current_period_start timestamptz NOT NULL,
+  current_period_end timestamptz NOT NULL, trial_start timestamptz, trial_end timestamptz);
+CREATE TABLE public.uploads (id int PRIMARY KEY, file_name text NOT NULL, storage_path text NOT NULL,
+  mime_type text NOT NULL, ip_address text NOT NULL, user_agent text NOT NULL, app_version text NOT NULL,
+  colour varchar(7) NOT NULL, billing_period text NOT NULL);
+CREATE TABLE public.channels (id bigint PRIMARY KEY, name text NOT NULL, slug text UNIQUE NOT NULL);
+"""
+
+
+def test_typed_text_reads_like_its_column(fresh_db):
+    target = seeded(fresh_db, STRIPE_LIKE)
+    no_violations(target)
+    iso = set(vocab.CURRENCIES)
+    assert set(column(target, "SELECT currency FROM prices")) <= iso                      # upper: nothing says lower
+    assert set(column(target, "SELECT currency FROM billing_customers")) <= {c.lower() for c in iso}  # default 'usd'
+    assert set(column(target, "SELECT interval::text FROM prices")) <= {"day", "week", "month", "year"}
+    assert set(column(target, "SELECT billing_period FROM uploads")) <= set(vocab.INTERVAL_UNITS)
+    assert all(re.fullmatch(r"prod_[A-Za-z0-9]{14}", v) for v in column(target, "SELECT id FROM products"))
+    assert all(re.fullmatch(r"price_[A-Za-z0-9]{14}", v) for v in column(target, "SELECT id FROM prices"))
+    assert all(v.startswith("sub_") for v in column(target, "SELECT id FROM subscriptions"))
+    assert all(v.startswith("cus_") for v in column(target, "SELECT customer_id FROM billing_customers"))
+    assert set(column(target, "SELECT status FROM subscriptions")) <= set(vocab.STATUS_BY_SUBJECT["subscription"])
+    assert set(column(target, "SELECT locale FROM billing_customers")) <= set(vocab.LOCALES)
+    assert set(column(target, "SELECT time_zone FROM billing_customers")) <= set(vocab.TIMEZONES)
+    assert all(re.fullmatch(r"[A-Z]{2}", v) for v in column(target, "SELECT country FROM billing_customers"))
+    for name, path, mime, ip, agent, version, colour in rows(target, "SELECT file_name, storage_path, mime_type, "
+                                                                 "ip_address, user_agent, app_version, colour FROM uploads"):
+        assert re.fullmatch(r"[a-z]+-\d+\.[a-z0-9]+", name)
+        assert re.fullmatch(r"[a-z]+/\d{4}/[a-z]+-\d+\.[a-z0-9]+", path)
+        assert mime in vocab.MIME_TYPES
+        assert re.fullmatch(r"\d+\.\d+\.\d+\.\d+", ip)
+        assert agent.startswith("Mozilla/") or agent.startswith("Opera/")
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version)
+        assert re.fullmatch(r"#[0-9a-f]{6}", colour)
+    # a slug is the slug of the row's own name
+    for name, slug in rows(target, "SELECT name, slug FROM channels"):
+        assert slug == re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+MEDIA = """
+CREATE TABLE public.genre (genre_id int PRIMARY KEY, name varchar(120) NOT NULL UNIQUE);
+CREATE TABLE public.artist (artist_id int PRIMARY KEY, name varchar(120));
+CREATE TABLE public.album (album_id int PRIMARY KEY, title varchar(160) NOT NULL, artist_id int NOT NULL REFERENCES public.artist,
+  release_year smallint CHECK (release_year BETWEEN 1950 AND 2025));
+CREATE TABLE public.track (track_id int PRIMARY KEY, name varchar(200) NOT NULL, album_id int REFERENCES public.album,
+  genre_id int REFERENCES public.genre, composer varchar(220), milliseconds int NOT NULL, bytes int,
+  unit_price numeric(10,2) NOT NULL, rating smallint CHECK (rating BETWEEN 0 AND 10));
+CREATE TABLE public.film (film_id serial PRIMARY KEY, title text NOT NULL, description text,
+  release_year int CHECK (release_year >= 1901 AND release_year <= 2155), length smallint, rental_rate numeric(4,2) NOT NULL);
+CREATE TABLE public.products (id uuid PRIMARY KEY, name text NOT NULL, description text, price numeric(10,2),
+  stock_quantity int, discount_percent int);
+CREATE TABLE public.reviews (id int PRIMARY KEY, product_id uuid REFERENCES public.products, rating int CHECK (rating BETWEEN 1 AND 5), body text);
+CREATE TABLE public.messages (id bigint PRIMARY KEY, message text NOT NULL);
+CREATE TABLE public.projects (id int PRIMARY KEY, name text NOT NULL, description text);
+CREATE TABLE public.categories (id int PRIMARY KEY, name text NOT NULL UNIQUE);
+CREATE TABLE public.tags (id int PRIMARY KEY, name text NOT NULL UNIQUE);
+"""
+
+
+def test_names_free_text_and_numbers_follow_the_table(fresh_db):
+    target = seeded(fresh_db, MEDIA)
+    no_violations(target)
+    genres = column(target, "SELECT name FROM genre")
+    assert len(genres) == 200 and all(g.rsplit(" ", 1)[0] in vocab.GENRES or g in vocab.GENRES for g in genres)
+    assert all(a.split(" ")[0] in {w.split(" ")[0] for w in vocab.ARTIST_FIRST} for a in column(target, "SELECT name FROM artist"))
+    assert all(t.split(" ")[0] in vocab.TITLE_FIRST for t in column(target, "SELECT title FROM album"))
+    assert all(any(t.startswith(p + " ") for p in vocab.FILM_PREFIXES) for t in column(target, "SELECT title FROM film"))
+    assert all(any(n.startswith(a + " ") for a in vocab.PRODUCT_ADJECTIVES) for n in column(target, "SELECT name FROM products"))
+    assert all(any(n.startswith(c) for c in vocab.PROJECT_CODENAMES) for n in column(target, "SELECT name FROM projects"))
+    categories = column(target, "SELECT name FROM categories")
+    assert categories[:len(vocab.CATEGORIES)] and all(c.rsplit(" ", 1)[0] in vocab.CATEGORIES or c in vocab.CATEGORIES for c in categories)
+    assert set(column(target, "SELECT message FROM messages")) <= set(vocab.CHAT_MESSAGES)
+    assert set(column(target, "SELECT body FROM reviews")) <= set(vocab.REVIEWS)
+    assert all(d.split(" ")[0] in vocab.PRODUCT_ADJECTIVES for d in column(target, "SELECT description FROM products"))
+    assert all(re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+", c) for c in column(target, "SELECT composer FROM track"))
+    # numbers by meaning, spread over their CHECK range, inside numeric(p, s)
+    years = column(target, "SELECT release_year FROM album")
+    assert min(years) >= 1950 and max(years) <= 2025 and len(set(years)) > 20
+    film_years = column(target, "SELECT release_year FROM film")
+    assert len(set(film_years)) > 20 and max(film_years) <= 2026
+    track = rows(target, "SELECT unit_price, milliseconds, rating FROM track")
+    assert all(0.5 <= float(p) <= 2 for p, _, _ in track)                        # a track costs about a dollar
+    assert all(60_000 <= ms <= 600_000 for _, ms, _ in track)                    # minutes' worth of a song
+    assert {r for _, _, r in track} <= set(range(0, 11)) and len({r for _, _, r in track}) >= 6
+    assert all(0.5 <= float(r) <= 10 for r in column(target, "SELECT rental_rate FROM film"))
+    assert all(60 <= m <= 200 for m in column(target, "SELECT length FROM film"))
+    for price, stock, discount in rows(target, "SELECT price, stock_quantity, discount_percent FROM products"):
+        assert 1 <= float(price) <= 1000 and 0 <= stock <= 500 and 0 <= discount <= 100
+
+
+def test_related_timestamps_are_ordered(fresh_db):
+    target = seeded(fresh_db, STRIPE_LIKE + """
+        CREATE TABLE public.memberships (id int PRIMARY KEY, joined_at timestamptz NOT NULL, left_at timestamptz,
+          valid_from date NOT NULL, valid_to date NOT NULL, starts_at timestamp NOT NULL, ends_at timestamp NOT NULL,
+          created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, last_update timestamp NOT NULL);
+    """)
+    bad = rows(target, """
+        SELECT count(*) FILTER (WHERE current_period_end <= current_period_start),
+               count(*) FILTER (WHERE trial_end < trial_start),
+               count(*) FILTER (WHERE current_period_start < created),
+               count(*) FILTER (WHERE trial_start < created)
+        FROM subscriptions""")[0]
+    assert bad == (0, 0, 0, 0)
+    bad = rows(target, """
+        SELECT count(*) FILTER (WHERE left_at < joined_at), count(*) FILTER (WHERE valid_to < valid_from),
+               count(*) FILTER (WHERE ends_at < starts_at), count(*) FILTER (WHERE updated_at < created_at),
+               count(*) FILTER (WHERE last_update < created_at), count(*) FILTER (WHERE left_at IS NULL)
+        FROM memberships""")[0]
+    assert bad[:5] == (0, 0, 0, 0, 0)
+    assert 0 < bad[5] < 200                  # most memberships are still open, some have ended
+
+
+def test_different_people_in_different_tables(fresh_db):
+    target = seeded(fresh_db, """
+        CREATE TABLE public.customers (id int PRIMARY KEY, full_name text NOT NULL, email text NOT NULL);
+        CREATE TABLE public.staff (id int PRIMARY KEY, full_name text NOT NULL, email text NOT NULL);
+    """, userCount=30)
+    customers = column(target, "SELECT full_name FROM customers ORDER BY id")
+    staff = column(target, "SELECT full_name FROM staff ORDER BY id")
+    assert len(customers) >= 30 and len(staff) >= 30
+    assert customers[0] != staff[0]
+    assert sum(a == b for a, b in zip(customers, staff)) < 5
+
+
+def test_narrow_integer_keys_fit_and_the_table_gets_what_fits(fresh_db):
+    target = seeded(fresh_db, """
+        CREATE TABLE public.small_keys (id smallint PRIMARY KEY, counter smallint NOT NULL, label text);
+        CREATE TABLE public.bounded (id int PRIMARY KEY CHECK (id BETWEEN 1 AND 50), code int UNIQUE);
+        CREATE TABLE public.normal (id int PRIMARY KEY, ref smallint REFERENCES public.small_keys);
+    """, rowsPerTable=40_000)
+    count, top, low = rows(target, "SELECT count(*), max(id), min(id) FROM small_keys")[0]
+    assert count == 32_767 and top <= 32_767 and low >= 1              # every smallint key, no overflow
+    assert rows(target, "SELECT count(*), max(id) FROM bounded")[0] == (50, 50)
+    assert rows(target, "SELECT max(id) <= 2147483647, count(*) FROM normal")[0] == (True, 40_000)
+    no_violations(target)
+
+
+def test_enum_and_in_list_uniques_never_invent_labels(fresh_db):
+    target = seeded(fresh_db, """
+        CREATE TYPE public.member_role AS ENUM ('owner', 'admin', 'moderator');
+        CREATE TABLE public.role_settings (role public.member_role PRIMARY KEY, max_seats int);
+        CREATE TABLE public.plans (code text UNIQUE NOT NULL CHECK (code IN ('free', 'pro', 'team', 'enterprise')),
+          tier public.member_role NOT NULL);
+        CREATE TABLE public.flags (enabled boolean UNIQUE NOT NULL, role public.member_role NOT NULL);
+    """)
+    assert sorted(column(target, "SELECT role::text FROM role_settings")) == ["admin", "moderator", "owner"]
+    assert sorted(column(target, "SELECT code FROM plans")) == ["enterprise", "free", "pro", "team"]
+    assert set(column(target, "SELECT tier::text FROM plans")) <= {"owner", "admin", "moderator"}
+    assert sorted(column(target, "SELECT enabled FROM flags")) == [False, True]
+    no_violations(target)

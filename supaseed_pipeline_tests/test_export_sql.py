@@ -129,8 +129,14 @@ def test_seed_sql_replays_into_a_fresh_demo_database_as_the_seed_itself(cli, dat
     text = seed_file.read_text()
     assert "COPY" not in text and "supaseed" not in text.replace("supaseed seed --sql", "")
     replay(seed_file, replayed)
-    api.seed(direct, load_settings(overrides=DEMO_CONFIG, environ={}, use_default_file=False))
+    settings = load_settings(overrides=DEMO_CONFIG, environ={}, use_default_file=False)
+    api.seed(direct, settings)
     assert state(replayed) == without_ledger(state(direct))
+
+    # exporting from a database that already holds this seed writes the same file and keeps that seed
+    seeded = state(direct)
+    export_sql(direct, settings, tmp_path / "again.sql")
+    assert (tmp_path / "again.sql").read_text() == text and state(direct) == seeded
 
     with connect(replayed) as conn:
         users = conn.execute("SELECT id::text, email, encrypted_password FROM auth.users ORDER BY email").fetchall()
@@ -138,7 +144,7 @@ def test_seed_sql_replays_into_a_fresh_demo_database_as_the_seed_itself(cli, dat
         teams = conn.execute("SELECT count(*) FROM public.accounts WHERE NOT is_personal_account").fetchone()[0]
     assert len(users) == DEMO_CONFIG["userCount"] and teams == 2
     # auth users can sign in: GoTrue checks the bcrypt hash against the password the seed uses
-    password = load_settings(overrides=DEMO_CONFIG, environ={}, use_default_file=False).password.get_secret_value()
+    password = settings.password.get_secret_value()
     assert all(bcrypt.checkpw(password.encode(), hashed.encode()) for _, _, hashed in users)
     # the personal accounts came from the auth.users trigger (never INSERTed by the file), enriched by an UPDATE
     block = re.search(r'INSERT INTO "public"\."accounts" [^\n]*VALUES\n((?:  \(.*\n?)+)', text).group(1)

@@ -212,6 +212,12 @@ def _read(conn, rows: _TableRows, keys: list[str]) -> list[tuple | None]:
 
 def _replay(conn, prepared: api.Prepared, tables: list[_TableRows], result: SqlExport, batch_rows: int) -> list[str]:
     """Build the file's INSERTs and UPDATEs and run them where the seed ran, checking they reproduce it."""
+    if ledger.ledger_exists(conn):
+        # an earlier seed in the target: a replay starts from a database without it, as the seed replaced it
+        try:
+            ledger.delete_seeded(conn, prepared.snapshot, prepared.graph.load_order, None)
+        except psycopg.Error as exc:
+            raise explain_read_error(conn, exc, "setting the earlier seed aside (rolled back)") from None
     order = [t.name for t in tables]
     inserts = _insert_statements(conn, prepared, tables, order, batch_rows)
     statements: list[str] = []

@@ -18,7 +18,7 @@ from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.metrics import masked_preview, peak_rss_mb
 from supaseed_pipeline.plan.graph import ConstraintGraph
 from supaseed_pipeline.plan.mapping import TableMapping
-from supaseed_pipeline.seed import api
+from supaseed_pipeline.seed import api, locking
 from supaseed_pipeline.seed.engine import BASE, PartitionResult
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
@@ -51,11 +51,10 @@ def run_seeding(call):
         raise dg.Failure(description=f"unexpected {type(exc).__name__}: {exc}", allow_retries=False) from exc
 
 
-def executed_here(context: dg.AssetExecutionContext, asset: str) -> bool:
-    """Whether this run materialises `asset` too (then its output is minutes old, not possibly days)."""
-    run = context.run
-    selected = run.asset_selection if run.asset_selection is not None else context.job_def.asset_layer.executable_asset_keys
-    return dg.AssetKey(asset) in selected and (run.step_keys_to_execute is None or asset in run.step_keys_to_execute)
+def executed_here(context: dg.AssetExecutionContext, step: str) -> bool:
+    """Whether this run executes `step` too (then its output is seconds old, not possibly days)."""
+    steps = context.run.step_keys_to_execute   # None: every step of the (possibly subset) job
+    return step in steps if steps is not None else context.job_def.has_node_named(step)
 
 
 def verified_snapshot(context: dg.AssetExecutionContext, target: Target, stored: SchemaSnapshot, *,
@@ -127,6 +126,7 @@ def reference_data(context: dg.AssetExecutionContext, supaseed: SupaseedResource
     target = supaseed.target(settings)
     snapshot = verified_snapshot(context, target, schema_snapshot)
     results = run_seeding(lambda: api.seed(target, settings, partition_keys=[BASE], dagster_run_id=context.run.run_id,
+                                           run_token=context.run.tags.get(locking.RUN_TOKEN_TAG),
                                            replace_stale=not requested_batches(context), snapshot=snapshot))
     loaded = sorted(rows_per_table(results))
     with connect(target) as conn:
@@ -169,6 +169,8 @@ def user_batches(context: dg.AssetExecutionContext, config: BatchesConfig, supas
     started = time.perf_counter()
 
     def report(result: PartitionResult) -> None:
+        if result.key == BASE:   # reference data is reference_data's (a full seed passes over it, unchanged)
+            return
         key = batch_key(target, result.key)
         context.log.info(f"batch {key}: {result.total:,} rows in {result.seconds:.2f}s")
         if selected is None and not context.instance.has_dynamic_partition(SEED_BATCHES.name, key):
@@ -178,6 +180,7 @@ def user_batches(context: dg.AssetExecutionContext, config: BatchesConfig, supas
             "seconds": round(result.seconds, 2)}))
 
     results = run_seeding(lambda: api.seed(target, settings, partition_keys=selected, dagster_run_id=context.run.run_id,
+                                           run_token=context.run.tags.get(locking.RUN_TOKEN_TAG),
                                            on_partition=report, replace_stale=selected is None, snapshot=snapshot))
     results = [r for r in results if r.key != BASE]
     batches = [batch_key(target, r.key) for r in results]

@@ -9,6 +9,8 @@ Plain functions over a live connection (no Dagster). Per column it flags:
 * ``not_iso_currency`` / ``not_interval_unit``  typed text that is not what its name says;
 * ``inverted``     ordered pairs out of order: ``*_start > *_end``, ``created_at > updated_at``,
                    ``valid_from > valid_to``, ``joined_at > left_at``, ...;
+* ``status_as_place`` a state/province/region column holding workflow statuses ("archived", "pending");
+* ``in_future``    creation, birth, hire or invoice dates after today;
 * ``same_people``  the same person names in two different tables (customers are not the staff).
 
 ``python -m supaseed_pipeline.realism --database-url URL`` prints the share of filler columns and the
@@ -32,6 +34,7 @@ from supaseed_pipeline.snapshot.models import Column, SchemaSnapshot, Table
 MIN_ROWS = 10            # fewer rows than this say nothing about a column's spread
 SALAD_SHARE = 0.5        # a column is filler when at least this share of its distinct values is salad
 BOUND_SHARE = 0.8
+WORD_VARIETY = 0.8       # distinct words per word above which salad values look randomly drawn
 SYSTEM_SCHEMAS = {"auth", "storage", "supaseed", "extensions", "realtime", "vault", "graphql", "graphql_public",
                   "pgsodium", "pgsodium_masks", "supabase_functions", "supabase_migrations", "net", "cron",
                   "information_schema"}
@@ -51,6 +54,11 @@ INTERVAL_UNITS = frozenset({"day", "week", "month", "quarter", "year", "days", "
                             "daily", "weekly", "monthly", "quarterly", "yearly", "annual", "annually"})
 CURRENCY_NAME = re.compile(r"(^|_)currency(_code|_iso)?$|^iso_currency")
 INTERVAL_NAME = re.compile(r"^(interval|billing_interval|interval_unit|recurring_interval|billing_period|period_unit)$")
+PLACE_NAME = re.compile(r"(^|_)(state|province|region)$")
+STATUS_WORDS = frozenset("active inactive pending archived draft published deleted open closed done new "
+                         "enabled disabled approved rejected cancelled canceled failed succeeded paid".split())
+PAST_NAME = re.compile(r"^(created|created_at|inserted_at|create_date|birth_date|birthdate|date_of_birth|hire_date|"
+                       r"hired_at|invoice_date|order_date|joined_at|signed_up_at|signup_date)$")
 # Words that real English labels and sentences are full of, and random lorem draws rarely hit together.
 FUNCTION_WORDS = frozenset("a an the of to in on for and or with at by from is are was be it this that your our my "
                            "you we i".split())
@@ -134,10 +142,20 @@ def is_salad(value: str) -> bool:
 
 
 def salad_share(values: list[str]) -> float:
+    """Share of distinct values that are salad, 0 when the column's words repeat like a real pool's.
+
+    Random draws from ~1,000 words almost never repeat a word, while real labels built from common
+    words do ("General Manager", "Sales Manager", "Office Manager"): a column whose salad values reuse
+    their words (fewer than WORD_VARIETY distinct words per word) is not called filler.
+    """
     distinct = {v for v in values if v and v.strip()}
-    if not distinct:
+    salad = [v for v in distinct if is_salad(v)]
+    if not salad:
         return 0.0
-    return sum(is_salad(v) for v in distinct) / len(distinct)
+    words = [w.lower() for v in salad for w in re.findall(r"[A-Za-z']+", v)]
+    if len(salad) >= 3 and not any(WORD_N.match(v.strip()) for v in salad) and len(set(words)) < WORD_VARIETY * len(words):
+        return 0.0
+    return len(salad) / len(distinct)
 
 
 def allowed_single_value(column: Column, table: Table) -> bool:
@@ -177,10 +195,24 @@ def column_findings(table: Table, column: Column, values: list) -> list[Finding]
             bad = [v for v in texts if v.strip().upper() not in ISO_4217]
             if bad:
                 found.append(Finding(where, name, "not_iso_currency", len(bad) / len(texts), f"e.g. {bad[0][:30]!r}"))
+        if PLACE_NAME.search(name) and texts:
+            bad = [v for v in texts if v.strip().lower() in STATUS_WORDS]
+            if len(bad) >= len(texts) / 2:
+                found.append(Finding(where, name, "status_as_place", len(bad) / len(texts), f"e.g. {bad[0]!r}"))
         if INTERVAL_NAME.match(name) and texts:
             bad = [v for v in texts if v.strip().lower() not in INTERVAL_UNITS]
             if bad:
                 found.append(Finding(where, name, "not_interval_unit", len(bad) / len(texts), f"e.g. {bad[0][:30]!r}"))
+    if column.type_category == "D" and PAST_NAME.match(name) and present:
+        import datetime as dt
+        now = dt.datetime.now(dt.timezone.utc)
+        def future(v) -> bool:
+            if isinstance(v, dt.datetime):
+                return (v if v.tzinfo else v.replace(tzinfo=dt.timezone.utc)) > now
+            return isinstance(v, dt.date) and v > now.date()
+        ahead = sum(1 for v in present if future(v))
+        if ahead:
+            found.append(Finding(where, name, "in_future", ahead / len(present), f"{ahead} of {len(present)} rows after today"))
     return found
 
 

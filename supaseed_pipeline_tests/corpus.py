@@ -130,6 +130,7 @@ class CorpusRun:
     fixture: Fixture
     in_scope: list[str] = field(default_factory=list)
     before: dict[str, tuple[int, str]] = field(default_factory=dict)
+    problems_before: list[str] = field(default_factory=list)
     seed_error: str | None = None
     seconds: float = 0.0
     loaded: Counter = field(default_factory=Counter)
@@ -190,6 +191,7 @@ def run_fixture(server: Target, fixture: Fixture) -> CorpusRun:
             run.in_scope = tables_in_scope(snapshot, fixture)
             existing = {t: table_rows(conn, t) for t in all_tables(snapshot)}
         run.before = checksums(target)
+        run.problems_before = constraint_problems(target)
         settings = corpus_settings(fixture)
         started = time.perf_counter()
         try:

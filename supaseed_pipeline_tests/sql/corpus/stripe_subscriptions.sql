@@ -91,13 +91,7 @@ grant select on public.products, public.prices to anon, authenticated;
 grant select, update on public.users to authenticated;
 grant all on all tables in schema public to service_role;
 
--- Pre-existing rows: the catalogue synced from Stripe (one product, two prices) and one paying user.
-insert into public.products (id, active, name, description, image, metadata)
-values ('prod_Existing0001', true, 'Hobby', 'All the basics for a side project', null, '{"index": 0}');
-insert into public.prices (id, product_id, active, description, unit_amount, currency, type, interval,
-                           interval_count, trial_period_days, metadata)
-values ('price_Existing0001m', 'prod_Existing0001', true, null, 1000, 'usd', 'recurring', 'month', 1, 14, '{}'),
-       ('price_Existing0001y', 'prod_Existing0001', true, null, 10000, 'usd', 'recurring', 'year', 1, 14, '{}');
+-- Pre-existing rows: one paying user and her Stripe customer (the catalogue is left to the seeder).
 insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
                         raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
                         confirmation_token, recovery_token, email_change_token_new, email_change)
@@ -109,6 +103,6 @@ insert into public.customers (id, stripe_customer_id) values ('b0000000-0000-400
 insert into public.subscriptions (id, user_id, status, metadata, price_id, quantity, cancel_at_period_end, created,
                                   current_period_start, current_period_end, ended_at, cancel_at, canceled_at,
                                   trial_start, trial_end)
-values ('sub_Existing0001', 'b0000000-0000-4000-8000-000000000001', 'active', '{}', 'price_Existing0001m', 1, false,
+values ('sub_Existing0001', 'b0000000-0000-4000-8000-000000000001', 'active', '{}', null, 1, false,
         '2024-03-01 12:05:00+00', '2024-03-15 12:05:00+00', '2024-04-15 12:05:00+00', null, null, null,
         '2024-03-01 12:05:00+00', '2024-03-15 12:05:00+00');

@@ -27,8 +27,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table as RichTable
 
 from supaseed_pipeline.db import resolve_target
-from supaseed_pipeline.db.connect import Target, connection
+from supaseed_pipeline.db.connect import Target, connect, connection
 from supaseed_pipeline.errors import ConfigError, SupaseedError, redact
+from supaseed_pipeline.seed import locking
+from supaseed_pipeline.config_files import read_env_file
 from supaseed_pipeline.settings import SeedSettings, _camel_keys, _deep_merge, find_config_file, load_settings, read_config_file
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -47,7 +49,9 @@ class Failure(click.ClickException):
         super().__init__(one_line(message))
         self.exit_code = exit_code
         self.details = details or []
+        self.trace: list[str] = []   # printed with --debug only
         self.verbose = False
+        self.debug = False
 
 
 def one_line(text: str) -> str:
@@ -71,23 +75,42 @@ class App:
     database_url: str | None = None
     verbose: bool = False
     allow_production: bool = False
+    debug: bool = False
+    env_file: str | None = None
     out: Console = field(default_factory=make_console)
+    env_sources: dict[str, str] | None = None   # variables taken from a .env file -> "path"
 
     def overrides(self, **values: Any) -> dict[str, Any]:
         """Settings overrides from the global options plus the command's flags (None = not given)."""
         given = {"databaseUrl": self.database_url, "allowProduction": True if self.allow_production else None, **values}
         return {key: value for key, value in given.items() if value is not None}
 
+    def apply_env_file(self) -> None:
+        """Read --env-file or ./.env once; its variables apply where the real environment does not set them."""
+        if self.env_sources is not None:
+            return
+        self.env_sources = {}
+        path = Path(self.env_file) if self.env_file else Path(".env")
+        if self.env_file and not path.is_file():
+            raise ConfigError(f"env file {path} not found", hint="pass an existing file to --env-file")
+        if not path.is_file():
+            return
+        added = dotenv_into_environment(read_env_file(path))
+        self.env_sources = {name: f".env file {path}" for name in added}
+        self.detail(f"{path}: {', '.join(added) or 'nothing new'} taken (the real environment wins)")
+
     def settings(self, **values: Any) -> SeedSettings:
-        """Validated settings (defaults < config file < environment < flags); no connection is made."""
-        settings = load_settings(self.config_file, self.overrides(**values))
+        """Validated settings (defaults < config file < environment and .env < flags); no connection is made."""
+        self.apply_env_file()
+        settings = load_settings(self.config_file, self.overrides(**values), env_sources=self.env_sources,
+                                 override_source="--database-url" if self.database_url else None)
         self.detail(f"config file: {find_config_file(self.config_file) or '(none, defaults)'}")
         return settings
 
     def target(self, settings: SeedSettings) -> Target:
         """The target database the settings select (the embedded demo database when none is set)."""
         target = resolve_target(settings.target_url())
-        self.detail(f"target: {target.display}")
+        self.detail(f"target: {target.display} (chosen by {settings.target_source})")
         return target
 
     def show(self, grid: RichTable) -> None:
@@ -99,6 +122,28 @@ class App:
     def detail(self, text: str) -> None:
         if self.verbose:
             click.echo(f"  {one_line(text)}", err=True)
+
+
+_saved_environment: list[tuple[str, str | None]] = []
+
+
+def dotenv_into_environment(values: dict[str, str]) -> list[str]:
+    """Set the .env variables the environment does not already have (so the Dagster resource, the embedded
+    server's data folder and everything else see them too); `restore_environment` undoes it."""
+    added = [name for name, value in values.items() if name not in os.environ and value != ""]
+    for name in added:
+        _saved_environment.append((name, None))
+        os.environ[name] = values[name]
+    return added
+
+
+def restore_environment() -> None:
+    while _saved_environment:
+        name, value = _saved_environment.pop()
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _supaseed_error_names() -> set[str]:
@@ -122,18 +167,26 @@ def to_failure(exc: BaseException) -> Failure:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return Failure(f"database error: {first}", EXIT_FAILURE, [type(exc).__name__])
     trace = redact("".join(traceback.format_exception(exc))).rstrip().splitlines()
-    return Failure(f"unexpected {type(exc).__name__}: {exc} (rerun with --verbose for the traceback)",
-                   EXIT_FAILURE, trace)
+    failure = Failure(f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+                      EXIT_FAILURE, [type(exc).__name__])
+    failure.trace = trace
+    return failure
 
 
 class SupaseedGroup(click.Group):
     """A click group whose failures print one `error:` line; --verbose adds detail lines."""
 
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            accept_global_options(command)
+        return command
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except Failure as exc:
-            exc.verbose = bool(ctx.obj and ctx.obj.verbose)
+            exc.verbose, exc.debug = _verbosity(ctx)
             raise
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
@@ -141,7 +194,7 @@ class SupaseedGroup(click.Group):
             raise Failure("interrupted", 130) from None
         except Exception as exc:  # every other failure becomes one line
             failure = to_failure(exc)
-            failure.verbose = bool(ctx.obj and ctx.obj.verbose)
+            failure.verbose, failure.debug = _verbosity(ctx)
             raise failure from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra) -> Any:
@@ -165,8 +218,11 @@ class SupaseedGroup(click.Group):
             return EXIT_USAGE
         except Failure as exc:
             click.echo(f"error: {exc.format_message()}", err=True)
-            if exc.verbose:
+            if exc.verbose or exc.debug:
                 for line in exc.details:
+                    click.echo(f"  {line}", err=True)
+            if exc.debug:
+                for line in exc.trace:
                     click.echo(f"  {line}", err=True)
             return exc.exit_code
         except click.ClickException as exc:
@@ -175,6 +231,63 @@ class SupaseedGroup(click.Group):
         except click.Abort:
             click.echo("error: aborted", err=True)
             return EXIT_FAILURE
+
+
+def _verbosity(ctx: click.Context) -> tuple[bool, bool]:
+    app = ctx.obj if isinstance(ctx.obj, App) else None
+    return (bool(app and (app.verbose or app.debug)), bool(app and app.debug))
+
+
+# Options accepted before or after the subcommand (`supaseed seed --config x.json` is how the old tool
+# was used). The group parses them first; a subcommand's copy, given later on the line, wins.
+GLOBAL_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("-c", "--config", "--config-file", "config_file"), dict(
+        metavar="FILE", help="Settings file (supaseed.json or supaseed.yaml). Default: $SUPASEED_CONFIG, else "
+                             "supaseed.json / supaseed.yaml in the current directory, else built-in defaults.")),
+    (("--env-file", "env_file"), dict(
+        metavar="PATH", help="Read SUPASEED_*, SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY, SUPABASE_DB_URL and "
+                             "DATABASE_URL from this file (default: .env in the current directory). Variables "
+                             "already set in the environment win.")),
+    (("--database-url", "database_url"), dict(
+        metavar="URL", help="Target database. Default: $SUPASEED_DATABASE_URL, $SUPABASE_DB_URL or $DATABASE_URL "
+                            "(environment, then .env), else databaseUrl from the config, else the database of a local "
+                            "supabaseUrl, else the embedded demo database. Passwords are never printed.")),
+    (("-v", "--verbose", "verbose"), dict(
+        is_flag=True, help="Print more detail (config file, which source chose the target, failing step); never secrets.")),
+    (("--debug", "debug"), dict(is_flag=True, help="--verbose, plus the traceback of an unexpected error.")),
+    (("--i-know-this-is-production", "allow_production"), dict(
+        is_flag=True, help="Allow seeding or cleaning a target that looks like production (sets allowProduction).")),
+]
+
+
+def global_options(function: Callable) -> Callable:
+    """The group's own copy of the global options."""
+    for decls, attrs in reversed(GLOBAL_OPTIONS):
+        function = click.option(*decls, **attrs)(function)
+    return function
+
+
+def _set_on_app(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value is None or value is False:
+        return
+    app = ctx.find_object(App)
+    if app is not None:
+        setattr(app, param.name, value)
+
+
+def accept_global_options(command: click.Command) -> None:
+    """Give `command` (and a sub-group's commands) the global options, minus flags it already defines itself."""
+    if getattr(command, "_supaseed_globals", False):
+        return
+    command._supaseed_globals = True
+    taken = {opt for param in command.params for opt in getattr(param, "opts", []) + getattr(param, "secondary_opts", [])}
+    for decls, attrs in GLOBAL_OPTIONS:
+        flags = [d for d in decls if d.startswith("-") and d not in taken]
+        if flags:   # `detect --verbose` keeps its own meaning; `detect -v` is still the global one
+            command.params.append(click.Option([*flags, decls[-1]], expose_value=False, callback=_set_on_app,
+                                               **{k: v for k, v in attrs.items()}))
+    for sub in getattr(command, "commands", {}).values():
+        accept_global_options(sub)
 
 
 @contextlib.contextmanager
@@ -267,19 +380,11 @@ def rate(rows: int, seconds: float | None) -> str:
 # ---------------------------------------------------------------------------------------------- the group
 
 @click.group(cls=SupaseedGroup, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-c", "--config", "config_file", metavar="FILE",
-              help="Settings file (supaseed.json or supaseed.yaml). Default: $SUPASEED_CONFIG, else "
-                   "supaseed.json / supaseed.yaml in the current directory, else built-in defaults.")
-@click.option("--database-url", metavar="URL",
-              help="Target database. Default: $SUPASEED_DATABASE_URL, else databaseUrl from the config, else the "
-                   "database of a local supabaseUrl, else the embedded demo database. Never printed unredacted.")
-@click.option("-v", "--verbose", is_flag=True, help="Print more detail (config file, target, failing step); never secrets.")
-@click.option("--i-know-this-is-production", "allow_production", is_flag=True,
-              help="Allow seeding or cleaning a target that looks like production (sets allowProduction).")
+@global_options
 @click.version_option(package_name="supaseed", prog_name="supaseed")
 @click.pass_context
-def main(ctx: click.Context, config_file: str | None, database_url: str | None, verbose: bool,
-         allow_production: bool) -> None:
+def main(ctx: click.Context, config_file: str | None, env_file: str | None, database_url: str | None, verbose: bool,
+         debug: bool, allow_production: bool) -> None:
     """Seed Supabase and PostgreSQL databases with realistic data that satisfies every constraint,
     and remove exactly what was seeded.
 
@@ -296,7 +401,9 @@ def main(ctx: click.Context, config_file: str | None, database_url: str | None, 
 
     Exit codes: 0 success, 1 failure, 2 invalid config or usage.
     """
-    ctx.obj = App(config_file=config_file, database_url=database_url, verbose=verbose, allow_production=allow_production)
+    ctx.obj = App(config_file=config_file, database_url=database_url, verbose=verbose or debug, debug=debug,
+                  allow_production=allow_production, env_file=env_file)
+    ctx.call_on_close(restore_environment)
 
 
 # ---------------------------------------------------------------------------------------------- init
@@ -326,6 +433,7 @@ def init(app: App, detect: bool, constraint_aware: bool, force: bool, output: st
     path = Path(output)
     if path.exists() and not force:
         raise Failure(f"{path} already exists; pass --force to overwrite it", EXIT_USAGE)
+    app.apply_env_file()
     base_file = app.config_file or os.environ.get("SUPASEED_CONFIG")  # never the file being replaced
     data = config_document(load_settings(base_file, environ={}, use_default_file=False))
     if detect or constraint_aware:
@@ -481,6 +589,8 @@ def plan_seed(target: Target, settings: SeedSettings, keys: list[str] | None, *,
 
     from supaseed_pipeline.snapshot.introspect import take_snapshot
 
+    if guard:
+        api.guard_host(target, settings)   # a non-local host is refused before any connection
     with read_only(target) as conn:
         steps = PlanningSteps(conn, target, settings)
         with steps.step("taking the schema snapshot"):
@@ -683,8 +793,12 @@ def run_seed_job(app: App, settings: SeedSettings, target: Target, flags: dict[s
             "resources": {"supaseed": {"config": resource_config(app, flags, config_file)}},
             "loggers": {"console": {"config": {"log_level": "INFO" if app.verbose else "CRITICAL"}}},
         }
-        tags = {"supaseed/target": target.identity, "supaseed/trigger": "cli"}
-        with progress.progress, listening(progress):
+        token = f"cli-{uuid.uuid4().hex}"
+        tags = {"supaseed/target": target.identity, "supaseed/trigger": "cli", locking.RUN_TOKEN_TAG: token}
+        # one lock from the first step to the last: no other run slips in between reference data and batches
+        with connect(target, autocommit=True) as lock_conn, \
+                locking.run_lock(lock_conn, target.identity, settings.lock_timeout_seconds, token), \
+                progress.progress, listening(progress):
             for key in keys if per_partition else [None]:
                 run_id = str(uuid.uuid4())
                 instance.add_event_listener(run_id, progress.on_dagster_event)
@@ -1181,3 +1295,68 @@ def require_tenants(target: Target, prepared) -> None:
 from supaseed_pipeline.ai.cli import ai_group  # noqa: E402  (owned by supaseed_pipeline/ai; imports no Dagster)
 
 main.add_command(ai_group)
+
+
+# ---------------------------------------------------------------------------------------------- embedded server
+
+@main.group(cls=SupaseedGroup, short_help="The embedded PostgreSQL: status, start, stop.")
+def server() -> None:
+    """The embedded PostgreSQL that holds the demo database when no database URL is given.
+
+    It starts on demand when a command targets the embedded database, keeps running afterwards so
+    the next command does not wait for a start, and stops with `supaseed server stop` (its data
+    stays in the data folder, `.supaseed/postgres` or $SUPASEED_DATA_DIR). Commands given a database
+    URL never start it.
+
+    \b
+    Examples:
+      supaseed server status
+      supaseed server stop
+    """
+
+
+def print_server_status(app: App) -> None:
+    from supaseed_pipeline.db.embedded import server_status
+
+    state = server_status()
+    app.out.print(f"embedded PostgreSQL{' ' + state['version'] if state['version'] else ''}: "
+                  + (f"running (pid {state['pid']}, socket {state['socket_dir']}, port {state['port']})"
+                     if state["running"] else "not running" + ("" if state["initialised"] else " (not created yet)")))
+    app.out.print(f"data folder: {escape(state['data_dir'])}")
+    if state.get("stale_pid_file"):
+        app.out.print("a postmaster.pid was left by a server that no longer runs; `supaseed server start` replaces it")
+
+
+@server.command("status", short_help="Is the embedded server running, and where.")
+@click.pass_obj
+def server_status_command(app: App) -> None:
+    """Say whether the embedded PostgreSQL runs (pid, socket, port) and where its data is. Starts nothing."""
+    app.apply_env_file()   # SUPASEED_DATA_DIR may come from .env
+    print_server_status(app)
+
+
+@server.command("start", short_help="Start the embedded server (and create the demo database).")
+@click.pass_obj
+def server_start(app: App) -> None:
+    """Start the embedded PostgreSQL now and create the demo database if it is missing."""
+    from supaseed_pipeline.db.embedded import demo_target
+
+    app.apply_env_file()
+    target = demo_target()
+    print_server_status(app)
+    app.out.print(f"demo database: {escape(target.display)}")
+
+
+@server.command("stop", short_help="Stop the embedded server (its data stays).")
+@click.pass_obj
+def server_stop(app: App) -> None:
+    """Stop the embedded PostgreSQL if it runs. The data stays; the next command that needs it starts it again."""
+    from supaseed_pipeline.db.embedded import server_status, stop_server
+
+    app.apply_env_file()
+    was = server_status()
+    if not was["running"]:
+        app.out.print("embedded PostgreSQL is not running; nothing to stop")
+        return
+    stop_server()
+    app.out.print(f"stopped the embedded PostgreSQL (pid {was['pid']}); data kept in {escape(was['data_dir'])}")

@@ -121,3 +121,36 @@ def read_config_file(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the top level must be an object of settings, got {type(data).__name__}")
     return data
+
+
+# Variables a `.env` file may set for supaseed (the rest of the file belongs to the app and is left alone).
+DOTENV_NAMES = ("SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_DB_URL", "DATABASE_URL")
+DOTENV_PREFIX = "SUPASEED_"
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a dotenv file (`export`, quotes and comments as the Supabase CLI and Node tools write them)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the env file ({exc.strerror or type(exc).__name__})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the env file is not UTF-8 text", hint="save it as UTF-8") from None
+    values: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        line = line.removeprefix("export ").lstrip()
+        key, sep, value = line.partition("=")
+        key = key.strip()
+        if not sep or not key.replace("_", "").isalnum() or key[0].isdigit():
+            raise ConfigError(f"{path}: line {number} is not KEY=VALUE", hint="fix or comment out that line")
+        value = value.strip()
+        if value[:1] in {'"', "'"} and value.endswith(value[0]) and len(value) >= 2:
+            quoted = value[1:-1]
+            value = quoted.replace("\\n", "\n").replace('\\"', '"') if value[0] == '"' else quoted
+        else:
+            value = value.split(" #", 1)[0].rstrip()   # an unquoted value ends at a comment
+        values[key] = value
+    return {k: v for k, v in values.items() if k in DOTENV_NAMES or k.startswith(DOTENV_PREFIX)}

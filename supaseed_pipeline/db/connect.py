@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
-from urllib.parse import parse_qs, urlparse
 
 import psycopg
 from psycopg import sql
 
+from supaseed_pipeline.db import conninfo
 from supaseed_pipeline.errors import ConnectionFailed, redact, register_secret
 
 CONNECT_TIMEOUT_SECONDS = 5
@@ -18,40 +18,52 @@ CONNECT_TIMEOUT_SECONDS = 5
 
 @dataclass(frozen=True)
 class Target:
-    """A target database: its full URL (secret) and how to show it."""
+    """A target database: its connection string (secret), parsed once, and how to show and name it.
 
-    url: str
+    `display`, `identity`, `host`, `port` and `dbname` come from the parameters libpq reads (plus the
+    PG* environment at creation), never from the text: a password cannot end up in a name or a message.
+    """
+
+    url: str = field(repr=False)
     embedded: bool = False
+    params: dict[str, str] = field(init=False, repr=False, compare=False)     # as the string gives them
+    resolved: dict[str, str] = field(init=False, repr=False, compare=False)   # plus the PG* environment
 
     def __post_init__(self) -> None:
-        register_secret(urlparse(self.url).password)
+        object.__setattr__(self, "params", conninfo.parse(self.url))
+        object.__setattr__(self, "resolved", conninfo.effective(self.params))
+        for key in conninfo.SECRET_KEYS:
+            register_secret(self.resolved.get(key))   # PGPASSWORD included
+        register_secret(self.url)   # the password in every spelling the URL text can show it
+
+    def __repr__(self) -> str:
+        return f"Target({self.display!r}{', embedded=True' if self.embedded else ''})"
 
     @property
     def display(self) -> str:
-        return redact(self.url)
+        """The connection string rebuilt from its parameters, the password as *** (unchanged without one)."""
+        return conninfo.display(self.url, self.params)
 
     @property
     def host(self) -> str:
-        parsed = urlparse(self.url)
-        return parsed.hostname or parse_qs(parsed.query).get("host", ["localhost"])[0]
+        """The host (or comma-separated hosts) libpq connects to; socket directories start with '/'."""
+        return ",".join(h or "localhost" for h in conninfo.host_list(self.resolved))
 
     @property
-    def port(self) -> int:
-        return urlparse(self.url).port or 5432
+    def port(self) -> str:
+        return ",".join(p or conninfo.DEFAULT_PORT for p in self.resolved.get("port", "").split(","))
 
     @property
     def dbname(self) -> str:
-        return urlparse(self.url).path.lstrip("/") or "postgres"
+        return conninfo.database(self.resolved)
 
     @property
     def identity(self) -> str:
-        """host:port/dbname, without credentials: used for tags, locks and messages."""
-        host = "embedded" if self.embedded else self.host
-        return f"{host}:{self.port}/{self.dbname}"
+        """host:port/dbname, without credentials: used for tags, locks, folder names and messages."""
+        return conninfo.identity(self.resolved, embedded=self.embedded)
 
     def with_database(self, dbname: str) -> "Target":
-        parsed = urlparse(self.url)
-        return Target(parsed._replace(path=f"/{dbname}").geturl(), embedded=self.embedded)
+        return Target(conninfo.with_database(self.url, dbname), embedded=self.embedded)
 
 
 def _reason(exc: Exception) -> str:

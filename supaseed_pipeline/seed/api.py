@@ -12,9 +12,10 @@ import psycopg
 import psycopg.sql
 
 from supaseed_pipeline.ai.domain import with_ai_text
+from supaseed_pipeline.db import guard
 from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.domains import get_domain, load_domain_modules
-from supaseed_pipeline.errors import ConfigError, ProductionGuardError, SupaseedError, TargetBusy
+from supaseed_pipeline.errors import ConfigError, SupaseedError, TargetBusy
 from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
 from supaseed_pipeline.seed import bulk, ledger
@@ -24,7 +25,7 @@ from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "host.docker.internal", "db", "postgres", "supabase_db"}
+LOCAL_HOSTS = guard.LOCAL_HOSTS
 
 
 @dataclass
@@ -82,22 +83,13 @@ def _check_table_settings(snapshot: SchemaSnapshot, settings: SeedSettings) -> N
 
 
 def guard_production(conn: psycopg.Connection, target: Target, settings: SeedSettings, *, action: str = "seed") -> None:
-    """Refuse targets that do not look like development or staging unless explicitly allowed."""
-    if settings.allow_production or target.embedded:
-        return
-    host = target.host
-    local = host in LOCAL_HOSTS or host.startswith("/") or host.endswith(".local") or host in settings.allowed_hosts
-    if not local:
-        raise ProductionGuardError(
-            f"refusing to {action} {target.identity}: host '{host}' is not local and not in allowedHosts",
-            hint="add it to allowedHosts for staging, or set allowProduction: true / --i-know-this-is-production")
-    rows = conn.execute(
-        "SELECT coalesce(sum(n_live_tup), 0)::bigint FROM pg_stat_user_tables WHERE schemaname <> 'supaseed'").fetchone()[0]
-    if rows > settings.production_row_threshold:
-        raise ProductionGuardError(
-            f"refusing to {action} {target.identity}: it already holds about {rows:,} rows "
-            f"(more than productionRowThreshold {settings.production_row_threshold:,}), which looks like production",
-            hint="raise productionRowThreshold for a large staging database, or set allowProduction: true")
+    """Refuse targets that do not look like development or staging unless explicitly allowed (see db/guard.py)."""
+    guard.guard_production(conn, target, settings, action=action)
+
+
+def guard_host(target: Target, settings: SeedSettings, *, action: str = "seed") -> None:
+    """The host part of the guard, before any connection is opened."""
+    guard.guard_host(target, settings, action=action)
 
 
 @contextmanager
@@ -145,6 +137,7 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
     """
     run_id = dagster_run_id or f"cli-{uuid.uuid4().hex[:12]}"
     results: list[PartitionResult] = []
+    guard_host(target, settings)
     with connect(target) as conn:
         conn.autocommit = True
         try:
@@ -228,6 +221,7 @@ def _remove_stale_partitions(conn, prepared: Prepared, settings: SeedSettings, p
 
 def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str] | None = None) -> dict[str, int]:
     """Remove exactly what the ledger records (all partitions by default), in one transaction."""
+    guard_host(target, settings, action="clean")
     with connect(target) as conn:
         conn.autocommit = True
         guard_production(conn, target, settings, action="clean")
@@ -265,4 +259,4 @@ def status(target: Target) -> dict:
         return ledger.status(conn)
 
 
-__all__ = ["BASE", "Prepared", "cleanup", "guard_production", "prepare", "seed", "seeding_lock", "status"]
+__all__ = ["BASE", "Prepared", "cleanup", "guard_host", "guard_production", "prepare", "seed", "seeding_lock", "status"]

@@ -23,7 +23,7 @@ from psycopg import sql
 
 from supaseed_pipeline.db.connect import Target, connect, create_database, drop_database
 from supaseed_pipeline.errors import ConnectionFailed, SupaseedError
-from supaseed_pipeline.seed import api, ledger
+from supaseed_pipeline.seed import api, ledger, locking
 from supaseed_pipeline.seed.load import ident
 from supaseed_pipeline.settings import load_settings
 
@@ -282,7 +282,8 @@ def test_dagster_retries_a_batch_after_the_connection_drops(demo_db, monkeypatch
 def test_held_seeding_lock_refuses_with_the_target_named_then_releases(demo_db):
     before = dump(demo_db)
     with connect(demo_db, autocommit=True) as holder:
-        holder.execute("SELECT pg_advisory_lock(%s)", (ledger.LOCK_KEY,))
+        holding = locking.run_lock(holder, demo_db.identity, 1, "another-run")   # another run is in progress
+        holding.__enter__()
         holder_pid = holder.info.backend_pid
         with pytest.raises(SupaseedError) as caught:
             api.seed(demo_db, settings(lockTimeoutSeconds=1))
@@ -293,7 +294,7 @@ def test_held_seeding_lock_refuses_with_the_target_named_then_releases(demo_db):
         with connect(demo_db) as conn:
             assert conn.execute("SELECT to_regnamespace('supaseed') IS NULL").fetchone()[0]
         assert dump(demo_db) == before
-        holder.execute("SELECT pg_advisory_unlock(%s)", (ledger.LOCK_KEY,))
+        holding.__exit__(None, None, None)
     results = api.seed(demo_db, settings(lockTimeoutSeconds=1))
     assert sum(r.rows.get("auth.users", 0) for r in results) == 30
 

@@ -42,6 +42,10 @@ class TablePlan(BaseModel):
     unique_sets: list[list[str]] = Field(default_factory=list)     # column sets that must be unique
     parsed_checks: list[str] = Field(default_factory=list)
     unparsed_checks: list[str] = Field(default_factory=list)       # honoured by filtering in the database
+    # a BEFORE INSERT row trigger or an INSERT rule may change what is stored: load with INSERT ...
+    # RETURNING and record the stored keys, never the frame's (COPY would also bypass the rules)
+    rewritten_on_insert: bool = False
+    rule_targets: list[str] = Field(default_factory=list)          # tables INSERT rules write to
     skip_reason: str | None = None
 
 
@@ -195,6 +199,10 @@ def _table_plan(table: Table) -> TablePlan:
         keys_generated=bool(keys) and all(k in write for k in keys),
         foreign_keys=[fk.name for fk in table.foreign_keys], unique_sets=unique_sets,
         parsed_checks=parsed, unparsed_checks=unparsed,
+        rewritten_on_insert=any(t.enabled and t.timing == "BEFORE" and t.for_each_row and "INSERT" in t.events
+                                for t in table.triggers) or any(r.event == "INSERT" for r in table.rules),
+        rule_targets=sorted({target for r in table.rules if r.event == "INSERT" for target in r.inserts_into
+                             if target != table.qualified}),
     )
 
 

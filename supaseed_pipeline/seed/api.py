@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
 import uuid
-from contextlib import contextmanager, suppress
+
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable
 
 import psycopg
 import psycopg.sql
@@ -18,7 +17,7 @@ from supaseed_pipeline.domains import get_domain, load_domain_modules
 from supaseed_pipeline.errors import ConfigError, SupaseedError, TargetBusy
 from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
-from supaseed_pipeline.seed import bulk, ledger
+from supaseed_pipeline.seed import bulk, ledger, locking
 from supaseed_pipeline.seed.engine import BASE, Partition, PartitionResult, SeedEngine
 from supaseed_pipeline.seed.load import configure_session, explain_load_error, explain_read_error, timeout_ms
 from supaseed_pipeline.settings import SeedSettings
@@ -92,26 +91,9 @@ def guard_host(target: Target, settings: SeedSettings, *, action: str = "seed") 
     guard.guard_host(target, settings, action=action)
 
 
-@contextmanager
-def seeding_lock(conn: psycopg.Connection, target: Target, timeout_s: float) -> Iterator[None]:
-    """One seeding run per target at a time: a session-level advisory lock, waited for up to timeout_s."""
-    deadline = time.monotonic() + timeout_s
-    while not conn.execute("SELECT pg_try_advisory_lock(%s)", (ledger.LOCK_KEY,)).fetchone()[0]:
-        if time.monotonic() >= deadline:
-            holder = conn.execute("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
-                                  "database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND "
-                                  "((classid::bigint << 32) | objid::bigint) = %s LIMIT 1", (ledger.LOCK_KEY,)).fetchone()
-            who = f" (held by backend pid {holder[0]})" if holder else ""
-            raise TargetBusy(f"another supaseed run is seeding {target.identity}{who}",
-                             hint="wait for it to finish, or stop it; nothing was changed")
-        time.sleep(0.2)
-    try:
-        yield
-    finally:
-        if not conn.closed and not conn.broken:
-            # a failed unlock must not hide the error that got us here; closing the session releases it anyway
-            with suppress(psycopg.Error):
-                conn.execute("SELECT pg_advisory_unlock(%s)", (ledger.LOCK_KEY,))
+def seeding_lock(conn: psycopg.Connection, target: Target, timeout_s: float, token: str | None = None):
+    """One run per target at a time (the steps of one run, named by `token`, share it); waits up to timeout_s."""
+    return locking.run_lock(conn, target.identity, timeout_s, token or f"run-{uuid.uuid4().hex}")
 
 
 def select_partitions(engine: SeedEngine, conn: psycopg.Connection, keys: list[str] | None) -> list[Partition]:
@@ -128,12 +110,14 @@ def select_partitions(engine: SeedEngine, conn: psycopg.Connection, keys: list[s
 def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | None = None,
          dagster_run_id: str | None = None, progress: Callable[[str, int], None] | None = None,
          on_partition: Callable[[PartitionResult], None] | None = None,
-         replace_stale: bool | None = None, snapshot: SchemaSnapshot | None = None) -> list[PartitionResult]:
+         replace_stale: bool | None = None, snapshot: SchemaSnapshot | None = None,
+         run_token: str | None = None) -> list[PartitionResult]:
     """Seed the selected partitions (all by default), each in its own transaction, under the target lock.
 
     replace_stale (default: when seeding everything) first removes partitions seeded under another
     config or schema; otherwise their presence is an error. A given snapshot (the one planning stored)
-    is used instead of introspecting the catalog again.
+    is used instead of introspecting the catalog again. run_token names the run whose steps share
+    the target lock (default: this call alone).
     """
     run_id = dagster_run_id or f"cli-{uuid.uuid4().hex[:12]}"
     results: list[PartitionResult] = []
@@ -144,13 +128,18 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
             # bounded from the start: introspection (pg_get_expr) waits behind an exclusive table lock
             conn.execute(psycopg.sql.SQL("SET lock_timeout = {}").format(
                 psycopg.sql.Literal(timeout_ms(settings.lock_timeout_seconds))))
-            prepared = prepare(conn, settings, snapshot)
             guard_production(conn, target, settings)
-            partitions = select_partitions(prepared.engine, conn, partition_keys)
         except psycopg.Error as exc:
-            raise explain_read_error(conn, exc, f"reading the schema of {target.identity}") from None
-        # autocommit: each partition's `conn.transaction()` is a real transaction, committed on its own
-        with seeding_lock(conn, target, settings.lock_timeout_seconds):
+            raise explain_read_error(conn, exc, f"reading {target.identity}") from None
+        with seeding_lock(conn, target, settings.lock_timeout_seconds, run_token or run_id):
+            try:
+                # a bulk load that died half way (an older ledger) is repaired before the schema is read,
+                # so the snapshot, and every row generated from it, has the user's foreign keys
+                bulk.restore(conn)
+                prepared = prepare(conn, settings, snapshot)
+                partitions = select_partitions(prepared.engine, conn, partition_keys)
+            except psycopg.Error as exc:
+                raise explain_read_error(conn, exc, f"reading the schema of {target.identity}") from None
             had_ledger = ledger.ledger_exists(conn)
             try:
                 ledger.start_run(conn, run_id, settings.seed, settings.fingerprint(), prepared.snapshot.fingerprint,
@@ -158,27 +147,33 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
             except psycopg.Error as exc:
                 raise explain_read_error(conn, exc, f"creating the supaseed ledger schema in {target.identity}") from None
             status = "failed"
-            deferred = False
             try:
-                bulk.restore(conn)   # repair a bulk load that died half way, before anything else
                 full_run = partition_keys is None if replace_stale is None else replace_stale
-                _remove_stale_partitions(conn, prepared, settings, partitions, full_run=full_run)
+
+                def load_all() -> None:
+                    for partition in partitions:
+                        result = prepared.engine.seed_partition(conn, partition, run_id, progress)
+                        results.append(result)
+                        if on_partition:
+                            on_partition(result)
+
                 if settings.bulk_load and full_run:
-                    # populated lookups (roles, setup types) keep their indexes; the tables that grow must be empty
-                    tables = bulk.empty_tables(conn, sorted(prepared.engine.seedable), sorted(prepared.engine.user_scoped))
-                    deferred = bulk.defer(conn, tables) > 0
-                for partition in partitions:
-                    result = prepared.engine.seed_partition(conn, partition, run_id, progress)
-                    results.append(result)
-                    if on_partition:
-                        on_partition(result)
-                if deferred:
-                    bulk.restore(conn)
-                status = "succeeded"
-            finally:
-                if deferred and status == "failed" and not conn.closed and not conn.broken:
-                    with suppress(psycopg.Error, SupaseedError):
+                    # One transaction (partitions become savepoints): the dropped indexes and foreign keys
+                    # come back before anything commits, and a killed load rolls back to the schema as it was.
+                    with conn.transaction():
+                        _remove_stale_partitions(conn, prepared, settings, partitions, full_run=full_run)
+                        # populated lookups (roles, setup types) keep their indexes; the tables that grow must be empty
+                        tables = bulk.empty_tables(conn, sorted(prepared.engine.seedable), sorted(prepared.engine.user_scoped))
+                        bulk.defer(conn, tables)
+                        load_all()
                         bulk.restore(conn)
+                else:
+                    # autocommit: each partition's `conn.transaction()` is a real transaction, committed on its own
+                    _remove_stale_partitions(conn, prepared, settings, partitions, full_run=full_run)
+                    load_all()
+                status = "succeeded"
+                ledger.analyze(conn)
+            finally:
                 if not conn.closed and not conn.broken:
                     try:
                         # a first run that failed before seeding anything leaves no trace
@@ -219,23 +214,27 @@ def _remove_stale_partitions(conn, prepared: Prepared, settings: SeedSettings, p
         raise explain_load_error(exc, "(previous seed)") from None
 
 
-def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str] | None = None) -> dict[str, int]:
-    """Remove exactly what the ledger records (all partitions by default), in one transaction."""
+def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str] | None = None,
+            run_token: str | None = None) -> dict[str, int]:
+    """Remove exactly what the ledger records (all partitions by default), in one transaction.
+
+    Returns rows removed per table (`.missing`: recorded rows someone else had already deleted).
+    """
     guard_host(target, settings, action="clean")
     with connect(target) as conn:
         conn.autocommit = True
         guard_production(conn, target, settings, action="clean")
         if not ledger.ledger_exists(conn):
             return {}
-        try:
-            conn.execute(psycopg.sql.SQL("SET lock_timeout = {}").format(
-                psycopg.sql.Literal(timeout_ms(settings.lock_timeout_seconds))))
-            snapshot = take_snapshot(conn)
-        except psycopg.Error as exc:
-            raise explain_read_error(conn, exc, f"reading the schema of {target.identity}") from None
-        graph = build_constraint_graph(snapshot)
-        with seeding_lock(conn, target, settings.lock_timeout_seconds):
-            bulk.restore(conn)
+        conn.execute(psycopg.sql.SQL("SET lock_timeout = {}").format(
+            psycopg.sql.Literal(timeout_ms(settings.lock_timeout_seconds))))
+        with seeding_lock(conn, target, settings.lock_timeout_seconds, run_token):
+            try:
+                bulk.restore(conn)
+                snapshot = take_snapshot(conn)
+            except psycopg.Error as exc:
+                raise explain_read_error(conn, exc, f"reading the schema of {target.identity}") from None
+            graph = build_constraint_graph(snapshot)
             try:
                 with conn.transaction():
                     configure_session(conn, statement_timeout_s=settings.statement_timeout_seconds,

@@ -63,7 +63,11 @@ def defer(conn: psycopg.Connection, tables: list[str]) -> int:
 
 
 def restore(conn: psycopg.Connection) -> int:
-    """Rebuild what `defer` dropped: indexes, then foreign keys added NOT VALID and validated."""
+    """Rebuild what `defer` dropped: indexes, then foreign keys added NOT VALID and validated.
+
+    A foreign key whose rows no longer match stays NOT VALID (declared and enforced for new rows,
+    never absent) and the error names the rows that block it.
+    """
     if not conn.execute("SELECT to_regclass('supaseed.deferred_ddl') IS NOT NULL").fetchone()[0]:
         return 0
     rows = conn.execute("SELECT table_name, kind, name, definition FROM supaseed.deferred_ddl "
@@ -76,11 +80,19 @@ def restore(conn: psycopg.Connection) -> int:
                 else:
                     conn.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {} NOT VALID").format(
                         sql.SQL(table), sql.Identifier(name), sql.SQL(definition)))
-                    conn.execute(sql.SQL("ALTER TABLE {} VALIDATE CONSTRAINT {}").format(sql.SQL(table), sql.Identifier(name)))
                 conn.execute("DELETE FROM supaseed.deferred_ddl WHERE table_name = %s AND kind = %s AND name = %s",
                              (table, kind, name))
         except psycopg.Error as exc:
             raise SupaseedError(f"rebuilding {kind.replace('_', ' ')} {name} on {table} after a bulk load failed: "
                                 f"{(exc.diag.message_primary or str(exc)).strip()}",
                                 hint="its definition is kept in supaseed.deferred_ddl; fix the rows and run seed again") from None
+        if kind == "foreign_key":
+            try:
+                with conn.transaction():
+                    conn.execute(sql.SQL("ALTER TABLE {} VALIDATE CONSTRAINT {}").format(sql.SQL(table), sql.Identifier(name)))
+            except psycopg.Error as exc:
+                raise SupaseedError(
+                    f"foreign key {name} on {table} is back but NOT VALID: {(exc.diag.message_detail or exc.diag.message_primary or str(exc)).strip()}",
+                    hint=f"fix or delete the rows of {table} that reference missing rows, then "
+                         f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}") from None
     return len(rows)

@@ -49,6 +49,7 @@ class PartitionResult:
     seconds: float = 0.0
     replaced: dict[str, int] = field(default_factory=dict)
     preview: dict[str, pl.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -239,6 +240,7 @@ class _PartitionRun(UserRoles):
     def __init__(self, engine: SeedEngine, conn, partition: Partition, ledger, result: PartitionResult, progress):
         self.e, self.conn, self.partition, self.ledger, self.result, self.progress = engine, conn, partition, ledger, result, progress
         self.loaded: dict[str, pl.DataFrame] = {}
+        self.rule_rows: dict[str, pl.DataFrame] = {}   # rows INSERT rules made, by table
         self.owners: pl.DataFrame | None = None   # user_id, account_id, persona, owner_index
 
     # ---- helpers
@@ -350,12 +352,14 @@ class _PartitionRun(UserRoles):
         if frame.height == 0:
             self.loaded.setdefault(name, pl.DataFrame(schema={c: pl.String for c in referenced}))
             return frame
-        if plan.keys_generated and all(c in frame.columns for c in plan.key_columns):
+        if plan.keys_generated and all(c in frame.columns for c in plan.key_columns) and not plan.rewritten_on_insert:
             load.copy_frame(self.conn, name, frame)
             kept = frame.select([c for c in referenced if c in frame.columns]).with_columns(pl.all().cast(pl.String))
         else:
-            kept = load.insert_returning(self.conn, table, frame, referenced)
+            # keys the database assigns or a trigger/rule may rewrite: record what was stored
+            kept = load.insert_returning(self.conn, table, frame, list(dict.fromkeys(plan.key_columns + referenced)))
         self.ledger.add(name, plan.key_columns, kept)
+        self._record_rule_rows(name, kept)
         self._remember(name, kept)
         self.result.rows[name] = self.result.rows.get(name, 0) + frame.height
         if name not in self.result.preview:
@@ -366,6 +370,29 @@ class _PartitionRun(UserRoles):
             self.progress(name, frame.height)
         self._follow_triggers(name, kept)
         return kept
+
+    def _record_rule_rows(self, source: str, kept: pl.DataFrame) -> None:
+        """Rows an INSERT rule on `source` wrote elsewhere: those with the seeded rows' transaction id."""
+        plan = self._plan(source)
+        if not plan.rule_targets or kept.height == 0:
+            return
+        first = kept.select(plan.key_columns).head(1)
+        xmin = load.read_rows(self.conn, source, ["xmin"], where=(plan.key_columns, first.rename(
+            {c: f"k{i}" for i, c in enumerate(plan.key_columns)})))
+        for target in plan.rule_targets:
+            target_plan = self.e.graph.tables.get(target)
+            if target_plan is None or not target_plan.key_columns or xmin.height == 0:
+                self.result.notes.append(f"rows that rules on {source} write to {target} are not recorded and stay "
+                                         f"after cleanup ({target} has no key supaseed can record)")
+                continue
+            made = load.rows_with_xmin(self.conn, target, target_plan.key_columns, xmin["xmin"][0])
+            known = [f for f in (self.loaded.get(target), self.rule_rows.get(target)) if f is not None and f.height]
+            for frame in known:
+                made = made.join(frame.select(target_plan.key_columns), on=target_plan.key_columns, how="anti")
+            if made.height:
+                self.ledger.add(target, target_plan.key_columns, made, origin="rule")
+                previous = self.rule_rows.get(target)
+                self.rule_rows[target] = made if previous is None else pl.concat([previous, made])
 
     def _remember(self, name: str, frame: pl.DataFrame) -> None:
         previous = self.loaded.get(name)

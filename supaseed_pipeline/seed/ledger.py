@@ -15,14 +15,19 @@ import psycopg
 from psycopg import sql
 
 from supaseed_pipeline.errors import SupaseedError
-from supaseed_pipeline.seed.load import ident, text_array_literal
+from supaseed_pipeline.seed import locking, removal
+from supaseed_pipeline.seed.load import text_array_literal
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
 LEDGER_SCHEMA = "supaseed"
-LOCK_KEY = 0x5375_7061_5365_6564 & 0x7FFF_FFFF_FFFF_FFFF   # "SupaSeed"
 
-LEDGER_DDL = """
-CREATE SCHEMA IF NOT EXISTS supaseed;
+# The schema comment marks the ledger as supaseed's own: a `supaseed` schema without it is someone
+# else's, and nothing in it is ever written or dropped.
+LEDGER_MARK = "supaseed ledger v2: rows seeded by supaseed; managed by supaseed, do not store your own objects here"
+LEDGER_TABLES = ("seeded_keys", "partitions", "runs", "deferred_ddl")
+ORIGINS = ("inserted", "trigger", "rule")
+
+LEDGER_DDL = f"""
 CREATE TABLE IF NOT EXISTS supaseed.runs (
     run_id text PRIMARY KEY,
     started_at timestamptz NOT NULL DEFAULT now(),
@@ -31,7 +36,7 @@ CREATE TABLE IF NOT EXISTS supaseed.runs (
     seed bigint NOT NULL,
     config_hash text NOT NULL,
     schema_fingerprint text NOT NULL,
-    settings jsonb NOT NULL DEFAULT '{}',
+    settings jsonb NOT NULL DEFAULT '{{}}',
     dagster_run_id text
 );
 CREATE TABLE IF NOT EXISTS supaseed.partitions (
@@ -41,21 +46,57 @@ CREATE TABLE IF NOT EXISTS supaseed.partitions (
     config_hash text NOT NULL,
     schema_fingerprint text NOT NULL,
     seeded_at timestamptz NOT NULL DEFAULT now(),
-    row_counts jsonb NOT NULL DEFAULT '{}'
+    row_counts jsonb NOT NULL DEFAULT '{{}}'
 );
 CREATE TABLE IF NOT EXISTS supaseed.seeded_keys (
     partition_key text NOT NULL REFERENCES supaseed.partitions(partition_key) ON DELETE CASCADE,
     seq int NOT NULL,
     table_name text NOT NULL,
-    origin text NOT NULL CHECK (origin IN ('inserted', 'trigger')),
+    origin text NOT NULL,
     key_columns text[] NOT NULL,
     keys text[] NOT NULL,
     PRIMARY KEY (partition_key, seq)
 );
+-- origin: inserted by supaseed, made by a trigger on a seeded row, or made by a rule (CREATE RULE ... DO ALSO)
+ALTER TABLE supaseed.seeded_keys DROP CONSTRAINT IF EXISTS seeded_keys_origin_check;
+ALTER TABLE supaseed.seeded_keys ADD CONSTRAINT seeded_keys_origin_check CHECK (origin IN {ORIGINS!r});
+COMMENT ON SCHEMA supaseed IS '{LEDGER_MARK}';
 """
 
 
+def _ledger_state(conn: psycopg.Connection) -> tuple[bool, bool, list[str]]:
+    """(schema exists, carries our mark, objects in it that are not the ledger's)."""
+    row = conn.execute("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = 'supaseed'").fetchone()
+    if row is None:
+        return False, False, []
+    foreign = [r[0] for r in conn.execute(
+        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'supaseed' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relname = ANY(%s) "
+        "UNION ALL SELECT p.proname::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = 'supaseed' UNION ALL SELECT t.typname::text FROM pg_type t "
+        "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'supaseed' AND t.typtype IN ('e', 'd', 'c') "
+        "AND t.typrelid = 0 ORDER BY 1", (list(LEDGER_TABLES),)).fetchall()]
+    return True, row[0] == LEDGER_MARK, foreign
+
+
 def ensure_ledger(conn: psycopg.Connection) -> None:
+    """Create (or upgrade) the ledger; refuse a `supaseed` schema that supaseed did not create."""
+    exists, ours, foreign = _ledger_state(conn)
+    if exists and not ours:
+        ledger_tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'supaseed' AND tablename = ANY(%s)",
+                                     (["runs", "partitions", "seeded_keys"],)).fetchone()[0]
+        if foreign or ledger_tables < 3:
+            # an unmarked schema holding only an earlier ledger's tables is adopted below
+            what = f" (it holds {', '.join(foreign[:5])})" if foreign else ""
+            raise SupaseedError(
+                f"the database already has a schema named supaseed that supaseed did not create{what}; "
+                "supaseed keeps its ledger there and will not write to or drop another schema",
+                hint="rename your schema (ALTER SCHEMA supaseed RENAME TO ...), then run again; nothing was changed")
+    if exists and ours and conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('supaseed.seeded_keys') "
+            "AND conname = 'seeded_keys_origin_check' AND pg_get_constraintdef(oid) LIKE '%rule%')").fetchone()[0]:
+        return
+    conn.execute("CREATE SCHEMA IF NOT EXISTS supaseed")
     conn.execute(LEDGER_DDL)
 
 
@@ -137,18 +178,33 @@ def start_run(conn: psycopg.Connection, run_id: str, seed: int, config_hash: str
             (run_id, seed, config_hash, fingerprint, json.dumps(settings), dagster_run_id))
 
 
+def analyze(conn: psycopg.Connection) -> None:
+    """Fresh statistics for the ledger, so the planner joins it by hash, not by nested loops on stale guesses."""
+    conn.execute("ANALYZE supaseed.seeded_keys, supaseed.partitions, supaseed.runs")
+
+
 def finish_run(conn: psycopg.Connection, run_id: str, status: str) -> None:
     with conn.transaction():
         conn.execute("UPDATE supaseed.runs SET finished_at = now(), status = %s WHERE run_id = %s", (status, run_id))
 
 
 def drop_if_unused(conn: psycopg.Connection) -> bool:
-    """Drop the ledger when it records no seeded rows (a first run that failed before seeding anything)."""
+    """Drop the ledger when it records no seeded rows (a first run that failed before seeding anything).
+
+    Only the ledger's own tables go, by name; the schema itself only when nothing else is in it.
+    """
     with conn.transaction():
         conn.execute("SET LOCAL statement_timeout = 0")
-        if not ledger_exists(conn) or conn.execute("SELECT EXISTS (SELECT 1 FROM supaseed.seeded_keys)").fetchone()[0]:
+        exists, ours, foreign = _ledger_state(conn)
+        if not exists or not ours or conn.execute("SELECT EXISTS (SELECT 1 FROM supaseed.seeded_keys)").fetchone()[0]:
             return False
-        conn.execute("DROP SCHEMA supaseed CASCADE")
+        if conn.execute("SELECT to_regclass('supaseed.deferred_ddl') IS NOT NULL").fetchone()[0] and \
+                conn.execute("SELECT EXISTS (SELECT 1 FROM supaseed.deferred_ddl)").fetchone()[0]:
+            return False   # a bulk load's dropped definitions are still to be restored
+        for table in LEDGER_TABLES:
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier("supaseed", table)))
+        if not foreign:
+            conn.execute("DROP SCHEMA supaseed")   # RESTRICT: anything we did not see keeps it
     return True
 
 
@@ -166,129 +222,18 @@ def _key_entries(conn: psycopg.Connection, partition_keys: list[str] | None) -> 
     return [(table, cols, keys) for table, (cols, keys) in merged.items()]
 
 
-def _stage_keys(conn: psycopg.Connection, snapshot: SchemaSnapshot, number: int, table: str,
-                key_columns: list[str], keys: list[str]) -> sql.Identifier:
-    """A temp table of typed keys, so deletes and reference checks are hash joins, not array scans."""
-    found = snapshot.table(table)
-    stage = sql.Identifier(f"supaseed_keys_{number}")
-    types = [sql.SQL(found.column(c).data_type) if found and found.column(c) else sql.SQL("text") for c in key_columns]
-    definition = sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(c), t) for c, t in zip(key_columns, types))
-    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
-    conn.execute(sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(stage, definition))
-    if len(key_columns) == 1:
-        select = sql.SQL("SELECT k::{} FROM unnest(%s::text[]) AS k").format(types[0])
-    else:
-        select = sql.SQL("SELECT {} FROM unnest(%s::text[]) AS k").format(sql.SQL(", ").join(
-            sql.SQL("(k::jsonb->>{})::{}").format(sql.Literal(c), t) for c, t in zip(key_columns, types)))
-    conn.execute(sql.SQL("INSERT INTO {} {}").format(stage, select), (keys,))
-    conn.execute(sql.SQL("ANALYZE {}").format(stage))
-    return stage
-
-
 def delete_seeded(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order: list[str],
-                  partition_keys: list[str] | None = None) -> dict[str, int]:
-    """Delete the recorded rows of the given partitions (all when None); returns rows deleted per table.
+                  partition_keys: list[str] | None = None) -> removal.Removal:
+    """Delete the recorded rows of the given partitions (all when None) and their ledger entries.
 
-    Runs inside the caller's transaction. Children go first; a child row whose parent row is also
-    being deleted through an ON DELETE CASCADE key is left to the cascade, so app triggers that
-    forbid direct deletes (e.g. MakerKit's owner-membership guard) are not tripped.
+    Runs inside the caller's transaction; see `removal.delete_seeded` for what is refused and checked.
     """
-    entries = _key_entries(conn, partition_keys)  # may be empty: the partitions' ledger rows still go below
-    position = {t: i for i, t in enumerate(load_order)}
-    entries.sort(key=lambda e: position.get(e[0], -1), reverse=True)
-    stages = {table: (_stage_keys(conn, snapshot, n, table, cols, keys), cols) for n, (table, cols, keys) in enumerate(entries)}
-    _refuse_foreign_references(conn, snapshot, stages)
-    _unlink_cycles(conn, snapshot, stages, position)
-    conn.execute("SET CONSTRAINTS ALL DEFERRED")   # deferrable cycles are checked once, at commit
-    statements: dict[str, sql.Composable] = {}
-    for table, (stage, key_columns) in stages.items():
-        found = snapshot.table(table)
-        if found is None:
-            raise SupaseedError(f"{table} is recorded in the ledger but no longer exists",
-                                hint="restore the table or remove its entries from supaseed.seeded_keys")
-        match = sql.SQL(" AND ").join(sql.SQL("t.{c} = k.{c}").format(c=sql.Identifier(c)) for c in key_columns)
-        cascaded = [sql.SQL("NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})").format(
-            stages[fk.ref_qualified][0],
-            sql.SQL(" AND ").join(sql.SQL("p.{} = t.{}").format(sql.Identifier(r), sql.Identifier(c))
-                                  for c, r in zip(fk.columns, fk.ref_columns)))
-            for fk in found.foreign_keys
-            if fk.on_delete == "CASCADE" and fk.ref_qualified in stages and fk.ref_qualified != table
-            and fk.ref_columns == stages[fk.ref_qualified][1]]
-        condition = sql.SQL(" AND ").join([match, *cascaded])
-        statements[table] = sql.SQL("DELETE FROM {} AS t USING {} AS k WHERE {} RETURNING 1").format(
-            ident(table), stage, condition)
-    deleted: dict[str, int] = {}
-    for group in _deletion_groups(snapshot, list(stages), position):
-        # a NOT NULL, non-deferrable cycle can only be deleted by one statement (writable CTEs)
-        ctes = sql.SQL(", ").join(sql.SQL("{} AS ({})").format(sql.Identifier(f"d{n}"), statements[t])
-                                  for n, t in enumerate(group))
-        counts = sql.SQL(", ").join(sql.SQL("(SELECT count(*) FROM {})").format(sql.Identifier(f"d{n}"))
-                                    for n in range(len(group)))
-        row = conn.execute(sql.SQL("WITH {} SELECT {}").format(ctes, counts)).fetchone()
-        deleted.update(zip(group, row))
+    removed = removal.delete_seeded(conn, snapshot, load_order, _key_entries(conn, partition_keys))
     if partition_keys is None:
         conn.execute("DELETE FROM supaseed.partitions")
     else:
         conn.execute("DELETE FROM supaseed.partitions WHERE partition_key = ANY(%s)", (partition_keys,))
-    return deleted
-
-
-def _deletion_groups(snapshot: SchemaSnapshot, ordered: list[str], position: dict[str, int]) -> list[list[str]]:
-    """Tables in deletion order; tables joined by a NOT NULL, non-deferrable cycle FK form one group."""
-    group_of = {t: [t] for t in ordered}
-    for table in ordered:
-        found = snapshot.table(table)
-        for fk in found.foreign_keys if found else ():
-            parent = fk.ref_qualified
-            forward = position.get(parent, -1) > position.get(table, -1)
-            required = any(found.column(c).not_null for c in fk.columns) and not fk.deferrable
-            if parent in group_of and parent != table and forward and required and group_of[parent] is not group_of[table]:
-                merged = group_of[table] + group_of[parent]
-                for member in merged:
-                    group_of[member] = merged
-    groups, seen = [], set()
-    for table in ordered:
-        if id(group_of[table]) not in seen:
-            seen.add(id(group_of[table]))
-            groups.append(sorted(group_of[table], key=ordered.index))
-    return groups
-
-
-def _unlink_cycles(conn, snapshot: SchemaSnapshot, stages, position: dict[str, int]) -> None:
-    """Seeded rows pointing "forward" through a nullable cycle FK: clear those links before deleting."""
-    for table, (stage, key_columns) in stages.items():
-        found = snapshot.table(table)
-        for fk in found.foreign_keys if found else ():
-            backwards = position.get(fk.ref_qualified, -1) > position.get(table, -1)
-            nullable = all(not found.column(c).not_null for c in fk.columns)
-            if fk.ref_qualified in stages and backwards and nullable and fk.on_delete in ("NO ACTION", "RESTRICT"):
-                assignments = sql.SQL(", ").join(sql.SQL("{} = NULL").format(sql.Identifier(c)) for c in fk.columns)
-                match = sql.SQL(" AND ").join(sql.SQL("t.{c} = k.{c}").format(c=sql.Identifier(c)) for c in key_columns)
-                conn.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS k WHERE {}").format(
-                    ident(table), assignments, stage, match))
-
-
-def _refuse_foreign_references(conn, snapshot: SchemaSnapshot, stages) -> None:
-    """Stop if rows that supaseed did not seed reference seeded rows (deleting would cascade into them)."""
-    for child in snapshot.tables:
-        for fk in child.foreign_keys:
-            if fk.ref_qualified not in stages or fk.ref_columns != stages[fk.ref_qualified][1]:
-                continue
-            parent_stage = stages[fk.ref_qualified][0]
-            join = sql.SQL(" AND ").join(sql.SQL("c.{} = p.{}").format(sql.Identifier(c), sql.Identifier(r))
-                                         for c, r in zip(fk.columns, fk.ref_columns))
-            own = sql.SQL("")
-            if child.qualified in stages:
-                child_stage, child_cols = stages[child.qualified]
-                own = sql.SQL(" WHERE NOT EXISTS (SELECT 1 FROM {} AS o WHERE {})").format(
-                    child_stage, sql.SQL(" AND ").join(sql.SQL("o.{c} = c.{c}").format(c=sql.Identifier(c)) for c in child_cols))
-            count = conn.execute(sql.SQL("SELECT count(*) FROM {} AS c JOIN {} AS p ON {}{}").format(
-                ident(child.qualified), parent_stage, join, own)).fetchone()[0]
-            if count:
-                raise SupaseedError(
-                    f"{count} row(s) of {child.qualified} that supaseed did not seed reference seeded rows of "
-                    f"{fk.ref_qualified} through {fk.name}; removing the seed would delete or orphan them",
-                    hint=f"delete or re-point those {child.qualified} rows first; nothing was removed")
+    return removed
 
 
 def status(conn: psycopg.Connection) -> dict:
@@ -304,6 +249,10 @@ def status(conn: psycopg.Connection) -> dict:
     runs = conn.execute(
         "SELECT run_id, status, seed, config_hash, started_at, finished_at FROM supaseed.runs "
         "ORDER BY started_at DESC LIMIT 20").fetchall()
+    # a run still marked running whose sessions are gone was killed: never shown as running or succeeded
+    live = {key for _, key in locking.holders(conn)}
+    runs = [(run_id, "interrupted" if status == "running" and locking.token_key(run_id) not in live else status, *rest)
+            for run_id, status, *rest in runs]
     return {
         "tables": {t: {"rows": int(rows), "partitions": int(parts)} for t, rows, parts in tables},
         "partitions": [dict(zip(["partition", "run_id", "seed", "config_hash", "fingerprint", "seeded_at", "row_counts"], p))

@@ -72,6 +72,10 @@ def copy_frame(conn: psycopg.Connection, table: str, frame: pl.DataFrame) -> int
     return frame.height
 
 
+def _as_text(columns: list[str]) -> sql.Composable:
+    return sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns)
+
+
 def insert_returning(conn: psycopg.Connection, table: Table, frame: pl.DataFrame, returning: list[str]) -> pl.DataFrame:
     """Load through a temp table and INSERT ... RETURNING, for keys the database assigns (identity, serial)."""
     stage = sql.Identifier("supaseed_stage")
@@ -91,14 +95,14 @@ def insert_returning(conn: psycopg.Connection, table: Table, frame: pl.DataFrame
         target_cols = column_list(columns) if columns else None
         if columns:
             statement = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY {} RETURNING {}").format(
-                ident(table.qualified), target_cols, target_cols, stage, sql.Identifier(row), column_list(returning))
+                ident(table.qualified), target_cols, target_cols, stage, sql.Identifier(row), _as_text(returning))
         else:
             statement = sql.SQL("INSERT INTO {} SELECT FROM {} ORDER BY {} RETURNING {}").format(
-                ident(table.qualified), stage, sql.Identifier(row), column_list(returning))
+                ident(table.qualified), stage, sql.Identifier(row), _as_text(returning))
         cur.execute(statement)
         rows = cur.fetchall()
         cur.execute(sql.SQL("DROP TABLE {}").format(stage))
-    return pl.DataFrame(rows, schema=returning, orient="row").with_columns(pl.all().cast(pl.String))
+    return pl.DataFrame(rows, schema={c: pl.String for c in returning}, orient="row")
 
 
 def insert_in_one_statement(conn: psycopg.Connection, frames: list[tuple[str, pl.DataFrame]]) -> None:
@@ -172,6 +176,13 @@ def read_rows(conn: psycopg.Connection, table: str, columns: list[str], *, limit
                 cur.execute(sql.SQL("SELECT {} FROM {} AS t JOIN unnest({}) AS k({}) ON {}").format(
                     selected, ident(table), unnest, keys, match), arrays)
         rows = cur.fetchall()
+    return pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
+
+
+def rows_with_xmin(conn: psycopg.Connection, table: str, columns: list[str], xmin: str) -> pl.DataFrame:
+    """Key columns of the rows one (sub)transaction wrote: rows a rule made along with seeded rows."""
+    rows = conn.execute(sql.SQL("SELECT {} FROM {} WHERE xmin::text = %s").format(
+        sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns), ident(table)), (xmin,)).fetchall()
     return pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
 
 

@@ -21,6 +21,7 @@ from supaseed_pipeline.snapshot.models import (
     SchemaSnapshot,
     Sequence,
     Table,
+    Rule,
     Trigger,
     UniqueConstraint,
     View,
@@ -61,6 +62,7 @@ def take_snapshot(
     _attach_constraints(conn, tables)
     _attach_unique_indexes(conn, tables)
     _attach_triggers(conn, tables)
+    _attach_rules(conn, tables)
     _attach_policies(conn, tables)
     ordered = sorted(tables.values(), key=lambda t: (t.schema_name, t.name))
     return SchemaSnapshot(
@@ -338,6 +340,22 @@ def _attach_triggers(conn: psycopg.Connection, tables: dict[int, Table]) -> None
             inserts_into=inserted_tables(body or "", _search_path(config), known),
             enabled=enabled != "D",
         ))
+
+
+def _attach_rules(conn: psycopg.Connection, tables: dict[int, Table]) -> None:
+    rows = _fetch(conn, """
+        SELECT r.ev_class, r.rulename::text, r.ev_type::text, r.is_instead, pg_get_ruledef(r.oid)
+        FROM pg_rewrite r
+        WHERE r.ev_class = ANY(%(rels)s::oid[]) AND r.rulename <> '_RETURN'
+        ORDER BY r.ev_class, r.rulename""", {"rels": list(tables)})
+    if not rows:
+        return
+    known = _relation_names(conn)
+    events = {"1": "SELECT", "2": "UPDATE", "3": "INSERT", "4": "DELETE"}
+    for relid, name, event, instead, definition in rows:
+        # pg_get_ruledef qualifies names outside the search path, so the default path resolves the rest
+        tables[relid].rules.append(Rule(name=name, event=events[event], instead=bool(instead),
+                                        inserts_into=inserted_tables(definition or "", ["public"], known)))
 
 
 def _trigger_timing(tgtype: int) -> str:

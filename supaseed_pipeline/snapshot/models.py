@@ -102,6 +102,15 @@ class Trigger(BaseModel):
     enabled: bool = True
 
 
+class Rule(BaseModel):
+    """A rewrite rule (CREATE RULE): rows it writes elsewhere are the seed's too."""
+
+    name: str
+    event: Literal["SELECT", "UPDATE", "INSERT", "DELETE"]
+    instead: bool = False
+    inserts_into: list[str] = Field(default_factory=list)   # "schema.table" its actions INSERT into
+
+
 class Policy(BaseModel):
     name: str
     command: Literal["ALL", "SELECT", "INSERT", "UPDATE", "DELETE"]
@@ -125,6 +134,7 @@ class Table(BaseModel):
     unique_indexes: list[Index] = Field(default_factory=list)
     checks: list[CheckConstraint] = Field(default_factory=list)
     triggers: list[Trigger] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
     rls_enabled: bool = False
     rls_forced: bool = False
     policies: list[Policy] = Field(default_factory=list)

@@ -1,0 +1,297 @@
+"""Removing seeded rows: exactly the keys the ledger recorded, never a row someone else created.
+
+Used by cleanup, by a partition rerun (its previous rows go first) and by a full reseed that replaces
+stale partitions. Everything here runs inside the caller's transaction, so a refusal or a failed
+verification leaves the database as it was.
+
+Foreign rows are found from the catalog (`pg_constraint`), not from the snapshot: a foreign key in
+any schema (storage, realtime, a user's private schema), through any unique column set, in any
+column order, or declared on a partition, counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from supaseed_pipeline.errors import SupaseedError
+from supaseed_pipeline.seed.load import ident
+from supaseed_pipeline.snapshot.models import SchemaSnapshot
+
+_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One foreign key from the catalog. `child`/`parent` are partition roots ("schema.table")."""
+
+    name: str
+    child: str
+    child_rel: str          # the relation the constraint is declared on (a partition, for FKs on partitions)
+    columns: tuple[str, ...]
+    parent: str
+    parent_rel: str
+    ref_columns: tuple[str, ...]
+    on_delete: str
+    deferrable: bool
+    not_null: bool          # every referencing column is NOT NULL
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return list(zip(self.columns, self.ref_columns))
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A temp table of the recorded keys of one table (typed, analyzed: deletes are hash joins)."""
+
+    table: sql.Identifier
+    key_columns: tuple[str, ...]
+
+
+class Removal(dict):
+    """Rows removed per table (directly or by a cascade from another seeded row); `.missing`: keys
+    recorded whose rows were already gone before this removal (deleted by someone else)."""
+
+    def __init__(self, removed: dict[str, int], missing: dict[str, int]):
+        super().__init__(removed)
+        self.missing = {t: n for t, n in missing.items() if n}
+
+
+def catalog_references(conn: psycopg.Connection, parents: set[str]) -> list[Reference]:
+    """Every foreign key of the database whose referenced table (its partition root) is in `parents`."""
+    rows = conn.execute("""
+        WITH fk AS (
+            SELECT k.oid, k.conname, k.conrelid, k.confrelid, k.conkey, k.confkey, k.confdeltype, k.condeferrable,
+                   coalesce(pg_partition_root(k.conrelid), k.conrelid) AS child_root,
+                   coalesce(pg_partition_root(k.confrelid), k.confrelid) AS parent_root
+            FROM pg_constraint k
+            WHERE k.contype = 'f' AND k.conparentid = 0)
+        SELECT fk.conname::text,
+               (SELECT format('%s.%s', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.oid = fk.child_root),
+               (SELECT format('%s.%s', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.oid = fk.conrelid),
+               (SELECT array_agg(a.attname::text ORDER BY u.i) FROM unnest(fk.conkey) WITH ORDINALITY u(attnum, i)
+                JOIN pg_attribute a ON a.attrelid = fk.conrelid AND a.attnum = u.attnum),
+               (SELECT format('%s.%s', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.oid = fk.parent_root),
+               (SELECT format('%s.%s', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.oid = fk.confrelid),
+               (SELECT array_agg(a.attname::text ORDER BY u.i) FROM unnest(fk.confkey) WITH ORDINALITY u(attnum, i)
+                JOIN pg_attribute a ON a.attrelid = fk.confrelid AND a.attnum = u.attnum),
+               fk.confdeltype::text, fk.condeferrable,
+               (SELECT bool_and(a.attnotnull) FROM unnest(fk.conkey) u(attnum)
+                JOIN pg_attribute a ON a.attrelid = fk.conrelid AND a.attnum = u.attnum)
+        FROM fk""").fetchall()
+    references = []
+    for name, child, child_rel, columns, parent, parent_rel, ref_columns, action, deferrable, not_null in rows:
+        if parent in parents:
+            references.append(Reference(name, child, child_rel, tuple(columns), parent, parent_rel, tuple(ref_columns),
+                                        _ACTIONS.get(action, "NO ACTION"), bool(deferrable), bool(not_null)))
+    return sorted(references, key=lambda r: (r.child, r.name))
+
+
+def stage_keys(conn: psycopg.Connection, snapshot: SchemaSnapshot, number: int, table: str,
+               key_columns: list[str], keys: list[str]) -> Stage:
+    """A temp table of typed keys, so deletes and reference checks are hash joins, not array scans."""
+    found = snapshot.table(table)
+    stage = sql.Identifier(f"supaseed_keys_{number}")
+    types = [sql.SQL(found.column(c).data_type) if found and found.column(c) else sql.SQL("text") for c in key_columns]
+    definition = sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(c), t) for c, t in zip(key_columns, types))
+    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
+    conn.execute(sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(stage, definition))
+    if len(key_columns) == 1:
+        select = sql.SQL("SELECT k::{} FROM unnest(%s::text[]) AS k").format(types[0])
+    else:
+        select = sql.SQL("SELECT {} FROM unnest(%s::text[]) AS k").format(sql.SQL(", ").join(
+            sql.SQL("(k::jsonb->>{})::{}").format(sql.Literal(c), t) for c, t in zip(key_columns, types)))
+    conn.execute(sql.SQL("INSERT INTO {} {}").format(stage, select), (keys,))
+    conn.execute(sql.SQL("ANALYZE {}").format(stage))
+    return Stage(stage, tuple(key_columns))
+
+
+def _match(left: str, right: str, pairs) -> sql.Composable:
+    return sql.SQL(" AND ").join(sql.SQL("{}.{} = {}.{}").format(
+        sql.Identifier(left), sql.Identifier(a), sql.Identifier(right), sql.Identifier(b)) for a, b in pairs)
+
+
+def _seeded_parent_join(ref: Reference, stage: Stage) -> sql.Composable:
+    """`c` (the referencing rows) joined to the seeded rows they reference, through any column set."""
+    if set(ref.ref_columns) == set(stage.key_columns):
+        return sql.SQL("JOIN {} AS k ON {}").format(stage.table, _match("c", "k", ref.pairs()))
+    # through a UNIQUE column or unique index other than the recorded key: go via the parent table
+    return sql.SQL("JOIN {} AS p ON {} JOIN {} AS k ON {}").format(
+        ident(ref.parent), _match("c", "p", ref.pairs()),
+        stage.table, _match("p", "k", [(k, k) for k in stage.key_columns]))
+
+
+def refuse_foreign_references(conn: psycopg.Connection, stages: dict[str, Stage], references: list[Reference]) -> None:
+    """Stop if rows supaseed did not seed reference seeded rows: deleting would cascade into them,
+    null them, or fail half way."""
+    for ref in references:
+        own = sql.SQL("")
+        if ref.child in stages:
+            child_stage = stages[ref.child]
+            own = sql.SQL(" WHERE NOT EXISTS (SELECT 1 FROM {} AS o WHERE {})").format(
+                child_stage.table, _match("o", "c", [(k, k) for k in child_stage.key_columns]))
+        count = conn.execute(sql.SQL("SELECT count(*) FROM {} AS c {}{}").format(
+            ident(ref.child_rel), _seeded_parent_join(ref, stages[ref.parent]), own)).fetchone()[0]
+        if count:
+            effect = {"CASCADE": "delete", "SET NULL": "change", "SET DEFAULT": "change"}.get(ref.on_delete, "orphan")
+            raise SupaseedError(
+                f"{count} row(s) of {ref.child_rel} that supaseed did not seed reference seeded rows of "
+                f"{ref.parent} through foreign key {ref.name} ({', '.join(ref.columns)} → {', '.join(ref.ref_columns)}, "
+                f"ON DELETE {ref.on_delete}); removing the seed would {effect} them",
+                hint=f"delete or re-point those {ref.child_rel} rows first, then run again; nothing was removed")
+
+
+def _cascade_parents(table: str, stages: dict[str, Stage], references: list[Reference]) -> list[Reference]:
+    """Seeded rows of `table` that an ON DELETE CASCADE from another seeded row removes on its own.
+
+    They are left to the cascade rather than deleted directly, so app triggers that forbid a direct
+    delete (e.g. MakerKit's owner-membership guard) are not tripped.
+    """
+    return [r for r in references if r.child == table and r.child_rel == table and r.on_delete == "CASCADE"
+            and r.parent in stages and r.parent != table and set(r.ref_columns) == set(stages[r.parent].key_columns)]
+
+
+def deletion_order(stages: dict[str, Stage], references: list[Reference], load_order: list[str]) -> list[str]:
+    """Staged tables, every referencing table before the tables it references.
+
+    A table whose rows go with a cascade from parent P is gone only once P is deleted, so P must
+    also come before every other table those rows reference (a seeded lookup, say).
+    """
+    position = {t: i for i, t in enumerate(load_order)}
+    tables = sorted(stages, key=lambda t: (-position.get(t, -1), t))
+    before: dict[str, set[str]] = {t: set() for t in tables}   # before[b] = tables deleted before b
+    for table in tables:
+        cascades = _cascade_parents(table, stages, references)
+        for ref in references:
+            if ref.child != table or ref.parent == table or ref.parent not in stages:
+                continue
+            before[ref.parent].add(table)
+            if ref not in cascades:
+                for cascade in cascades:
+                    if cascade.parent != ref.parent:
+                        before[ref.parent].add(cascade.parent)
+    ordered: list[str] = []
+    done: set[str] = set()
+    while len(ordered) < len(tables):
+        ready = [t for t in tables if t not in done and before[t] <= done]
+        if not ready:   # a cycle: break it where the load order says (its members are grouped below)
+            ready = [next(t for t in tables if t not in done)]
+        for table in ready[:1]:
+            ordered.append(table)
+            done.add(table)
+    return ordered
+
+
+def deletion_groups(references: list[Reference], ordered: list[str]) -> list[list[str]]:
+    """Tables in deletion order; tables joined by a NOT NULL, non-deferrable FK cycle form one group
+    (only one statement can delete them, through writable CTEs)."""
+    group_of = {t: [t] for t in ordered}
+    place = {t: i for i, t in enumerate(ordered)}
+    for ref in references:
+        child, parent = ref.child, ref.parent
+        if child in group_of and parent in group_of and child != parent and ref.not_null and not ref.deferrable \
+                and place[parent] < place[child] and group_of[parent] is not group_of[child]:
+            merged = group_of[child] + group_of[parent]
+            for member in merged:
+                group_of[member] = merged
+    groups, seen = [], set()
+    for table in ordered:
+        if id(group_of[table]) not in seen:
+            seen.add(id(group_of[table]))
+            groups.append(sorted(group_of[table], key=place.get))
+    return groups
+
+
+def unlink_cycles(conn: psycopg.Connection, stages: dict[str, Stage], references: list[Reference],
+                  ordered: list[str]) -> None:
+    """Seeded rows pointing "forward" (at a table deleted later... earlier) through a nullable,
+    non-cascading cycle FK: clear those links first, so no delete is blocked by them."""
+    place = {t: i for i, t in enumerate(ordered)}
+    for ref in references:
+        if ref.child not in stages or ref.parent not in stages or ref.child == ref.parent or ref.not_null:
+            continue
+        if place[ref.parent] < place[ref.child] and ref.on_delete in ("NO ACTION", "RESTRICT"):
+            stage = stages[ref.child]
+            assignments = sql.SQL(", ").join(sql.SQL("{} = NULL").format(sql.Identifier(c)) for c in ref.columns)
+            conn.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS k WHERE {}").format(
+                ident(ref.child_rel), assignments, stage.table, _match("t", "k", [(k, k) for k in stage.key_columns])))
+
+
+def _present(conn: psycopg.Connection, table: str, stage: Stage) -> int:
+    return conn.execute(sql.SQL("SELECT count(*) FROM {} AS t JOIN {} AS k ON {}").format(
+        ident(table), stage.table, _match("t", "k", [(k, k) for k in stage.key_columns]))).fetchone()[0]
+
+
+def _why_rows_stay(conn: psycopg.Connection, table: str) -> str:
+    """What in the catalog can make a DELETE skip rows silently."""
+    reasons = []
+    rls = conn.execute("SELECT c.relrowsecurity, c.relforcerowsecurity, pg_get_userbyid(c.relowner) = current_user, "
+                       "r.rolbypassrls OR r.rolsuper FROM pg_class c, pg_roles r "
+                       "WHERE c.oid = to_regclass(%s) AND r.rolname = current_user",
+                       (ident(table).as_string(conn),)).fetchone()
+    if rls and rls[0] and not rls[3] and (rls[1] or not rls[2]):
+        reasons.append("row-level security without a DELETE policy that lets this role delete them")
+    triggers = [r[0] for r in conn.execute(
+        "SELECT tgname::text FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND NOT tgisinternal "
+        "AND tgenabled <> 'D' AND (tgtype & 2) <> 0 AND (tgtype & 8) <> 0 AND (tgtype & 1) <> 0 ORDER BY 1",
+        (ident(table).as_string(conn),)).fetchall()]
+    if triggers:
+        reasons.append(f"BEFORE DELETE trigger(s) {', '.join(triggers)} that skip the delete (return NULL)")
+    rules = [r[0] for r in conn.execute(
+        "SELECT rulename::text FROM pg_rewrite WHERE ev_class = to_regclass(%s) AND ev_type = '4' AND is_instead ORDER BY 1",
+        (ident(table).as_string(conn),)).fetchall()]
+    if rules:
+        reasons.append(f"DO INSTEAD rule(s) {', '.join(rules)} on DELETE")
+    return "; ".join(reasons) or "the database kept them (a trigger or rule changed the rows' keys?)"
+
+
+def delete_seeded(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order: list[str],
+                  entries: list[tuple[str, list[str], list[str]]]) -> Removal:
+    """Delete the recorded rows (table, key columns, keys); returns rows removed per table.
+
+    Refuses (one line, nothing changed) when rows someone else created reference them; afterwards
+    checks that no recorded row is still there, and otherwise fails naming the table and why.
+    """
+    stages = {table: stage_keys(conn, snapshot, n, table, cols, keys) for n, (table, cols, keys) in enumerate(entries)}
+    if not stages:
+        return Removal({}, {})
+    for table in stages:
+        if conn.execute("SELECT to_regclass(%s)", (ident(table).as_string(conn),)).fetchone()[0] is None:
+            raise SupaseedError(f"{table} is recorded in the ledger but no longer exists",
+                                hint="restore the table or remove its entries from supaseed.seeded_keys")
+    references = catalog_references(conn, set(stages))
+    refuse_foreign_references(conn, stages, references)
+    ordered = deletion_order(stages, references, load_order)
+    present = {table: _present(conn, table, stages[table]) for table in ordered}
+    unlink_cycles(conn, stages, references, ordered)
+    conn.execute("SET CONSTRAINTS ALL DEFERRED")   # deferrable cycles are checked once, at commit
+    statements: dict[str, sql.Composable] = {}
+    for table in ordered:
+        stage = stages[table]
+        cascaded = [sql.SQL("NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})").format(
+            stages[ref.parent].table, _match("p", "t", [(r, c) for c, r in ref.pairs()]))
+            for ref in _cascade_parents(table, stages, references)]
+        condition = sql.SQL(" AND ").join([_match("t", "k", [(k, k) for k in stage.key_columns]), *cascaded])
+        statements[table] = sql.SQL("DELETE FROM {} AS t USING {} AS k WHERE {} RETURNING 1").format(
+            ident(table), stage.table, condition)
+    for group in deletion_groups(references, ordered):
+        ctes = sql.SQL(", ").join(sql.SQL("{} AS ({})").format(sql.Identifier(f"d{n}"), statements[t])
+                                  for n, t in enumerate(group))
+        counts = sql.SQL(", ").join(sql.SQL("(SELECT count(*) FROM {})").format(sql.Identifier(f"d{n}"))
+                                    for n in range(len(group)))
+        conn.execute(sql.SQL("WITH {} SELECT {}").format(ctes, counts))
+    for table in ordered:
+        left = _present(conn, table, stages[table])
+        if left:
+            raise SupaseedError(
+                f"{left} of the {present[table]} seeded row(s) of {table} were not deleted: {_why_rows_stay(conn, table)}",
+                hint="allow this role to delete them (or run as the table owner), then run cleanup again; "
+                     "nothing was removed")
+    recorded = {table: len(keys) for table, _, keys in entries}
+    return Removal(present, {t: recorded[t] - present[t] for t in ordered})

@@ -1,0 +1,304 @@
+"""Seeding and cleanup never touch a row they did not create, never damage the schema (issue: data safety).
+
+Each case builds a target shape that used to lose or change a user's rows, seeds it, adds rows that
+supaseed did not create, and compares every such row byte for byte before and after.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from psycopg import sql
+
+from supaseed_pipeline.db.connect import Target, connect
+from supaseed_pipeline.errors import SupaseedError, TargetBusy
+from supaseed_pipeline.seed import api, bulk, ledger, locking
+from supaseed_pipeline.settings import load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def settings(**overrides):
+    base = {"userCount": 4, "batchSize": 2, "setupsPerUser": 2, "domain": "outdoor", "lockTimeoutSeconds": 5}
+    return load_settings(overrides={**base, **overrides}, environ={}, use_default_file=False)
+
+
+def dump(target: Target) -> dict[str, list[str]]:
+    """Every row of every table outside the system schemas (the ledger's too), as sorted text."""
+    with connect(target) as conn:
+        tables = conn.execute(
+            "SELECT n.nspname::text, c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', "
+            "'information_schema') AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1, 2").fetchall()
+        return {f"{s}.{t}": sorted(r[0] for r in conn.execute(sql.SQL("SELECT x::text FROM {} x").format(
+            sql.Identifier(s, t)))) for s, t in tables}
+
+
+def user_rows(target: Target) -> dict[str, list[str]]:
+    """Rows of every data table that the ledger does not record (and the ledger itself left out)."""
+    everything = dump(target)
+    return {t: rows for t, rows in everything.items() if not t.startswith("supaseed.")}
+
+
+def execute(target: Target, statement: str, params=None):
+    with connect(target, autocommit=True) as conn:
+        cur = conn.execute(statement, params)
+        return cur.fetchall() if cur.description else None
+
+
+def seeded_keys(target: Target, table: str) -> list[str]:
+    rows = execute(target, "SELECT unnest(keys) FROM supaseed.seeded_keys WHERE table_name = %s ORDER BY 1", (table,))
+    return [r[0] for r in rows]
+
+
+def one_line(message: str) -> None:
+    assert message and "\n" not in message and "Traceback" not in message, message
+
+
+def fk_definitions(target: Target) -> list[tuple[str, str, bool]]:
+    return execute(target, "SELECT conrelid::regclass::text, conname::text, convalidated FROM pg_constraint "
+                           "WHERE contype = 'f' AND connamespace <> 'supaseed'::regnamespace ORDER BY 1, 2"
+                   if execute(target, "SELECT to_regnamespace('supaseed') IS NOT NULL")[0][0] else
+                   "SELECT conrelid::regclass::text, conname::text, convalidated FROM pg_constraint "
+                   "WHERE contype = 'f' ORDER BY 1, 2")
+
+
+# ------------------------------------------------------------------------------------------ foreign rows
+
+SHAPES = {
+    # through a UNIQUE column that is not the recorded key
+    "unique column": (
+        "CREATE TABLE other.newsletter (id serial PRIMARY KEY, "
+        "email varchar(320) REFERENCES public.accounts(email) ON DELETE CASCADE)",
+        "INSERT INTO other.newsletter (email) SELECT email FROM public.accounts WHERE id::text = %s",
+        "public.accounts", "newsletter_email_fkey"),
+    # through a unique index, composite, in another column order than the index
+    "unique index, other column order": (
+        "CREATE UNIQUE INDEX setups_title_id_uidx ON public.setups (title, id); "
+        "CREATE TABLE other.bookmarks (id serial PRIMARY KEY, setup_id uuid, setup_title varchar(120), "
+        "FOREIGN KEY (setup_id, setup_title) REFERENCES public.setups (id, title) ON DELETE SET NULL)",
+        "INSERT INTO other.bookmarks (setup_id, setup_title) SELECT id, title FROM public.setups WHERE id::text = %s",
+        "public.setups", "bookmarks_setup_id_setup_title_fkey"),
+    # a Supabase schema the snapshot leaves out: storage objects owned by a seeded user
+    "storage schema": (
+        "CREATE SCHEMA IF NOT EXISTS storage; CREATE TABLE storage.objects (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), "
+        "owner uuid REFERENCES auth.users(id) ON DELETE CASCADE, name text)",
+        "INSERT INTO storage.objects (owner, name) VALUES (%s::uuid, 'avatar.png')",
+        "auth.users", "objects_owner_fkey"),
+    # a foreign key declared on one partition only
+    "FK on a partition": (
+        "CREATE TABLE other.events (id int, at date NOT NULL, user_id uuid) PARTITION BY RANGE (at); "
+        "CREATE TABLE other.events_2025 PARTITION OF other.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01'); "
+        "ALTER TABLE other.events_2025 ADD CONSTRAINT events_2025_user_fkey FOREIGN KEY (user_id) "
+        "REFERENCES auth.users(id) ON DELETE CASCADE",
+        "INSERT INTO other.events VALUES (1, '2025-05-01', %s::uuid)",
+        "auth.users", "events_2025_user_fkey"),
+}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_rows_referencing_seeded_rows_are_never_deleted_or_changed(demo_db, shape):
+    ddl, insert, parent, constraint = SHAPES[shape]
+    execute(demo_db, "CREATE SCHEMA other")
+    execute(demo_db, ddl)
+    pristine = user_rows(demo_db)
+    api.seed(demo_db, settings())
+    execute(demo_db, insert, (seeded_keys(demo_db, parent)[0],))
+    before = user_rows(demo_db)   # the ledger may note a refused run; every data row stays
+    for attempt in (lambda: api.cleanup(demo_db, settings()),          # cleanup --force
+                    lambda: api.seed(demo_db, settings(seed=99))):     # a reseed that replaces the old seed
+        with pytest.raises(SupaseedError) as caught:
+            attempt()
+        one_line(str(caught.value))
+        assert constraint in str(caught.value) and "did not seed" in str(caught.value)
+        assert user_rows(demo_db) == before
+    # once the user's row is gone, cleanup removes exactly the seed
+    execute(demo_db, "DELETE FROM other.newsletter" if "newsletter" in ddl else
+            "DELETE FROM other.bookmarks" if "bookmarks" in ddl else
+            "DELETE FROM storage.objects" if "storage" in ddl else "DELETE FROM other.events")
+    api.cleanup(demo_db, settings())
+    assert user_rows(demo_db) == pristine
+
+
+def test_a_supaseed_schema_that_is_not_ours_is_refused_and_kept(demo_db):
+    execute(demo_db, "CREATE SCHEMA supaseed; CREATE TABLE supaseed.important (x int); "
+                     "INSERT INTO supaseed.important VALUES (1), (2)")
+    before = dump(demo_db)
+    with pytest.raises(SupaseedError) as caught:
+        api.seed(demo_db, settings())
+    one_line(str(caught.value))
+    assert "schema named supaseed that supaseed did not create" in str(caught.value)
+    assert "important" in str(caught.value)
+    assert dump(demo_db) == before
+
+
+def test_a_failed_first_run_drops_only_the_ledger_tables_it_made(demo_db):
+    # the run fails after creating the ledger (a CHECK on a generic table nobody can satisfy)
+    execute(demo_db, "CREATE TABLE public.impossible (id int PRIMARY KEY, n int NOT NULL CHECK (n > 5 AND n < 3))")
+    before = dump(demo_db)
+    with pytest.raises(SupaseedError):
+        api.seed(demo_db, settings())
+    assert dump(demo_db) == before
+    assert execute(demo_db, "SELECT to_regnamespace('supaseed') IS NULL")[0][0]
+
+
+def test_keys_rewritten_by_a_before_insert_trigger_are_recorded_as_stored(demo_db):
+    execute(demo_db, """
+        CREATE TABLE public.tags (id int PRIMARY KEY, label text NOT NULL);
+        CREATE FUNCTION public.shift_tag_id() RETURNS trigger LANGUAGE plpgsql AS
+            $$ BEGIN NEW.id := NEW.id + 1000000; RETURN NEW; END $$;
+        CREATE TRIGGER shift_tag_id BEFORE INSERT ON public.tags FOR EACH ROW EXECUTE FUNCTION public.shift_tag_id();
+        INSERT INTO public.tags VALUES (5, 'mine');""")
+    pristine = user_rows(demo_db)
+    config = settings(tables={"public.tags": {"count": 7}})
+    api.seed(demo_db, config)
+    stored = [r[0] for r in execute(demo_db, "SELECT id::text FROM public.tags WHERE label <> 'mine'")]
+    assert len(stored) == 7 and sorted(seeded_keys(demo_db, "public.tags")) == sorted(stored)
+    api.cleanup(demo_db, config)
+    assert user_rows(demo_db) == pristine
+
+
+def test_cleanup_that_cannot_delete_says_so_and_changes_nothing(demo_db):
+    execute(demo_db, """
+        CREATE TABLE public.keepsakes (id int PRIMARY KEY, label text NOT NULL);
+        CREATE FUNCTION public.keep_forever() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+        CREATE TRIGGER keep_forever BEFORE DELETE ON public.keepsakes FOR EACH ROW EXECUTE FUNCTION public.keep_forever();""")
+    api.seed(demo_db, settings(rowsPerTable=5))
+    before = dump(demo_db)
+    with pytest.raises(SupaseedError) as caught:
+        api.cleanup(demo_db, settings(rowsPerTable=5))
+    one_line(str(caught.value))
+    assert "5 of the 5 seeded row(s) of public.keepsakes were not deleted" in str(caught.value)
+    assert "keep_forever" in str(caught.value)
+    assert dump(demo_db) == before
+
+
+def test_a_seeded_lookup_table_is_removed_after_the_rows_that_use_it(demo_db):
+    execute(demo_db, "DELETE FROM public.setup_types")   # empty: supaseed fills it in the base partition
+    pristine = user_rows(demo_db)
+    api.seed(demo_db, settings())
+    assert seeded_keys(demo_db, "public.setup_types")
+    api.seed(demo_db, settings(seed=5))                  # a new seed replaces the old one, lookups included
+    assert execute(demo_db, "SELECT count(*) FROM public.setups")[0][0] == 8
+    api.cleanup(demo_db, settings(seed=5))
+    assert user_rows(demo_db) == pristine
+
+
+def test_rows_made_by_rules_are_recorded_and_removed(demo_db):
+    execute(demo_db, """
+        CREATE SCHEMA audit;
+        CREATE TABLE audit.log (id bigserial PRIMARY KEY, tag_id int, note text);
+        INSERT INTO audit.log (tag_id, note) VALUES (0, 'written by the app');
+        CREATE TABLE public.tags (id int PRIMARY KEY, label text NOT NULL);
+        CREATE RULE log_tags AS ON INSERT TO public.tags DO ALSO INSERT INTO audit.log (tag_id, note) VALUES (NEW.id, 'rule');""")
+    pristine = user_rows(demo_db)
+    api.seed(demo_db, settings(rowsPerTable=6))
+    assert execute(demo_db, "SELECT count(*) FROM audit.log WHERE note = 'rule'")[0][0] == 6
+    assert execute(demo_db, "SELECT count(*) FROM supaseed.seeded_keys s, unnest(s.keys) WHERE origin = 'rule' "
+                            "AND table_name = 'audit.log'")[0][0] == 6
+    api.cleanup(demo_db, settings(rowsPerTable=6))
+    assert user_rows(demo_db) == pristine
+
+
+# ------------------------------------------------------------------------------------------ the schema itself
+
+def test_a_bulk_load_left_half_way_by_an_older_run_is_repaired_before_the_schema_is_read(demo_db):
+    declared = fk_definitions(demo_db)
+    with connect(demo_db, autocommit=True) as conn:
+        # what a bulk load killed between dropping and restoring left behind (committed)
+        tables = bulk.empty_tables(conn, ["public.setups", "public.gear_items", "public.accounts_memberships"], [])
+        assert bulk.defer(conn, tables) > 0
+    assert fk_definitions(demo_db) != declared
+    api.seed(demo_db, settings())
+    assert fk_definitions(demo_db) == [(t, n, True) for t, n, _ in declared]
+    assert not execute(demo_db, "SELECT * FROM supaseed.deferred_ddl")
+
+
+def test_a_killed_bulk_load_rolls_back_to_the_schema_as_it_was(demo_db):
+    declared = fk_definitions(demo_db)
+    before = user_rows(demo_db)
+    script = (f"from supaseed_pipeline.db.connect import Target\n"
+              f"from supaseed_pipeline.seed import api\n"
+              f"from supaseed_pipeline.settings import load_settings\n"
+              f"s = load_settings(overrides={{'userCount': 200000, 'batchSize': 2000, 'bulkLoad': True}}, environ={{}}, "
+              f"use_default_file=False)\n"
+              f"api.seed(Target({demo_db.url!r}), s)\n")
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:   # wait until it is loading with the foreign keys dropped
+            with connect(demo_db, autocommit=True) as conn:
+                rows = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                    "AND query ILIKE 'COPY %%auth%%'").fetchone()[0]
+            if rows:
+                break
+            time.sleep(0.05)
+        time.sleep(0.5)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    # the killed client's backend ends its transaction; wait for it
+    deadline = time.monotonic() + 60
+    while execute(demo_db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")[0][0] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert fk_definitions(demo_db) == declared
+    assert user_rows(demo_db) == before
+    results = api.seed(demo_db, settings(bulkLoad=True))
+    assert sum(r.rows.get("auth.users", 0) for r in results) == 4
+    assert fk_definitions(demo_db) == declared
+
+
+# ------------------------------------------------------------------------------------------ one run at a time
+
+def test_a_run_holds_its_lock_for_all_its_steps_and_other_runs_wait(demo_db):
+    api.seed(demo_db, settings(userCount=2))
+    with connect(demo_db, autocommit=True) as holder:
+        with locking.run_lock(holder, demo_db.identity, 1, "run-A"):
+            before = dump(demo_db)
+            with pytest.raises(TargetBusy) as caught:       # another run (a cleanup) is refused
+                api.cleanup(demo_db, settings(lockTimeoutSeconds=1))
+            one_line(str(caught.value))
+            with pytest.raises(TargetBusy):                 # so is a seed of another run
+                api.seed(demo_db, settings(lockTimeoutSeconds=1))
+            assert dump(demo_db) == before
+            # a step of run A itself goes ahead while run A holds the lock
+            api.seed(demo_db, settings(), run_token="run-A")
+            assert locking.token_is_held(holder, "run-A")
+    assert execute(demo_db, "SELECT count(*) FROM auth.users")[0][0] == 4
+
+
+def test_the_cli_holds_one_lock_from_the_first_step_to_the_last(demo_db):
+    """Reference data and user batches are two Dagster steps: no other run may slip in between."""
+    child = subprocess.Popen([str(Path(sys.executable).parent / "supaseed"), "--database-url", demo_db.url, "seed",
+                              "--users", "3000", "--batch-size", "500"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+    states: list[bool] = []
+    with connect(demo_db, autocommit=True) as watcher:
+        while child.poll() is None:
+            held = bool(locking.holders(watcher))
+            if not states or states[-1] != held:
+                states.append(held)
+            time.sleep(0.005)
+    assert child.returncode == 0, child.stderr.read().decode()[-2000:]
+    # held once, from the first step to the last: never released and taken again in between
+    assert states.count(True) == 1, states
+    assert execute(demo_db, "SELECT count(*) FROM auth.users")[0][0] == 3000
+
+
+def test_status_shows_a_killed_run_as_interrupted(demo_db):
+    api.seed(demo_db, settings())
+    with connect(demo_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO supaseed.runs (run_id, seed, config_hash, schema_fingerprint) "
+                     "VALUES ('cli-killed', 1, 'x', 'y')")    # what a SIGKILLed run leaves: status 'running'
+        runs = {r["run_id"]: r["status"] for r in ledger.status(conn)["runs"]}
+        assert runs["cli-killed"] == "interrupted"
+        assert list(runs.values()).count("succeeded") == 1
+        with locking.run_lock(conn, demo_db.identity, 1, "cli-killed"):   # a live run is shown as running
+            assert {r["run_id"]: r["status"] for r in ledger.status(conn)["runs"]}["cli-killed"] == "running"

@@ -440,7 +440,7 @@ def _render(settings: SeedSettings, prepared: api.Prepared, statements: list[str
         *[f"SET {name} = {literal(value)};" for name, value in SESSION_SETTINGS.items() if name != "extra_float_digits"],
         "",
     ]
-    return "\n".join(head) + "\n".join(f"{s};\n" for s in statements)
+    return "\n".join(head) + "\n" + "\n".join(f"{s};\n" for s in statements)
 
 
 def _check_output(path: Path) -> None:
@@ -460,6 +460,9 @@ def _write(path: Path, text: str) -> None:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)   # mkstemp makes it 0600; a seed file is an ordinary project file
         os.replace(temporary, path)
     except OSError as exc:
         raise ConfigError(f"--sql {path}: cannot write the file: {exc.strerror or exc}",

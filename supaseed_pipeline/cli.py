@@ -1053,30 +1053,34 @@ def cleanup(app: App, force: bool, verify: bool) -> None:
                       "(nothing was deleted)", EXIT_USAGE)
     target = app.target(settings)
     recorded = api.status(target)["tables"]
-    deleted = api.cleanup(target, settings)
-    if deleted or recorded:
-        grid = table("table", "#seeded rows removed", "#deleted directly", title=f"Removed from {target.display}")
-        for name in dict.fromkeys([*deleted, *recorded]):
-            grid.add_row(escape(name), f"{recorded.get(name, {}).get('rows', 0):,}", f"{deleted.get(name, 0):,}")
+    removed = api.cleanup(target, settings)
+    missing = getattr(removed, "missing", {})
+    if removed or recorded:
+        grid = table("table", "#recorded", "#removed", "#already gone", title=f"Removed from {target.display}")
+        for name in dict.fromkeys([*removed, *recorded]):
+            grid.add_row(escape(name), f"{recorded.get(name, {}).get('rows', 0):,}", f"{removed.get(name, 0):,}",
+                         f"{missing.get(name, 0):,}")
         grid.add_row("[bold]total[/bold]", f"[bold]{sum(t['rows'] for t in recorded.values()):,}[/bold]",
-                     f"{sum(deleted.values()):,}")
+                     f"{sum(removed.values()):,}", f"{sum(missing.values()):,}")
         app.show(grid)
-        app.out.print("rows not deleted directly went with their parents (ON DELETE CASCADE)")
+        if missing:
+            app.out.print("already gone: recorded rows that someone had deleted before this cleanup")
     else:
         app.out.print(f"nothing seeded in {escape(target.display)}; nothing deleted")
     if verify:
-        verify_clean(app, target)
+        verify_clean(app, target, sum(removed.values()))
 
 
-def verify_clean(app: App, target: Target) -> None:
-    """Fail unless no recorded key is left and the ledger holds no partition."""
+def verify_clean(app: App, target: Target, removed: int) -> None:
+    """Fail unless the ledger is empty; the tables were checked inside the cleanup's own transaction
+    (no recorded row may still exist there, or nothing is committed)."""
     from supaseed_pipeline.seed import api
 
     leftovers = api.seeded_leftovers(target)
     partitions = api.status(target)["partitions"]
     if leftovers or partitions:
         raise Failure(f"verify: {leftovers} recorded key(s) in {len(partitions)} partition(s) are still in the ledger")
-    app.out.print("verified: no seeded rows recorded, the ledger is empty")
+    app.out.print(f"verified: the {removed:,} removed rows are gone from their tables and the ledger is empty")
 
 
 # ---------------------------------------------------------------------------------------------- inspection

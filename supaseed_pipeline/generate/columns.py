@@ -102,7 +102,7 @@ def _sentences(index: np.ndarray, purpose: int, kind: str = "sentence") -> pl.Se
 
 def _json_objects(index: np.ndarray, purpose: int, name: str) -> pl.Series:
     themes = pl.Series(["light", "dark", "system"])
-    langs = pool("language")
+    langs = pl.Series(list(semantics.v.LOCALES))   # "en-US", not Faker's rarest ISO 639 codes ("mag", "lo")
     return pl.select(pl.concat_str([pl.lit('{"source": "supaseed", "theme": "'), _pick(themes, index, purpose),
                                     pl.lit('", "locale": "'), _pick(langs, index, purpose + 1),
                                     pl.lit('", "n": '), _idx(index), pl.lit("}")])).to_series()

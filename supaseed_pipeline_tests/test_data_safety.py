@@ -302,3 +302,61 @@ def test_status_shows_a_killed_run_as_interrupted(demo_db):
         assert list(runs.values()).count("succeeded") == 1
         with locking.run_lock(conn, demo_db.identity, 1, "cli-killed"):   # a live run is shown as running
             assert {r["run_id"]: r["status"] for r in ledger.status(conn)["runs"]}["cli-killed"] == "running"
+
+
+# ------------------------------------------------------------------------------------------ property test
+
+def random_schema(rng) -> tuple[list[str], list[tuple[str, str, str, str]]]:
+    """DDL for seeded parents (public) and referencing tables (public, seeded too, or `ext`, not seeded),
+    plus (referencing table, constraint, insert statement, parent) for one foreign row per reference."""
+    ddl = ["CREATE SCHEMA ext"]
+    parents = [f"p{i}" for i in range(rng.randint(1, 3))]
+    for parent in parents:
+        ddl.append(f"CREATE TABLE public.{parent} (id uuid PRIMARY KEY, code text NOT NULL UNIQUE, "
+                   f"a int NOT NULL, b int NOT NULL)")
+        ddl.append(f"CREATE UNIQUE INDEX {parent}_b_a ON public.{parent} (b, a)")
+    references = []
+    for j in range(rng.randint(2, 5)):
+        parent = rng.choice(parents)
+        schema = rng.choice(["ext", "ext", "public"])
+        action = rng.choice(["CASCADE", "SET NULL", "RESTRICT", "NO ACTION"])
+        kind = rng.choice(["pk", "unique column", "index", "index reversed"])
+        name = f"{schema}.r{j}"
+        constraint = f"r{j}_to_{parent}"
+        columns, fk, pick = {
+            "pk": ("ref uuid", f"(ref) REFERENCES public.{parent} (id)", "ref) SELECT id"),
+            "unique column": ("ref text", f"(ref) REFERENCES public.{parent} (code)", "ref) SELECT code"),
+            "index": ("ra int, rb int", f"(ra, rb) REFERENCES public.{parent} (a, b)", "ra, rb) SELECT a, b"),
+            "index reversed": ("ra int, rb int", f"(rb, ra) REFERENCES public.{parent} (b, a)", "ra, rb) SELECT a, b"),
+        }[kind]
+        ddl.append(f"CREATE TABLE {name} (id serial PRIMARY KEY, {columns}, "
+                   f"CONSTRAINT {constraint} FOREIGN KEY {fk} ON DELETE {action})")
+        references.append((name, constraint, f"INSERT INTO {name} ({pick} FROM public.{parent} "
+                                             f"WHERE id::text = %s", f"public.{parent}"))
+    return ddl, references
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_random_schemas_never_lose_a_foreign_row(fresh_db, case):
+    import random
+
+    rng = random.Random(case)
+    ddl, references = random_schema(rng)
+    execute(fresh_db, "; ".join(ddl))
+    config = settings(rowsPerTable=6)
+    pristine = user_rows(fresh_db)
+    api.seed(fresh_db, config)
+    table, constraint, insert, parent = rng.choice(references)
+    execute(fresh_db, insert, (seeded_keys(fresh_db, parent)[rng.randrange(6)],))
+    before = user_rows(fresh_db)
+    for attempt in (lambda: api.seed(fresh_db, settings(rowsPerTable=6, seed=7)), lambda: api.cleanup(fresh_db, config)):
+        with pytest.raises(SupaseedError) as caught:
+            attempt()
+        one_line(str(caught.value))
+        assert f"of {table} that supaseed did not seed" in str(caught.value) and constraint in str(caught.value)
+        assert user_rows(fresh_db) == before
+    # without the foreign row, the seed goes and leaves exactly what was there
+    execute(fresh_db, f"DELETE FROM {table} WHERE id NOT IN (SELECT k::int FROM supaseed.seeded_keys s, "
+                      f"unnest(s.keys) k WHERE s.table_name = %s)", (table,))
+    api.cleanup(fresh_db, config)
+    assert user_rows(fresh_db) == pristine

@@ -54,6 +54,7 @@ INTERVAL_UNITS = frozenset({"day", "week", "month", "quarter", "year", "days", "
                             "daily", "weekly", "monthly", "quarterly", "yearly", "annual", "annually"})
 CURRENCY_NAME = re.compile(r"(^|_)currency(_code|_iso)?$|^iso_currency")
 INTERVAL_NAME = re.compile(r"^(interval|billing_interval|interval_unit|recurring_interval|billing_period|period_unit)$")
+IDENTIFIER_NAME = re.compile(r"(^|_)(slug|token|handle|username|code|key|sku)$")
 PLACE_NAME = re.compile(r"(^|_)(state|province|region)$")
 STATUS_WORDS = frozenset("active inactive pending archived draft published deleted open closed done new "
                          "enabled disabled approved rejected cancelled canceled failed succeeded paid".split())
@@ -158,6 +159,15 @@ def salad_share(values: list[str]) -> float:
     return len(salad) / len(distinct)
 
 
+def _is_numeric_default(column: Column, value) -> bool:
+    """A number left at the schema's own literal default (a counter at 0, a rate at 4.99) is not filler."""
+    match = re.match(r"^\(?'?(-?[0-9.]+)'?\)?(::[\w ]+)?$", column.default or "")
+    try:
+        return bool(match) and float(match.group(1)) == float(value)
+    except (TypeError, ValueError):
+        return False
+
+
 def allowed_single_value(column: Column, table: Table) -> bool:
     """A CHECK that allows exactly one value makes a constant column correct."""
     for check in table.checks:
@@ -177,7 +187,8 @@ def column_findings(table: Table, column: Column, values: list) -> list[Finding]
     if len(present) >= MIN_ROWS:
         distinct = set(map(str, present))
         boolean_with_default = column.base_type_name == "bool" and column.default is not None
-        if len(distinct) == 1 and not boolean_with_default and not allowed_single_value(column, table):
+        if len(distinct) == 1 and not boolean_with_default and not allowed_single_value(column, table) \
+                and not _is_numeric_default(column, present[0]):
             found.append(Finding(where, name, "constant", 1.0, f"every one of {len(present)} rows is {present[0]!r}"))
         elif column.type_category == "N" and not column.is_array and len(distinct) > 1:
             low, high = min(present), max(present)
@@ -187,7 +198,8 @@ def column_findings(table: Table, column: Column, values: list) -> list[Finding]
                     found.append(Finding(where, name, "at_bound", share, f"{share:.0%} of rows sit at the {label} {bound}"))
     if column.type_category == "S" and not column.enum_labels and not column.is_array:
         texts = [str(v) for v in present]
-        share = salad_share(texts)
+        # slugs and tokens carry "-N" de-duplication suffixes by design
+        share = 0.0 if IDENTIFIER_NAME.search(name) else salad_share(texts)
         if texts and share >= SALAD_SHARE:
             example = next(v for v in texts if is_salad(v))
             found.append(Finding(where, name, "word_salad", share, f"e.g. {example[:60]!r}"))

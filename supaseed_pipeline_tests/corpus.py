@@ -179,8 +179,10 @@ def _engine_frame(exc: BaseException) -> str:
     return f"{frame.filename.split('/supaseed_pipeline/')[-1]}:{frame.name}:{frame.lineno}"
 
 
-def run_fixture(server: Target, fixture: Fixture) -> CorpusRun:
-    """Apply, seed, verify, score and clean one fixture on a database of its own (dropped afterwards)."""
+def run_fixture(server: Target, fixture: Fixture, **overrides) -> CorpusRun:
+    """Apply, seed, verify, score and clean one fixture on a database of its own (dropped afterwards).
+
+    overrides go to the settings (e.g. tables={...: {"skip": True}} to look past a failing table)."""
     name = f"supaseed_t_corpus_{fixture.name}_{uuid.uuid4().hex[:8]}"
     target = create_database(server, name)
     run = CorpusRun(fixture)
@@ -192,7 +194,7 @@ def run_fixture(server: Target, fixture: Fixture) -> CorpusRun:
             existing = {t: table_rows(conn, t) for t in all_tables(snapshot)}
         run.before = checksums(target)
         run.problems_before = constraint_problems(target)
-        settings = corpus_settings(fixture)
+        settings = corpus_settings(fixture, **overrides)
         started = time.perf_counter()
         try:
             results = api.seed(target, settings)

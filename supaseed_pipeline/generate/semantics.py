@@ -299,7 +299,9 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
     if re.search(r"version", col):
         parts = [pl.Series(rnd.integers(index, purpose + k, 0, hi)).cast(pl.String) for k, hi in enumerate((4, 12, 20))]
         return pl.select(pl.concat_str(parts, separator=".")).to_series()
-    if re.search(r"(^|_)status$|^state$", col) and not re.search(r"address|location|countr|cit(y|ies)", table_words(table)):
+    place = any(re.search(r"city|zip|postal|postcode|address|country", c.lower()) for c in spec.siblings)
+    if re.search(r"(^|_)status$", col) or (col == "state" and not place and not re.search(
+            r"address|location|countr|cit(y|ies)", table_words(table))):
         return pick(v.STATUS_BY_SUBJECT.get(singular(table_words(table)).split("_")[-1])
                     or v.STATUS_BY_SUBJECT.get(subject or "") or v.DEFAULT_STATUSES, index, purpose)
     if re.search(r"^(type|kind)$|_type$", col):

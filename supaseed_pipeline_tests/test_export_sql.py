@@ -190,3 +190,18 @@ def test_bad_output_path_is_one_line_and_changes_nothing(cli, databases, tmp_pat
     result = cli(source, "seed", "--sql", "seed.sql", "--partition", "p00000", expect=2)
     assert result.stderr.startswith("error: ") and "--partition" in result.stderr
     assert state(source) == before and not (tmp_path / "seed.sql").exists()
+
+
+def test_a_seed_that_fails_midway_writes_no_file_and_gives_sequences_back(cli, databases, tmp_path):
+    source = databases("hard")
+    with connect(source) as conn:
+        # dept (serial) loads before emp; emp then refuses every row
+        conn.execute("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                     "RAISE EXCEPTION 'emp is closed'; END $$")
+        conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON emp FOR EACH ROW EXECUTE FUNCTION refuse()")
+        conn.commit()
+    (tmp_path / "supaseed.json").write_text(json.dumps(HARD_CONFIG))
+    before = state(source)
+    result = cli(source, "seed", "--sql", "seed.sql", expect=1)
+    assert result.stderr.count("\n") == 1 and "emp" in result.stderr and "emp is closed" in result.stderr
+    assert state(source) == before and not (tmp_path / "seed.sql").exists()

@@ -137,10 +137,14 @@ def _seed_and_read(conn, prepared: api.Prepared, settings: SeedSettings, partiti
                              settings.public_dump(), None)
         except psycopg.Error as exc:
             raise explain_read_error(conn, exc, "creating the supaseed ledger (rolled back)") from None
-        api._remove_stale_partitions(conn, prepared, settings, partitions, full_run=True)
-        for partition in partitions:
-            prepared.engine.seed_partition(conn, partition, run_id)
-        seeded.update(_sequence_states(conn))
+        try:
+            api._remove_stale_partitions(conn, prepared, settings, partitions, full_run=True)
+            for partition in partitions:
+                prepared.engine.seed_partition(conn, partition, run_id)
+        finally:
+            # also after a failed partition (its savepoint is rolled back, ours is usable): give back what it took
+            with contextlib.suppress(psycopg.Error):
+                seeded.update(_sequence_states(conn))
         tables = _recorded(conn, prepared)
         try:
             for rows in tables:
@@ -157,6 +161,7 @@ def _recorded(conn, prepared: api.Prepared) -> list[_TableRows]:
     for table, origin, key_columns, keys in conn.execute(
             "SELECT table_name, origin, key_columns, keys FROM supaseed.seeded_keys ORDER BY partition_key, seq"):
         rows = found.setdefault(table, _TableRows(table, list(key_columns)))
+        # 'trigger' (and 'rule') rows: the database makes them again when the file's INSERTs run
         (rows.inserted if origin == "inserted" else rows.trigger).extend(keys)
     position = {t: i for i, t in enumerate(prepared.graph.load_order)}
     return sorted(found.values(), key=lambda r: (position.get(r.name, len(position)), r.name))

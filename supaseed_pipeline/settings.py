@@ -88,7 +88,8 @@ class SetupsTable(_Model):
 class SchemaMapping(_Model):
     """Overrides for the logical roles the table mapping resolves (detection fills the rest)."""
 
-    framework: Literal["auto", "makerkit-full", "makerkit-lite", "supabase", "postgres", "custom"] = "auto"
+    # "makerkit" (the old tool's value) = whichever MakerKit variant detection finds
+    framework: Literal["auto", "makerkit", "makerkit-full", "makerkit-lite", "supabase", "postgres", "custom"] = "auto"
     primary_user_table: str | None = None
     user_table: UserTableFields = Field(default_factory=UserTableFields)
     account_table: str | None = None

@@ -106,6 +106,14 @@ def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None
 
     user_table = _qualify(overrides.primary_user_table, snapshot, schemas)
     _require(snapshot, user_table, "primaryUserTable", overrides.primary_user_table)
+    profile_table = None
+    if user_table and user_table != "auth.users" and snapshot.table("auth.users") and \
+            _fk_or_trigger_link(snapshot, user_table, "auth.users"):
+        # The old tool's primaryUserTable ("accounts", "profiles") named where a Supabase user's profile
+        # lives; the users themselves are always auth.users. Seeding `accounts` as the user table would
+        # break MakerKit, so it becomes the account table instead.
+        profile_table, user_table = user_table, "auth.users"
+        evidence.append(f"primaryUserTable {profile_table} is the profile table of auth.users: account table")
     if not user_table and snapshot.table("auth.users"):
         user_table = "auth.users"
         evidence.append("auth.users exists: Supabase auth")
@@ -116,9 +124,14 @@ def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None
             evidence.append(f"{user_table} has an email column: plain user table")
     users = snapshot.table(user_table) if user_table else None
     fields = overrides.user_table
+    described = snapshot.table(profile_table) if profile_table else users   # the table userTable.* describes
     for key, column in (("userTable.emailField", fields.email_field), ("userTable.nameField", fields.name_field),
                         ("userTable.pictureField", fields.picture_field)):
-        _require_column(users, column, key)
+        _require_column(described, column, key)
+    if fields.bio_field and described is not None and not described.column(fields.bio_field):
+        public_data = described.column("public_data")
+        if not (public_data and public_data.base_type_name == "jsonb"):   # MakerKit keeps the bio in public_data
+            _require_column(described, fields.bio_field, "userTable.bioField")
 
     mapping = TableMapping(framework="custom", user_table=user_table)
     if users is not None and user_table != "auth.users":
@@ -128,10 +141,10 @@ def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None
     if user_table == "auth.users" and snapshot.table("auth.identities"):
         mapping.identities_table = "auth.identities"
 
-    _map_accounts(mapping, snapshot, settings, evidence)
+    _map_accounts(mapping, snapshot, settings, evidence, profile_table)
     _map_content(mapping, snapshot, settings, domain, evidence)
 
-    if overrides.framework != "auto":
+    if overrides.framework not in ("auto", "makerkit"):
         mapping.framework = overrides.framework
         evidence.append(f"framework set in config: {overrides.framework}")
     elif user_table == "auth.users":
@@ -143,14 +156,21 @@ def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None
             mapping.framework = "supabase"
     elif user_table:
         mapping.framework = "postgres"
+    if overrides.framework == "makerkit":   # the old tool's value: whichever MakerKit variant is there
+        if not mapping.framework.startswith("makerkit"):
+            raise ConfigError(f"schema.framework: 'makerkit', but the target looks like {mapping.framework} "
+                              f"({'; '.join(evidence) or 'no auth.users and accounts'})",
+                              hint="use \"auto\" or the framework `supaseed detect` reports")
+        evidence.append(f"framework set in config: makerkit (detected variant {mapping.framework})")
     mapping.evidence = evidence
     return mapping
 
 
-def _map_accounts(mapping: TableMapping, snapshot: SchemaSnapshot, settings: SeedSettings, evidence: list[str]) -> None:
+def _map_accounts(mapping: TableMapping, snapshot: SchemaSnapshot, settings: SeedSettings, evidence: list[str],
+                  profile_table: str | None = None) -> None:
     overrides = settings.schema_mapping
     user_table = mapping.user_table
-    account_table = _qualify(overrides.account_table, snapshot, settings.schemas)
+    account_table = _qualify(overrides.account_table, snapshot, settings.schemas) or profile_table
     _require(snapshot, account_table, "accountTable", overrides.account_table)
     if not account_table and user_table:
         for name in PROFILE_TABLES:
@@ -168,10 +188,12 @@ def _map_accounts(mapping: TableMapping, snapshot: SchemaSnapshot, settings: See
     owner = owner or link_column(accounts, user_table)
     _require_column(accounts, owner, "accountUserField")
     mapping.account_user_field = owner
-    mapping.account_name = _first_column(accounts, "name", "full_name", "display_name", "username")
-    mapping.account_picture = _first_column(accounts, "picture_url", "avatar_url", "avatar", "image_url")
-    mapping.account_email = _first_column(accounts, "email")
-    mapping.account_bio = _first_column(accounts, "bio", "about", "description")
+    fields = overrides.user_table if account_table == profile_table else None   # old-style userTable.* fields
+    mapping.account_name = (fields and fields.name_field) or _first_column(accounts, "name", "full_name", "display_name", "username")
+    mapping.account_picture = (fields and fields.picture_field) or _first_column(accounts, "picture_url", "avatar_url", "avatar", "image_url")
+    mapping.account_email = (fields and fields.email_field) or _first_column(accounts, "email")
+    bio_column = fields.bio_field if fields and fields.bio_field and accounts.column(fields.bio_field) else None
+    mapping.account_bio = bio_column or _first_column(accounts, "bio", "about", "description")
     public_data = accounts.column("public_data")
     mapping.account_public_data = "public_data" if public_data and public_data.base_type_name == "jsonb" else None
     mapping.account_personal_flag = _first_column(accounts, "is_personal_account")

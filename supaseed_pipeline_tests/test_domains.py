@@ -103,11 +103,9 @@ def test_large_population_counts_average_per_owner(outdoor):
     for per_owner in (1, 3, 8):
         content = outdoor.content(owners, per_owner, 5)
         counts = content.group_by("owner_position").len()
-        assert counts.height == owners.height                      # everybody has at least one
-        assert counts["len"].min() >= 1
-        assert abs(content.height / owners.height - per_owner) < 0.05 * per_owner + 0.01
-    spread = outdoor.content(owners, 3, 5).group_by("owner_position").len()["len"]
-    assert spread.max() > 6 and spread.n_unique() > 4                # "some users have many"
+        # users x setupsPerUser at any size: the old tool's users count on "12 users, 36 setups"
+        assert content.height == owners.height * per_owner
+        assert counts.height == owners.height and counts["len"].min() == counts["len"].max() == per_owner
 
 
 def test_partitions_produce_the_same_rows(outdoor):
@@ -289,7 +287,7 @@ def test_personas_shape_content(outdoor):
                          on="owner_position")
                    .group_by("persona").agg(pl.col("len").mean()))
     mean = dict(zip(per_persona["persona"], per_persona["len"]))
-    assert mean["gear-expert"] > 1.8 * mean["weekend-warrior"]
+    assert set(mean.values()) == {3}    # personas shape what the content is, not how much
     assert set(mixed["persona"].unique()) == set(outdoor.persona_keys)
 
 

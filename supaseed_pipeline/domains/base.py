@@ -37,16 +37,10 @@ ANCHOR_US = int((ANCHOR - dt.datetime(1970, 1, 1)).total_seconds()) * 1_000_000
 DAY_US = 86_400 * 1_000_000
 TWO_YEARS_US = 730 * DAY_US
 
-# Populations up to this size get exactly per_owner content rows each ("12 users with 36 setups").
-EXACT_COUNT_LIMIT = 100
 MAX_CONTENT_PER_OWNER = 999          # content_index = owner_index * 1000 + k, k in 1..999
 ITEM_STRIDE = 16                     # item_index = content_index * 16 + position, position in 1..15
 SLUG_SUFFIXES = pl.Series("k", [f"-{k}" for k in range(1000)], dtype=pl.String)   # "-k": slugs unique per owner
 
-# Spread of content rows per owner around the persona-weighted mean ("some users have many").
-_SPREAD = np.array([0.3, 0.6, 1.0, 1.4, 2.2, 3.4])
-_SPREAD_WEIGHTS = np.array([0.17, 0.25, 0.28, 0.16, 0.10, 0.04])
-_SPREAD = _SPREAD / float((_SPREAD * _SPREAD_WEIGHTS).sum() / _SPREAD_WEIGHTS.sum())
 
 PERSONA_FIRST_SHARE = 0.70           # a persona's first activity
 PERSONA_OTHER_SHARE = 0.20           # its other preferred activities (split evenly)
@@ -60,7 +54,7 @@ class Persona:
     key: str                      # "weekend-warrior"
     label: str                    # "Weekend Warrior"
     bios: tuple[str, ...]         # bio sentences, written like a person wrote them
-    content_weight: float         # multiplier on the average items-per-user
+    content_weight: float         # kept for custom domains; content counts are exactly setupsPerUser per owner
     activities: tuple[str, ...]   # preferred activities / categories, most preferred first
     share: float = 1.0            # relative frequency of the persona among users
     level_weights: tuple[float, ...] = ()   # weights over Domain.levels (difficulty, priority, price tier)
@@ -407,31 +401,12 @@ class Domain:
         return owner_index, codes
 
     def content_counts(self, owner_index: np.ndarray, persona_code: np.ndarray, per_owner: int, seed: int) -> np.ndarray:
-        """Content rows per owner.
-
-        * ``len(owners) <= 100``: exactly ``per_owner`` each (12 owners x 3 -> 36 rows).
-        * larger populations: persona-weighted (Persona.content_weight) with a right-skewed spread,
-          at least 1 when per_owner >= 1, at most 999. The scale is solved so that the *expected*
-          mean over the personas present (weighted by Persona.share) is exactly ``per_owner``;
-          a given owner's count depends only on (seed, owner_index, persona, per_owner) and on
-          which personas the population contains.
-        """
-        n = len(owner_index)
+        """Content rows per owner: exactly ``per_owner`` each, so a seed holds users x setupsPerUser
+        content rows at any size and in any batching ("12 users, 36 setups"); personas shape what the
+        content is, not how much of it there is."""
         if per_owner > MAX_CONTENT_PER_OWNER:
             raise ValueError(f"per_owner is {per_owner}; at most {MAX_CONTENT_PER_OWNER} content rows per owner are supported")
-        if per_owner <= 0 or n == 0:
-            return np.zeros(n, dtype=np.int64)
-        if n <= EXACT_COUNT_LIMIT:
-            return np.full(n, int(per_owner), dtype=np.int64)
-        weights = np.array([p.content_weight for p in self.personas])
-        shares = np.array([p.share for p in self.personas])
-        present = np.unique(persona_code)
-        scale = _solve_scale(weights[present], shares[present], float(per_owner))
-        h = hash_rows(owner_index, seed, self.name, "content-count")
-        spread = _SPREAD[pick_weighted(field(h, 0), _SPREAD_WEIGHTS)]
-        target = scale * weights[persona_code] * spread
-        counts = np.floor(target + frac(field(h, 1))).astype(np.int64)
-        return np.clip(counts, 1, MAX_CONTENT_PER_OWNER)
+        return np.full(len(owner_index), max(int(per_owner), 0), dtype=np.int64)
 
     def expand(self, owners: pl.DataFrame, per_owner: int, seed: int) -> dict[str, np.ndarray]:
         """One entry per content row: owner_position, k (1-based), content_index, persona code."""
@@ -485,24 +460,6 @@ class Domain:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
-
-
-def _expected_count(a: np.ndarray) -> np.ndarray:
-    """E[max(1, floor(a*m + U))] over the spread m, for scales a >= 0 (U uniform [0, 1))."""
-    y = np.multiply.outer(a, _SPREAD)
-    return ((y + np.maximum(0.0, 1.0 - y)) * _SPREAD_WEIGHTS).sum(axis=-1) / _SPREAD_WEIGHTS.sum()
-
-
-def _solve_scale(weights: np.ndarray, shares: np.ndarray, target: float) -> float:
-    """Scale s so that the share-weighted expected count over personas equals target (bisection)."""
-    if target <= 1.0:
-        return 0.0
-    lo, hi = 0.0, target * 4.0 / max(float(weights.min()), 1e-9)
-    for _ in range(80):
-        mid = (lo + hi) / 2
-        mean = float((_expected_count(mid * weights) * shares).sum() / shares.sum())
-        lo, hi = (mid, hi) if mean < target else (lo, mid)
-    return (lo + hi) / 2
 
 
 def money_cents(base_cents: np.ndarray, f_variation: np.ndarray, f_ending: np.ndarray, *, spread: float = 0.10,

@@ -8,11 +8,10 @@ import polars as pl
 from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import pg_array
 from supaseed_pipeline.generate.frames import TableRequest
+from supaseed_pipeline.plan import allocation
 
 # Physical column -> logical domain column it may take its values from, when the names differ.
 SYNONYMS = {"name": "title", "title": "name", "price": "total_price", "summary": "description", "body": "description"}
-CONTENT_SLOTS_PER_OWNER = 1_000
-ITEM_SLOTS_PER_CONTENT = 64
 
 
 def _as_physical(values: pl.Series) -> pl.Series:
@@ -70,8 +69,7 @@ def content_request(run, name: str) -> tuple[TableRequest, pl.DataFrame]:
         ids = _lookup_ids(run, logical["activity"])
         if ids is not None:
             fixed[mapping.lookup_field] = ids
-    start = run.partition.owner_start * CONTENT_SLOTS_PER_OWNER
-    return TableRequest(name, start, logical.height, fixed=fixed), logical
+    return TableRequest(name, allocation.content_band(run.partition), logical.height, fixed=fixed), logical
 
 
 def items_request(run, name: str) -> TableRequest:
@@ -80,5 +78,4 @@ def items_request(run, name: str) -> TableRequest:
     items = run.e.domain.items(content.drop("__id"), run.e.seed)
     fixed = _logical_columns(run, name, items, {run.e.mapping.item_parent_field})
     fixed[run.e.mapping.item_parent_field] = content["__id"].gather(items["content_position"].to_numpy())
-    start = run.partition.owner_start * CONTENT_SLOTS_PER_OWNER * ITEM_SLOTS_PER_CONTENT
-    return TableRequest(name, start, items.height, fixed=fixed)
+    return TableRequest(name, allocation.item_band(run.partition), items.height, fixed=fixed)

@@ -21,6 +21,8 @@ from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import UnsupportedColumn
 from supaseed_pipeline.generate.frames import TableRequest, build_frame
+from supaseed_pipeline.plan import allocation
+from supaseed_pipeline.plan.allocation import BASE, Partition
 from supaseed_pipeline.plan.graph import ConstraintGraph
 from supaseed_pipeline.plan.mapping import TableMapping, link_column
 from supaseed_pipeline.seed import ledger as ledger_mod
@@ -30,16 +32,8 @@ from supaseed_pipeline.seed.roles import UserRoles
 from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
-BASE = "base"
 _NO_PLAN = type("NoPlan", (), {"deferred_fks": ()})()
 AUTH_SEEDED = {"auth.users", "auth.identities"}
-
-
-@dataclass(frozen=True)
-class Partition:
-    key: str
-    owner_start: int = 0     # position in the owner list (new users are indexed from 0)
-    owner_count: int = 0
 
 
 @dataclass
@@ -118,16 +112,14 @@ class SeedEngine:
         new = self.settings.user_count if strategy == "create-new" else (
             self.settings.additional_users.count if strategy == "hybrid" else 0)
         existing = 0
-        if strategy in {"use-existing", "hybrid"} and conn is not None:
+        if strategy in {"use-existing", "hybrid"} and (conn is not None or self.existing_owners is not None):
+            # the owners read when the partitions were planned (cached): counts shared over every owner
             existing = self.load_existing_owners(conn).height
         return new + existing
 
     def partitions(self, conn: psycopg.Connection | None = None) -> list[Partition]:
         """`base` first, then user batches of `batchSize` owners."""
-        total = self.owner_total(conn)
-        size = self.settings.batch_size
-        batches = [Partition(f"p{i:05d}", start, min(size, total - start)) for i, start in enumerate(range(0, total, size))]
-        return [Partition(BASE)] + batches
+        return allocation.partitions(self.owner_total(conn), self.settings.batch_size)
 
     def partition_keys(self, conn: psycopg.Connection | None = None) -> list[str]:
         return [p.key for p in self.partitions(conn)]
@@ -284,8 +276,8 @@ class _PartitionRun(UserRoles):
         from supaseed_pipeline.generate.columns import apply_atoms, apply_unique, generate_values
         from supaseed_pipeline.generate.frames import column_spec
 
-        count = self._generic_count(name)
-        index = np.arange(self._index_start(name, count), self._index_start(name, count) + count, dtype=np.int64)
+        start, count = self._rows_for(name)
+        index = np.arange(start, start + count, dtype=np.int64)
         table, plan = self._table(name), self._plan(name)
         values = {}
         for column in columns:
@@ -335,8 +327,8 @@ class _PartitionRun(UserRoles):
             return
         frames = []
         for member in [t for t in self.e.graph.load_order if t in cycle.tables]:
-            count = self._generic_count(member)
-            request = TableRequest(member, self._index_start(member, count), count)
+            start, count = self._rows_for(member)
+            request = TableRequest(member, start, count)
             frames.append((member, build_frame(self.e.snapshot, self._plan(member), request, self.e.seed, self.pools_for(member))))
         load.insert_in_one_statement(self.conn, frames)
         for member, frame in frames:
@@ -429,45 +421,41 @@ class _PartitionRun(UserRoles):
                 self.result.rows[effect.target] = self.result.rows.get(effect.target, 0) + created.height
 
     def _load_generic(self, name: str) -> None:
-        count = self._generic_count(name)
+        start, count = self._rows_for(name)
         if count == 0:
             self.loaded.setdefault(name, pl.DataFrame())
             return
         config = self._settings_for(name)
-        start = self._index_start(name, count)
         request = TableRequest(name, start, count, overrides=dict(config.columns) if config else {},
                                distribution=config.distribution if config else "uniform")
         self._add_partition_bounds(name, request)
         frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
+        self.result.notes.extend(request.notes.values())   # e.g. fewer rows than asked: a narrow unique key
         frame = self._filter_unparsed_checks(name, frame, count)
         self._insert(name, frame)
 
-    def _index_start(self, name: str, count: int) -> int:
-        """Row indices of a partition: disjoint across partitions so index-derived uniques stay unique."""
-        if self.partition.key == BASE:
-            return 0
-        number = int(self.partition.key[1:])
-        return number * 10_000_000 * max(1, -(-count // 10_000_000))
-
-    def _generic_count(self, name: str) -> int:
+    def _rows_for(self, name: str) -> tuple[int, int]:
+        """(first row index, rows) of a generic table in this partition; see plan/allocation.py."""
         config = self._settings_for(name)
-        table = self._table(name)
         if self.partition.key == BASE:
             if config and config.count is not None:
-                return config.count
+                return 0, config.count
             if self._has_rows(name):
-                return 0  # a populated table (lookups such as roles): sample its rows, add none
-            return self.e.settings.rows_per_table
+                return 0, 0  # a populated table (lookups such as roles): sample its rows, add none
+            return 0, self.e.settings.rows_per_table
         if name == self.e.mapping.user_table:
-            return self.partition.owner_count
+            return allocation.generic_band(self.partition, self.partition.owner_count)
+        if config and config.count is not None:
+            # the configured total is shared out over the owners, so batches add up to it exactly
+            first, count = allocation.share(config.count, max(self.e.owner_total(), 1),
+                                            self.partition.owner_start, self.partition.owner_count)
+            return allocation.counted_band(first), count
+        table = self._table(name)
         parents = [fk.ref_qualified for fk in table.foreign_keys
                    if fk.ref_qualified in self.loaded and fk.ref_qualified != name and fk.name not in self._plan(name).deferred_update_fks]
         parent_rows = max((self.loaded[p].height for p in parents[:1]), default=0)
-        if config and config.count is not None:
-            total_owners = max(self.e.owner_total(), 1)
-            return int(round(config.count * self.partition.owner_count / total_owners))
         per_parent = config.per_parent if config and config.per_parent is not None else 1.0
-        return int(round(parent_rows * per_parent))
+        return allocation.generic_band(self.partition, int(round(parent_rows * per_parent)))
 
     def _has_rows(self, name: str) -> bool:
         return self.conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(load.ident(name))).fetchone()[0]

@@ -13,6 +13,7 @@ from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import person_names
 from supaseed_pipeline.generate.frames import TableRequest, build_frame
 from supaseed_pipeline.generate.pools import pool, slugify
+from supaseed_pipeline.plan import allocation
 from supaseed_pipeline.seed import load
 from supaseed_pipeline.seed.supabase import auth_user_frame, avatar_urls, identity_frame, password_hash
 
@@ -111,13 +112,16 @@ class UserRoles:
         mapping = self.e.mapping
         if mapping.framework != "makerkit-full" or self.owners is None or self.owners.height == 0:
             return
-        total_owners = max(self.e.owner_total(), 1)
-        teams = int(round(self.e.settings.tenants.count * self.partition.owner_count / total_owners))
+        # tenants.count teams over the whole seed, each owned by its home owner: exact whatever the batches
+        population = max(self.e.owner_total(), 1)
+        first, teams = allocation.share(self.e.settings.tenants.count, population,
+                                        self.partition.owner_start, self.partition.owner_count)
         if teams == 0:
             return
-        index = np.arange(teams, dtype=np.int64) + self.partition.owner_start
-        owner_rows = self.owners[rnd.choose(index, rnd.salt(self.e.seed, "team-owner"), self.owners.height)]
-        request = TableRequest(name, int(index[0]) + 1_000_000_000, teams, fixed={
+        index = np.arange(first, first + teams, dtype=np.int64)
+        home = allocation.home_owner(index, self.e.settings.tenants.count, population) - self.partition.owner_start
+        owner_rows = self.owners[home]
+        request = TableRequest(name, allocation.team_band(first), teams, fixed={
             mapping.account_user_field: owner_rows["user_id"],
             **({mapping.account_personal_flag: pl.Series([False] * teams)} if mapping.account_personal_flag else {}),
         })
@@ -133,6 +137,7 @@ class UserRoles:
             frame = frame.with_columns(slugs.to_series().alias(mapping.account_slug))
         self._teams = self._insert(name, frame)
         self._team_owners = owner_rows["user_id"]
+        self._first_team = first
 
     def _load_memberships(self, name: str) -> None:
         """Owner membership for each team (the kit adds it only when auth.uid() matches) plus members."""
@@ -144,7 +149,7 @@ class UserRoles:
         member_role = "member" if "member" in roles else (roles[-1] if roles else "member")
         owner_role = "owner" if "owner" in roles else (roles[0] if roles else "owner")
         rows = {"user": [], "account": [], "role": []}
-        members = self.e.settings.tenants.members_per_tenant
+        members = min(self.e.settings.tenants.members_per_tenant, allocation.MEMBERSHIP_SLOTS_PER_TEAM - 1)
         users = self.owners["user_id"].to_list()
         for position, (team, owner) in enumerate(zip(teams["id"].to_list(), self._team_owners.to_list())):
             rows["user"].append(owner); rows["account"].append(team); rows["role"].append(owner_role)
@@ -156,6 +161,6 @@ class UserRoles:
         fixed = {mapping.membership_user_field: pl.Series(rows["user"]), mapping.membership_account_field: pl.Series(rows["account"])}
         if mapping.membership_role_field:
             fixed[mapping.membership_role_field] = pl.Series(rows["role"])
-        request = TableRequest(name, self.partition.owner_start * 100, n, fixed=fixed)
+        request = TableRequest(name, allocation.membership_band(self._first_team), n, fixed=fixed)
         frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
         self._insert(name, frame)

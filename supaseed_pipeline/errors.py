@@ -122,7 +122,6 @@ def redact(text: str) -> str:
     for secret in secrets:
         text = text.replace(secret, "***")
     for secret in url_secrets:
-        # user:SECRET@host, and =SECRET up to the end of the value (the patterns above catch most already)
-        escaped = re.escape(secret)
-        text = re.sub(rf"(?<=:){escaped}(?=@)|(?<==){escaped}(?=[\s&'\"]|$)", "***", text)
+        # only as a URL's user:SECRET@ (password=SECRET is masked above whatever its value)
+        text = re.sub(rf"(?<=:){re.escape(secret)}(?=@)", "***", text)
     return text

@@ -138,6 +138,17 @@ def _create_rows(target: Target, table: str, rows: int, *, analyze: bool) -> Non
             conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
 
 
+def _checksums(target: Target) -> dict[str, str]:
+    """md5 of every row of every table outside the system schemas, and which schemas exist."""
+    with connect(target) as conn:
+        tables = conn.execute("SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname "
+                              "NOT IN ('pg_catalog', 'information_schema') ORDER BY 1").fetchall()
+        sums = {t: conn.execute(f"SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) FROM {t} x")
+                .fetchone()[0] for (t,) in tables}
+        sums["(schemas)"] = ",".join(r[0] for r in conn.execute("SELECT nspname::text FROM pg_namespace ORDER BY 1"))
+    return sums
+
+
 def test_a_template_clone_of_a_populated_database_is_refused(fresh_db, pg_server):
     """Statistics start at zero in a TEMPLATE copy: analyzed tables count by reltuples, the others by a bounded count."""
     _create_rows(fresh_db, "measured", 120, analyze=True)
@@ -149,10 +160,12 @@ def test_a_template_clone_of_a_populated_database_is_refused(fresh_db, pg_server
         with connect(target) as conn:
             live = conn.execute("SELECT coalesce(sum(n_live_tup), 0) FROM pg_stat_user_tables").fetchone()[0]
         assert live == 0                # the case: the statistics say the clone is empty
+        before = _checksums(target)
         # each table alone is under the threshold: both ways of counting must contribute
         with pytest.raises(ProductionGuardError) as caught:
             api.cleanup(target, settings(productionRowThreshold=150))
         one_line(str(caught.value))
+        assert _checksums(target) == before
         assert "productionRowThreshold 150" in str(caught.value) and "looks like production" in str(caught.value)
         assert api.cleanup(target, settings(productionRowThreshold=240)) == {}
     finally:

@@ -139,8 +139,8 @@ def test_a_supaseed_schema_that_is_not_ours_is_refused_and_kept(demo_db):
 
 
 def test_a_failed_first_run_drops_only_the_ledger_tables_it_made(demo_db):
-    # the run fails after creating the ledger (a CHECK on a generic table nobody can satisfy)
-    execute(demo_db, "CREATE TABLE public.impossible (id int PRIMARY KEY, n int NOT NULL CHECK (n > 5 AND n < 3))")
+    # the run fails after creating the ledger: the user table refuses every row, so nothing can be seeded
+    execute(demo_db, "ALTER TABLE auth.users ADD CONSTRAINT no_new_users CHECK (false) NOT VALID")
     before = dump(demo_db)
     with pytest.raises(SupaseedError):
         api.seed(demo_db, settings())

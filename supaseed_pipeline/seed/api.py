@@ -171,6 +171,7 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                     # autocommit: each partition's `conn.transaction()` is a real transaction, committed on its own
                     _remove_stale_partitions(conn, prepared, settings, partitions, full_run=full_run)
                     load_all()
+                _refuse_when_nothing_was_seeded(prepared.engine, results)
                 status = "succeeded"
                 ledger.analyze(conn)
             finally:
@@ -184,6 +185,14 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                             raise
                         # else: keep the error that failed the run (e.g. a connection left mid-COPY)
     return results
+
+
+def _refuse_when_nothing_was_seeded(engine: SeedEngine, results: list[PartitionResult]) -> None:
+    """Some tables left out is a partial seed (reported); every table left out is a failed one."""
+    if engine.left_out and not any(r.rows for r in results):
+        first = next(iter(engine.left_out.values()))
+        raise SupaseedError(f"nothing could be seeded: {first.table}: {first.reason}"
+                            f"{f' [{first.at_fault}]' if first.at_fault else ''}", hint=first.fix)
 
 
 def _remove_stale_partitions(conn, prepared: Prepared, settings: SeedSettings, partitions: list[Partition], *,

@@ -9,6 +9,7 @@ its rows reference only rows of the same partition, of `base`, or rows that exis
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ from supaseed_pipeline.seed import ledger as ledger_mod
 from supaseed_pipeline.seed import load
 from supaseed_pipeline.seed import progress as progress_events
 from supaseed_pipeline.seed.roles import UserRoles
+from supaseed_pipeline.transient import is_transient
 from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
@@ -44,6 +46,7 @@ class PartitionResult:
     replaced: dict[str, int] = field(default_factory=dict)
     preview: dict[str, pl.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    left_out: dict[str, str] = field(default_factory=dict)   # table -> why it was left out of the run
 
     @property
     def total(self) -> int:
@@ -64,6 +67,7 @@ class SeedEngine:
                           and t != mapping.user_table]
         self._pool_cache: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}
         self.existing_owners: pl.DataFrame | None = None
+        self.left_out: dict[str, LeftOut] = {}   # tables the database refused, and those that need them
 
     # ------------------------------------------------------------------ planning
 
@@ -179,7 +183,22 @@ class SeedEngine:
 
     def seed_partition(self, conn: psycopg.Connection, partition: Partition, run_id: str,
                        progress=None) -> PartitionResult:
-        """Replace the partition's previous rows and load it anew, all in one transaction."""
+        """Replace the partition's previous rows and load it anew, all in one transaction.
+
+        A table the database (or the generator) refuses is left out, with the tables that need it,
+        and the partition is loaded again without them: one table never sinks the run.
+        """
+        while True:
+            try:
+                result = self._load_partition(conn, partition, run_id, progress)
+            except _TableFailed as failed:
+                self._leave_out(failed.left_out)
+                self._pool_cache.clear()   # pools read inside the rolled-back transaction may hold its rows
+                continue
+            result.left_out = {name: entry.line() for name, entry in self.left_out.items()}
+            return result
+
+    def _load_partition(self, conn: psycopg.Connection, partition: Partition, run_id: str, progress) -> PartitionResult:
         started = time.perf_counter()
         result = PartitionResult(partition.key)
         record = ledger_mod.PartitionRecord(partition.key, run_id, self.seed, self.settings.fingerprint(),
@@ -187,6 +206,7 @@ class SeedEngine:
         if partition.key == BASE and ledger_mod.same_partition_exists(conn, record):
             return result  # reference rows are shared by every batch: reseed them only when config or schema change
         current_table = "(ledger)"
+        tables = self._tables_for(partition)
         try:
             with conn.transaction():
                 load.configure_session(conn, statement_timeout_s=self.settings.statement_timeout_seconds,
@@ -202,22 +222,42 @@ class SeedEngine:
                         sql.SQL(", ").join(sql.Identifier(schema, name) for schema, name in deferred)))
                 run = _PartitionRun(self, conn, partition, ledger, result, progress)
                 for table in self.graph.load_order:
-                    if table in self._tables_for(partition):
+                    if table in tables:
                         current_table = table
                         run.load_table(table)
+                current_table = "(deferred foreign keys)"
                 run.fill_deferred_updates()
                 ledger.close()
+                current_table = "(commit)"
         except psycopg.Error as exc:
-            raise load.explain_load_error(exc, current_table) from None
-        except UnsupportedColumn as exc:
-            raise SupaseedError(str(exc)) from None
+            table = _failed_table(exc, current_table, tables)
+            if table is None or is_transient(exc) or (exc.sqlstate or "") in _NOT_THE_TABLES_FAULT:
+                raise load.explain_load_error(exc, current_table) from None
+            raise _TableFailed(left_out_for(table, exc)) from None
+        except (UnsupportedColumn, SupaseedError) as exc:
+            if current_table not in tables:
+                raise SupaseedError(str(exc)) from None
+            raise _TableFailed(LeftOut(current_table, str(exc), "", f'tables: {{"{current_table}": {{"skip": true}}}}')) from None
         result.seconds = time.perf_counter() - started
         return result
 
+    def _leave_out(self, entry: "LeftOut") -> None:
+        """Leave a table out of the run, and every table in scope that cannot do without it."""
+        self.left_out[entry.table] = entry
+        changed = True
+        while changed:
+            changed = False
+            for table in sorted(self.seedable - set(self.left_out)):
+                needs = _needed_parent(self.snapshot, self.graph, table, set(self.left_out))
+                if needs:
+                    self.left_out[table] = LeftOut(table, f"needs {needs}, which was left out", "",
+                                                   f"fix {needs} (see its line), or skip it: "
+                                                   f'tables: {{"{table}": {{"skip": true}}}}', because_of=needs)
+                    changed = True
+
     def _tables_for(self, partition: Partition) -> set[str]:
-        if partition.key == BASE:
-            return set(self.reference)
-        return self.user_scoped
+        tables = set(self.reference) if partition.key == BASE else self.user_scoped
+        return tables - set(self.left_out)
 
     def existing_pool(self, conn: psycopg.Connection, table: str, columns: list[str]) -> pl.DataFrame:
         key = (table, tuple(columns))
@@ -522,6 +562,74 @@ class _PartitionRun(UserRoles):
                 updates = updates.with_columns([picked[r].alias(c) for c, r in zip(fk.columns, fk.ref_columns)])
             if updates.width > keys.width:
                 load.update_columns(self.conn, table, plan.key_columns, updates)
+
+
+# lock waits, timeouts, cancels, privileges and resources are about the run, not about a table's rows
+_NOT_THE_TABLES_FAULT = {"55P03", "57014", "42501", "53100", "53200", "53300", "54000"}
+
+
+@dataclass
+class LeftOut:
+    """A table left out of the run: the database's own message, what is at fault, and the fix."""
+
+    table: str
+    reason: str
+    at_fault: str
+    fix: str
+    because_of: str | None = None
+
+    def line(self) -> str:
+        fault = f" [{self.at_fault}]" if self.at_fault else ""
+        return f"{self.reason}{fault} — {self.fix}"
+
+
+class _TableFailed(Exception):
+    def __init__(self, left_out: LeftOut):
+        super().__init__(left_out.line())
+        self.left_out = left_out
+
+
+def _failed_table(exc: psycopg.Error, current: str, tables: set[str]) -> str | None:
+    """The table a database error is about: the one it names when that is ours, else the one loading."""
+    diag = exc.diag
+    named = f"{diag.schema_name}.{diag.table_name}" if diag.table_name and diag.schema_name else None
+    if named in tables:
+        return named
+    return current if current in tables else None
+
+
+def left_out_for(table: str, exc: psycopg.Error) -> LeftOut:
+    diag = exc.diag
+    message = load.first_line(diag.message_primary or str(exc))
+    trigger = re.search(r"PL/pgSQL function ([\w.\"]+)\(", diag.context or "")
+    if diag.constraint_name:
+        fault = f"constraint {diag.constraint_name}"
+    elif trigger:
+        fault = f"trigger function {trigger.group(1)}"
+    elif diag.column_name:
+        fault = f"column {diag.column_name}"
+    else:
+        fault = ""
+    if diag.column_name:
+        fix = (f'set the column: tables: {{"{table}": {{"columns": {{"{diag.column_name}": ...}}}}}}, '
+               f'or skip the table: tables: {{"{table}": {{"skip": true}}}}')
+    else:
+        fix = f'skip it: tables: {{"{table}": {{"skip": true}}}}, or report it so the generator can learn it'
+    return LeftOut(table, message, fault, fix)
+
+
+def _needed_parent(snapshot: SchemaSnapshot, graph: ConstraintGraph, table: str, gone: set[str]) -> str | None:
+    """A left-out table that `table` cannot be loaded without (a NOT NULL FK to it, or its rows come
+    from a trigger on it)."""
+    found = snapshot.table(table)
+    for fk in found.foreign_keys if found else ():
+        if fk.ref_qualified in gone and fk.ref_qualified != table and \
+                all(found.column(c) is not None and found.column(c).not_null for c in fk.columns):
+            return fk.ref_qualified
+    for effect in graph.trigger_effects:
+        if effect.target == table and effect.source in gone:
+            return effect.source
+    return None
 
 
 def json_metadata(value) -> str:

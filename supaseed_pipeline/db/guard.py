@@ -14,7 +14,6 @@ from typing import Protocol, Sequence
 import psycopg
 from psycopg import sql
 
-from supaseed_pipeline.db import conninfo
 from supaseed_pipeline.db.connect import Target
 from supaseed_pipeline.errors import ProductionGuardError
 

@@ -224,8 +224,9 @@ def _remove_stale_partitions(conn, prepared: Prepared, settings: SeedSettings, p
 
 
 def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str] | None = None,
-            run_token: str | None = None) -> dict[str, int]:
-    """Remove exactly what the ledger records (all partitions by default), in one transaction.
+            run_token: str | None = None, progress: Callable[[ledger.RemovalStep], None] | None = None) -> dict[str, int]:
+    """Remove exactly what the ledger records (all partitions by default), partition by partition,
+    each in its own transaction (see ledger.remove_partitions); `progress` hears of every one.
 
     Returns rows removed per table (`.missing`: recorded rows someone else had already deleted).
     """
@@ -245,10 +246,9 @@ def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str]
                 raise explain_read_error(conn, exc, f"reading the schema of {target.identity}") from None
             graph = build_constraint_graph(snapshot)
             try:
-                with conn.transaction():
-                    configure_session(conn, statement_timeout_s=settings.statement_timeout_seconds,
-                                      lock_timeout_s=settings.lock_timeout_seconds)
-                    deleted = ledger.delete_seeded(conn, snapshot, graph.load_order, partition_keys)
+                deleted = ledger.remove_partitions(conn, snapshot, graph.load_order, partition_keys,
+                                                   statement_timeout_s=settings.statement_timeout_seconds,
+                                                   lock_timeout_s=settings.lock_timeout_seconds, progress=progress)
             except psycopg.Error as exc:
                 raise explain_load_error(exc, "(cleanup)") from None
     return deleted

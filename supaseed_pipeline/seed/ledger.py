@@ -8,15 +8,18 @@ cascaded away.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
+from typing import Callable
 
 import polars as pl
 import psycopg
 from psycopg import sql
 
 from supaseed_pipeline.errors import SupaseedError
-from supaseed_pipeline.seed import locking, removal
-from supaseed_pipeline.seed.load import text_array_literal
+from supaseed_pipeline.plan.allocation import BASE
+from supaseed_pipeline.seed import fk_indexes, locking, removal
+from supaseed_pipeline.seed.load import configure_session, text_array_literal
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
 LEDGER_SCHEMA = "supaseed"
@@ -24,7 +27,7 @@ LEDGER_SCHEMA = "supaseed"
 # The schema comment marks the ledger as supaseed's own: a `supaseed` schema without it is someone
 # else's, and nothing in it is ever written or dropped.
 LEDGER_MARK = "supaseed ledger v2: rows seeded by supaseed; managed by supaseed, do not store your own objects here"
-LEDGER_TABLES = ("seeded_keys", "partitions", "runs", "deferred_ddl")
+LEDGER_TABLES = ("seeded_keys", "partitions", "runs", "deferred_ddl", "cleanup_indexes")
 ORIGINS = ("inserted", "trigger", "rule")
 
 LEDGER_DDL = f"""
@@ -210,16 +213,19 @@ def drop_if_unused(conn: psycopg.Connection) -> bool:
 
 # ------------------------------------------------------------------------------------------ removal
 
-def _key_entries(conn: psycopg.Connection, partition_keys: list[str] | None) -> list[tuple[str, list[str], list[str]]]:
-    """(table, key columns, keys) merged per table over the selected partitions."""
-    where = sql.SQL("") if partition_keys is None else sql.SQL("WHERE partition_key = ANY(%s)")
-    rows = conn.execute(sql.SQL("SELECT table_name, key_columns, keys FROM supaseed.seeded_keys {} "
-                                "ORDER BY partition_key, seq").format(where),
-                        () if partition_keys is None else (partition_keys,)).fetchall()
-    merged: dict[str, tuple[list[str], list[str]]] = {}
-    for table, key_columns, keys in rows:
-        merged.setdefault(table, (key_columns, []))[1].extend(keys)
-    return [(table, cols, keys) for table, (cols, keys) in merged.items()]
+def _selected(conn: psycopg.Connection, partition_keys: list[str] | None) -> list[str]:
+    """The recorded partitions to remove (all when None), user batches first and `base` last: the
+    batches reference the base's rows, never the other way round."""
+    rows = conn.execute("SELECT partition_key FROM supaseed.partitions ORDER BY partition_key").fetchall()
+    keys = [r[0] for r in rows if partition_keys is None or r[0] in partition_keys]
+    return sorted(keys, key=lambda k: (k == BASE, k))
+
+
+def _stage(conn: psycopg.Connection, snapshot: SchemaSnapshot, keys: list[str], *, with_part: bool = False):
+    tables = removal.recorded_tables(conn, keys)
+    stages = {table: removal.stage_recorded(conn, snapshot, n, table, columns, keys, with_part=with_part)
+              for n, (table, columns, _) in enumerate(tables)}
+    return stages, {table: count for table, _, count in tables}
 
 
 def delete_seeded(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order: list[str],
@@ -228,12 +234,101 @@ def delete_seeded(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order
 
     Runs inside the caller's transaction; see `removal.delete_seeded` for what is refused and checked.
     """
-    removed = removal.delete_seeded(conn, snapshot, load_order, _key_entries(conn, partition_keys))
-    if partition_keys is None:
-        conn.execute("DELETE FROM supaseed.partitions")
-    else:
-        conn.execute("DELETE FROM supaseed.partitions WHERE partition_key = ANY(%s)", (partition_keys,))
+    keys = _selected(conn, partition_keys)
+    stages, recorded = _stage(conn, snapshot, keys)
+    removed = removal.delete_staged(conn, stages, recorded, load_order)
+    conn.execute("DELETE FROM supaseed.partitions WHERE partition_key = ANY(%s)", (keys,))
     return removed
+
+
+@dataclass
+class RemovalStep:
+    """One committed step of a batch-by-batch removal (for progress output)."""
+
+    partitions: list[str]
+    rows: int          # rows this step removed
+    done: int          # partitions removed so far
+    total: int         # partitions to remove
+    seconds: float     # this step's wall time
+
+
+def _groups(keys: list[str], links: set[tuple[int, int]]) -> list[list[str]]:
+    """Partitions that must go together: linked by a reference between their seeded rows, except a
+    batch's reference into `base` (the base goes last anyway). Groups holding the base go last."""
+    leader = list(range(len(keys)))
+
+    def find(i: int) -> int:
+        while leader[i] != i:
+            leader[i] = leader[leader[i]]
+            i = leader[i]
+        return i
+
+    for child, parent in links:   # 1-based positions (array_position)
+        if keys[parent - 1] == BASE and keys[child - 1] != BASE:
+            continue
+        leader[find(child - 1)] = find(parent - 1)
+    members: dict[int, list[str]] = {}
+    for i, key in enumerate(keys):
+        members.setdefault(find(i), []).append(key)
+    return sorted(members.values(), key=lambda g: (BASE in g, keys.index(g[0])))
+
+
+def remove_partitions(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order: list[str],
+                      partition_keys: list[str] | None = None, *, statement_timeout_s: float, lock_timeout_s: float,
+                      progress: Callable[[RemovalStep], None] | None = None) -> removal.Removal:
+    """Cleanup at scale: remove the recorded partitions batch by batch, each in its own transaction.
+
+    `conn` is in autocommit. First, in one read-only pass over every partition at once: the refusal
+    (rows supaseed did not seed reference seeded rows), which partitions reference each other (they go
+    together) and a rolled-back probe of tables that could keep rows; a refusal there changes nothing.
+    Then indexes for unindexed referencing columns (dropped at the end, see fk_indexes), then one
+    transaction per partition: user batches, then `base`. Killed half way, whole partitions are gone
+    with their ledger entries and a rerun continues with the rest.
+
+    Timeouts: the work of one partition is bounded by the seed's own statement timeout (the seed wrote
+    that partition under it, and its delete does the same work through indexes); the whole-table passes
+    (the up-front check, index builds) grow with everything seeded, so only lock_timeout bounds them.
+    """
+    fk_indexes.drop_recorded(conn)   # a killed cleanup's leftovers
+    keys = _selected(conn, partition_keys)
+    if not keys:
+        return removal.Removal({}, {})
+    configure_session(conn, statement_timeout_s=0, lock_timeout_s=lock_timeout_s)
+    with conn.transaction():
+        stages, _ = _stage(conn, snapshot, keys, with_part=True)
+        removal.check_tables_exist(conn, stages)
+        references = removal.catalog_references(conn, set(stages))
+        removal.refuse_foreign_references(conn, stages, references)
+        links = removal.partition_links(conn, stages, references)
+        removal.probe_deletes(conn, stages, references)
+    groups = _groups(keys, links)
+    removed: dict[str, int] = {}
+    missing: dict[str, int] = {}
+    done = 0
+    try:
+        for relation, columns in fk_indexes.unindexed(conn, references):
+            fk_indexes.create(conn, relation, columns)
+        for group in groups:
+            started = time.perf_counter()
+            note = "nothing was removed" if not done else \
+                f"{done} of the {len(keys)} partitions were removed before this one; run cleanup again for the rest"
+            with conn.transaction():
+                configure_session(conn, statement_timeout_s=statement_timeout_s, lock_timeout_s=lock_timeout_s)
+                stages, recorded = _stage(conn, snapshot, group)
+                step = removal.delete_staged(conn, stages, recorded, load_order, removed_note=note)
+                conn.execute("DELETE FROM supaseed.partitions WHERE partition_key = ANY(%s)", (group,))
+            for table, count in step.items():
+                removed[table] = removed.get(table, 0) + count
+            for table, count in step.missing.items():
+                missing[table] = missing.get(table, 0) + count
+            done += len(group)
+            if progress:
+                progress(RemovalStep(group, sum(step.values()), done, len(keys), time.perf_counter() - started))
+    finally:
+        if not conn.closed and not conn.broken and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            configure_session(conn, statement_timeout_s=0, lock_timeout_s=lock_timeout_s)
+            fk_indexes.drop_recorded(conn)
+    return removal.Removal(removed, missing)
 
 
 def status(conn: psycopg.Connection) -> dict:

@@ -112,6 +112,48 @@ def stage_keys(conn: psycopg.Connection, snapshot: SchemaSnapshot, number: int, 
     return Stage(stage, tuple(key_columns))
 
 
+PART = "_supaseed_part"   # a staged key's partition (its position in the list being removed)
+
+
+def _key_types(snapshot: SchemaSnapshot, table: str, key_columns: list[str]) -> list[sql.Composable]:
+    found = snapshot.table(table)
+    return [sql.SQL(found.column(c).data_type) if found and found.column(c) else sql.SQL("text") for c in key_columns]
+
+
+def stage_recorded(conn: psycopg.Connection, snapshot: SchemaSnapshot, number: int, table: str,
+                   key_columns: list[str], partition_keys: list[str], *, with_part: bool = False) -> Stage:
+    """A temp table of the keys the ledger records for `table` in the given partitions, copied inside
+    the server (no round trip of every key through the client), typed and analyzed. `with_part` adds
+    the partition's position in `partition_keys` as column `_supaseed_part`."""
+    stage = sql.Identifier(f"supaseed_keys_{number}")
+    types = _key_types(snapshot, table, key_columns)
+    columns = [sql.SQL("{} {}").format(sql.Identifier(c), t) for c, t in zip(key_columns, types)]
+    if with_part:
+        columns.insert(0, sql.SQL("{} int").format(sql.Identifier(PART)))
+    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
+    conn.execute(sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(stage, sql.SQL(", ").join(columns)))
+    if len(key_columns) == 1:
+        values = [sql.SQL("k::{}").format(types[0])]
+    else:
+        values = [sql.SQL("(k::jsonb->>{})::{}").format(sql.Literal(c), t) for c, t in zip(key_columns, types)]
+    if with_part:
+        values.insert(0, sql.SQL("array_position(%(parts)s::text[], s.partition_key)"))
+    conn.execute(sql.SQL("INSERT INTO {} SELECT {} FROM supaseed.seeded_keys AS s CROSS JOIN LATERAL unnest(s.keys) AS k "
+                         "WHERE s.table_name = %(table)s AND s.partition_key = ANY(%(parts)s::text[])").format(
+        stage, sql.SQL(", ").join(values)), {"parts": partition_keys, "table": table})
+    conn.execute(sql.SQL("ANALYZE {}").format(stage))
+    return Stage(stage, tuple(key_columns))
+
+
+def recorded_tables(conn: psycopg.Connection, partition_keys: list[str]) -> list[tuple[str, list[str], int]]:
+    """(table, key columns, keys recorded) over the given partitions, in the order they were recorded."""
+    rows = conn.execute(
+        "SELECT table_name, (array_agg(array_to_string(key_columns, chr(1)) ORDER BY partition_key, seq))[1], "
+        "sum(cardinality(keys))::bigint, min(partition_key), min(seq) FROM supaseed.seeded_keys "
+        "WHERE partition_key = ANY(%s::text[]) GROUP BY table_name ORDER BY 4, 5, 1", (partition_keys,)).fetchall()
+    return [(table, columns.split(chr(1)), int(count)) for table, columns, count, _, _ in rows]
+
+
 def _match(left: str, right: str, pairs) -> sql.Composable:
     return sql.SQL(" AND ").join(sql.SQL("{}.{} = {}.{}").format(
         sql.Identifier(left), sql.Identifier(a), sql.Identifier(right), sql.Identifier(b)) for a, b in pairs)
@@ -127,7 +169,8 @@ def _seeded_parent_join(ref: Reference, stage: Stage) -> sql.Composable:
         stage.table, _match("p", "k", [(k, k) for k in stage.key_columns]))
 
 
-def refuse_foreign_references(conn: psycopg.Connection, stages: dict[str, Stage], references: list[Reference]) -> None:
+def refuse_foreign_references(conn: psycopg.Connection, stages: dict[str, Stage], references: list[Reference],
+                               removed_note: str = "nothing was removed") -> None:
     """Stop if rows supaseed did not seed reference seeded rows: deleting would cascade into them,
     null them, or fail half way."""
     for ref in references:
@@ -144,7 +187,7 @@ def refuse_foreign_references(conn: psycopg.Connection, stages: dict[str, Stage]
                 f"{count} row(s) of {ref.child_rel} that supaseed did not seed reference seeded rows of "
                 f"{ref.parent} through foreign key {ref.name} ({', '.join(ref.columns)} → {', '.join(ref.ref_columns)}, "
                 f"ON DELETE {ref.on_delete}); removing the seed would {effect} them",
-                hint=f"delete or re-point those {ref.child_rel} rows first, then run again; nothing was removed")
+                hint=f"delete or re-point those {ref.child_rel} rows first, then run again; {removed_note}")
 
 
 def _cascade_parents(table: str, stages: dict[str, Stage], references: list[Reference]) -> list[Reference]:
@@ -230,6 +273,11 @@ def _present(conn: psycopg.Connection, table: str, stage: Stage) -> int:
 
 def _why_rows_stay(conn: psycopg.Connection, table: str) -> str:
     """What in the catalog can make a DELETE skip rows silently."""
+    return "; ".join(delete_hazards(conn, table)) or "the database kept them (a trigger or rule changed the rows' keys?)"
+
+
+def delete_hazards(conn: psycopg.Connection, table: str) -> list[str]:
+    """Row-level security, BEFORE DELETE triggers and DO INSTEAD rules: what can make a DELETE skip rows."""
     reasons = []
     rls = conn.execute("SELECT c.relrowsecurity, c.relforcerowsecurity, pg_get_userbyid(c.relowner) = current_user, "
                        "r.rolbypassrls OR r.rolsuper FROM pg_class c, pg_roles r "
@@ -248,7 +296,7 @@ def _why_rows_stay(conn: psycopg.Connection, table: str) -> str:
         (ident(table).as_string(conn),)).fetchall()]
     if rules:
         reasons.append(f"DO INSTEAD rule(s) {', '.join(rules)} on DELETE")
-    return "; ".join(reasons) or "the database kept them (a trigger or rule changed the rows' keys?)"
+    return reasons
 
 
 def delete_seeded(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order: list[str],
@@ -259,14 +307,24 @@ def delete_seeded(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order
     checks that no recorded row is still there, and otherwise fails naming the table and why.
     """
     stages = {table: stage_keys(conn, snapshot, n, table, cols, keys) for n, (table, cols, keys) in enumerate(entries)}
-    if not stages:
-        return Removal({}, {})
-    for table in stages:
+    return delete_staged(conn, stages, {table: len(keys) for table, _, keys in entries}, load_order)
+
+
+def check_tables_exist(conn: psycopg.Connection, tables) -> None:
+    for table in tables:
         if conn.execute("SELECT to_regclass(%s)", (ident(table).as_string(conn),)).fetchone()[0] is None:
             raise SupaseedError(f"{table} is recorded in the ledger but no longer exists",
                                 hint="restore the table or remove its entries from supaseed.seeded_keys")
+
+
+def delete_staged(conn: psycopg.Connection, stages: dict[str, Stage], recorded: dict[str, int], load_order: list[str],
+                  removed_note: str = "nothing was removed") -> Removal:
+    """Delete the staged rows (see `delete_seeded`); `removed_note` ends a refusal's hint (what is already gone)."""
+    if not stages:
+        return Removal({}, {})
+    check_tables_exist(conn, stages)
     references = catalog_references(conn, set(stages))
-    refuse_foreign_references(conn, stages, references)
+    refuse_foreign_references(conn, stages, references, removed_note)
     ordered = deletion_order(stages, references, load_order)
     present = {table: _present(conn, table, stages[table]) for table in ordered}
     unlink_cycles(conn, stages, references, ordered)
@@ -292,6 +350,90 @@ def delete_seeded(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order
             raise SupaseedError(
                 f"{left} of the {present[table]} seeded row(s) of {table} were not deleted: {_why_rows_stay(conn, table)}",
                 hint="allow this role to delete them (or run as the table owner), then run cleanup again; "
-                     "nothing was removed")
-    recorded = {table: len(keys) for table, _, keys in entries}
+                     + removed_note)
     return Removal(present, {t: recorded[t] - present[t] for t in ordered})
+
+
+# ------------------------------------------------------------------------------------------ batch by batch
+
+def partition_links(conn: psycopg.Connection, stages: dict[str, Stage],
+                    references: list[Reference]) -> set[tuple[int, int]]:
+    """(child part, parent part) wherever a seeded row of one partition references a seeded row of
+    another (stages staged `with_part`). Such partitions must go in one transaction: alone, either
+    delete would orphan, cascade into or null the other's rows."""
+    links: set[tuple[int, int]] = set()
+    part = sql.Identifier(PART)
+    for ref in references:
+        if ref.child not in stages or ref.parent not in stages:
+            continue
+        own = stages[ref.child]
+        rows = conn.execute(sql.SQL("SELECT DISTINCT o.{part}, k.{part} FROM {child} AS c JOIN {own} AS o ON {match} {join} "
+                                    "WHERE o.{part} <> k.{part}").format(
+            part=part, child=ident(ref.child_rel), own=own.table,
+            match=_match("o", "c", [(k, k) for k in own.key_columns]), join=_seeded_parent_join(ref, stages[ref.parent])
+        )).fetchall()
+        links.update((int(a), int(b)) for a, b in rows)
+    return links
+
+
+class _RolledBack(Exception):
+    def __init__(self, deleted: int, left: int):
+        super().__init__()
+        self.deleted, self.left = deleted, left
+
+
+def probe_deletes(conn: psycopg.Connection, stages: dict[str, Stage], references: list[Reference],
+                  removed_note: str = "nothing was removed") -> None:
+    """Before a removal that commits batch by batch: on every staged table that row-level security, a
+    BEFORE DELETE trigger or a DO INSTEAD rule could keep rows in, delete one recorded row in a
+    savepoint and roll it back. A row that stays, or a delete that fails, stops the removal here,
+    before any batch is gone (one transaction could roll back at the end; batches cannot)."""
+    for table, stage in stages.items():
+        if not delete_hazards(conn, table):
+            continue
+        keys = [(k, k) for k in stage.key_columns]
+        # a row a cascade from a seeded parent removes is not deleted directly (see _cascade_parents)
+        cascaded = [sql.SQL("NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})").format(
+            stages[ref.parent].table, _match("p", "t", [(r, c) for c, r in ref.pairs()]))
+            for ref in _cascade_parents(table, stages, references)]
+        condition = sql.SQL(" AND ").join([_match("t", "k", keys), *cascaded])
+        one = sql.SQL("(SELECT {} FROM {} AS t JOIN {} AS k ON {} LIMIT 1)").format(
+            sql.SQL(", ").join(sql.SQL("k.{}").format(sql.Identifier(c)) for c in stage.key_columns),
+            ident(table), stage.table, condition)
+        try:
+            with conn.transaction():
+                deleted = len(conn.execute(sql.SQL("DELETE FROM {} AS t USING {} AS k WHERE {} RETURNING 1").format(
+                    ident(table), one, _match("t", "k", keys))).fetchall())
+                left = conn.execute(sql.SQL("SELECT count(*) FROM {} AS t JOIN {} AS k ON {}").format(
+                    ident(table), one, _match("t", "k", keys))).fetchone()[0]
+                raise _RolledBack(deleted, left)
+        except _RolledBack as outcome:
+            # nothing deleted although a row was there (no row to probe: every one goes with a cascade)
+            if outcome.left or (not outcome.deleted and conn.execute(sql.SQL("SELECT EXISTS {}").format(one)).fetchone()[0]):
+                present = _present(conn, table, stage)
+                raise SupaseedError(
+                    f"{_would_stay(conn, table, stage)} of the {present} seeded row(s) of {table} were not "
+                    f"deleted: {_why_rows_stay(conn, table)}",
+                    hint="allow this role to delete them (or run as the table owner), then run cleanup again; "
+                         + removed_note) from None
+        except psycopg.errors.ForeignKeyViolation:
+            pass   # the row was deleted; only the rows that go before it in the real removal still pointed at it
+        except psycopg.Error as exc:
+            reason = (exc.diag.message_primary or str(exc)).splitlines()[0]
+            raise SupaseedError(f"deleting seeded rows of {table} fails: {reason}",
+                                hint=f"change what refuses the delete (see {', '.join(delete_hazards(conn, table))}), "
+                                     f"then run cleanup again; {removed_note}") from None
+
+
+def _would_stay(conn: psycopg.Connection, table: str, stage: Stage) -> str:
+    """How many recorded rows a DELETE of them all would keep (rolled back); when that DELETE fails on
+    a reference from rows deleted earlier in a real removal, at least one."""
+    try:
+        with conn.transaction():
+            conn.execute(sql.SQL("DELETE FROM {} AS t USING {} AS k WHERE {}").format(
+                ident(table), stage.table, _match("t", "k", [(k, k) for k in stage.key_columns])))
+            raise _RolledBack(0, _present(conn, table, stage))
+    except _RolledBack as outcome:
+        return str(outcome.left)
+    except psycopg.Error:
+        return "at least 1"

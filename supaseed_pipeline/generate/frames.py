@@ -13,6 +13,7 @@ from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import (ColumnSpec, apply_atoms, apply_unique, generate_values, regex_fix,
                                                 sample_regex, unique_capacity)
 from supaseed_pipeline.generate.relations import order_columns
+from supaseed_pipeline.plan import trigger_rules
 from supaseed_pipeline.plan.checks import Atom, ColumnRef, parse_check
 from supaseed_pipeline.plan.graph import TablePlan
 from supaseed_pipeline.settings import ColumnOverride
@@ -178,6 +179,15 @@ def _sample_parents(table: Table, plan: TablePlan, fk: ForeignKey, request: Tabl
         raise SupaseedError(
             f"{table.qualified}.{', '.join(fk.columns)}: foreign key {fk.name} needs rows in {fk.ref_qualified}, "
             f"which has none to reference", hint=f"seed {fk.ref_qualified} too (add its schema to `schemas`) or give it rows")
+    pair = trigger_rules.pair_pool(pools, fk.name) if fk.name not in request.parent_rows else None
+    if pair is not None:
+        # a trigger wants these FKs together as one row of another table (a member of the channel):
+        # every FK of the pair reads the same positions of that frame of pairs
+        key, pairs = pair
+        unique = any(set(s) <= set(pairs.columns) for s in plan.unique_sets)
+        positions = np.arange(n) % pairs.height if unique else rnd.choose(
+            request.index, rnd.salt(seed, table.qualified, key), pairs.height)
+        return {col: pairs[col].gather(positions) for col in fk.columns}
     if fk.name in request.parent_rows:
         positions = request.parent_rows[fk.name]
     elif any(set(fk.columns) == set(s) for s in plan.unique_sets):

@@ -306,7 +306,16 @@ class _PartitionRun(UserRoles):
             if parent in self.e.user_scoped and self.partition.key != BASE and parent != name:
                 continue  # a user-scoped parent comes only from this partition
             pools[fk.name] = self.e.existing_pool(self.conn, parent, list(fk.ref_columns))
-        return pools
+        # parents that the table's BEFORE INSERT triggers accept (team accounts, members); when a trigger
+        # cannot be read, candidate rows (those this table would load) are probed under a savepoint
+        from supaseed_pipeline.seed import trigger_pools
+
+        def probe_frame(fk_name, positions, candidates):
+            request = TableRequest(name, self._rows_for(name)[0], len(positions), parent_rows={fk_name: positions})
+            return build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, candidates)
+
+        context = trigger_pools.PoolContext(self.conn, self.e.snapshot, self._table(name), self.loaded, probe_frame)
+        return trigger_pools.learn(context, pools)
 
     def _tables_now(self) -> set[str]:
         return self.e._tables_for(self.partition)

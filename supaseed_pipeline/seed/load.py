@@ -76,33 +76,107 @@ def _as_text(columns: list[str]) -> sql.Composable:
     return sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns)
 
 
+def _stage_frame(cur: psycopg.Cursor, table: Table, frame: pl.DataFrame, stage: sql.Identifier, row: str) -> None:
+    """A temp table shaped like `table`'s columns of the frame plus a row number, holding the frame."""
+    cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
+    select_cols = sql.SQL(", ").join([sql.SQL("0::bigint AS {}").format(sql.Identifier(row))] +
+                                     [sql.Identifier(c) for c in frame.columns])
+    cur.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA")
+                .format(stage, select_cols, ident(table.qualified)))
+    numbered = frame.with_row_index(row).select([row, *frame.columns])
+    if frame.height:
+        with cur.copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv)").format(stage)) as copy:
+            for data in _csv_chunks(numbered):
+                copy.write(data)
+
+
+_CLAIM_SETTINGS = ("request.jwt.claims", "request.jwt.claim.sub", "request.jwt.claim.role")
+
+
+def _insert_from_stage(table: Table, columns: list[str], stage: sql.Identifier, row: str, claim: str | None,
+                       only_row: bool = False) -> sql.Composed:
+    """INSERT ... SELECT of the staged rows in row order (only row %s with `only_row`).
+
+    With `claim`, every row is inserted as its own signed-in user, the way PostgREST sets the JWT claims
+    for a request: the settings are set by a WHERE of the outer query over an ordered subquery (OFFSET 0
+    keeps it from being flattened, and a volatile filter is never pushed below its sort), so the executor
+    sets them for one row just before it inserts that row and fires its BEFORE ROW triggers."""
+    target = ident(table.qualified)
+    where_row = sql.SQL("WHERE {} = %s ").format(sql.Identifier(row)) if only_row else sql.SQL("")
+    source = sql.SQL("(SELECT * FROM {} {}ORDER BY {} OFFSET 0) AS s").format(stage, where_row, sql.Identifier(row))
+    if claim is not None:
+        user = sql.SQL("s.{}").format(sql.Identifier(claim))
+        source = sql.SQL("{} WHERE set_config('request.jwt.claims', json_build_object('sub', {}, 'role', "
+                         "'authenticated')::text, true) IS NOT NULL AND set_config('request.jwt.claim.sub', "
+                         "coalesce({}::text, ''), true) IS NOT NULL AND set_config('request.jwt.claim.role', "
+                         "'authenticated', true) IS NOT NULL").format(source, user, user)
+    if not columns:
+        return sql.SQL("INSERT INTO {} SELECT FROM {}").format(target, source)
+    return sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
+        target, column_list(columns), sql.SQL(", ").join(sql.SQL("s.{}").format(sql.Identifier(c)) for c in columns),
+        source)
+
+
+def _saved_claims(cur: psycopg.Cursor) -> list[str]:
+    return list(cur.execute(sql.SQL("SELECT {}").format(sql.SQL(", ").join(
+        sql.SQL("coalesce(current_setting({}, true), '')").format(sql.Literal(n)) for n in _CLAIM_SETTINGS))).fetchone())
+
+
+def _restore_claims(cur: psycopg.Cursor, saved: list[str]) -> None:
+    """Claims set for seeded rows end with them: later tables and AFTER triggers see the session's own."""
+    cur.execute(sql.SQL("SELECT {}").format(sql.SQL(", ").join(
+        sql.SQL("set_config({}, %s, true)").format(sql.Literal(n)) for n in _CLAIM_SETTINGS)), saved)
+
+
 def insert_returning(conn: psycopg.Connection, table: Table, frame: pl.DataFrame, returning: list[str]) -> pl.DataFrame:
-    """Load through a temp table and INSERT ... RETURNING, for keys the database assigns (identity, serial)."""
+    """Load through a temp table and INSERT ... RETURNING, for keys the database assigns (identity, serial)
+    and for rows a BEFORE trigger may rewrite (e.g. one that sets a column from auth.uid())."""
+    from supaseed_pipeline.plan.trigger_rules import claim_column
+
     stage = sql.Identifier("supaseed_stage")
     row = "__supaseed_row"
-    columns = frame.columns
+    claim = claim_column(table, frame.columns)
     with conn.cursor() as cur:
-        cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
-        select_cols = sql.SQL(", ").join([sql.SQL("0::bigint AS {}").format(sql.Identifier(row))] +
-                                         [sql.Identifier(c) for c in columns])
-        cur.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA")
-                    .format(stage, select_cols, ident(table.qualified)))
-        numbered = frame.with_row_index(row).select([row, *columns])
-        if frame.height:
-            with cur.copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv)").format(stage)) as copy:
-                for data in _csv_chunks(numbered):
-                    copy.write(data)
-        target_cols = column_list(columns) if columns else None
-        if columns:
-            statement = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY {} RETURNING {}").format(
-                ident(table.qualified), target_cols, target_cols, stage, sql.Identifier(row), _as_text(returning))
-        else:
-            statement = sql.SQL("INSERT INTO {} SELECT FROM {} ORDER BY {} RETURNING {}").format(
-                ident(table.qualified), stage, sql.Identifier(row), _as_text(returning))
-        cur.execute(statement)
+        _stage_frame(cur, table, frame, stage, row)
+        saved = _saved_claims(cur) if claim else None
+        cur.execute(sql.SQL("{} RETURNING {}").format(
+            _insert_from_stage(table, frame.columns, stage, row, claim), _as_text(returning)))
         rows = cur.fetchall()
+        if saved is not None:
+            _restore_claims(cur, saved)
         cur.execute(sql.SQL("DROP TABLE {}").format(stage))
     return pl.DataFrame(rows, schema={c: pl.String for c in returning}, orient="row")
+
+
+def accepted_rows(conn: psycopg.Connection, table: Table, frame: pl.DataFrame) -> list[bool]:
+    """Which rows of `frame` the table accepts: each is inserted alone under a savepoint that is then rolled
+    back, so triggers run and nothing stays. For business rules a trigger enforces in ways no query of ours
+    can read (a helper function): the loader keeps the parents whose rows pass."""
+    from supaseed_pipeline.plan.trigger_rules import claim_column
+
+    stage = sql.Identifier("supaseed_probe")
+    row = "__supaseed_row"
+    claim = claim_column(table, frame.columns)
+    accepted = []
+    with conn.cursor() as cur:
+        _stage_frame(cur, table, frame, stage, row)
+        saved = _saved_claims(cur) if claim else None
+        statement = _insert_from_stage(table, frame.columns, stage, row, claim, only_row=True)
+        for number in range(frame.height):
+            try:
+                with conn.transaction():
+                    cur.execute(statement, (number,))
+                    raise psycopg.Rollback()
+            except psycopg.Error as exc:
+                if connection_lost(exc) or (exc.sqlstate or "") in {"55P03", "57014"}:
+                    raise
+                accepted.append(False)
+            else:
+                accepted.append(True)
+        if saved is not None:
+            _restore_claims(cur, saved)
+        cur.execute(sql.SQL("DROP TABLE {}").format(stage))
+    return accepted
 
 
 def insert_in_one_statement(conn: psycopg.Connection, frames: list[tuple[str, pl.DataFrame]]) -> None:

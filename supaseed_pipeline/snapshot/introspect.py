@@ -339,6 +339,7 @@ def _attach_triggers(conn: psycopg.Connection, tables: dict[int, Table]) -> None
             function=f"{fn_schema}.{fn_name}",
             inserts_into=inserted_tables(body or "", _search_path(config), known),
             enabled=enabled != "D",
+            body=body or "",
         ))
 
 

@@ -100,6 +100,7 @@ class Trigger(BaseModel):
     function: str                  # "schema.name"
     inserts_into: list[str] = Field(default_factory=list)   # "schema.table" the function body INSERTs into
     enabled: bool = True
+    body: str = ""                 # the function's source (prosrc), read by plan/trigger_rules.py
 
 
 class Rule(BaseModel):

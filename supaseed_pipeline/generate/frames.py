@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from importlib import import_module
 
@@ -176,9 +177,7 @@ def _sample_parents(table: Table, plan: TablePlan, fk: ForeignKey, request: Tabl
     if pool is None or pool.height == 0:
         if nullable:
             return {c: pl.Series([None] * n, dtype=pl.String) for c in fk.columns}
-        raise SupaseedError(
-            f"{table.qualified}.{', '.join(fk.columns)}: foreign key {fk.name} needs rows in {fk.ref_qualified}, "
-            f"which has none to reference", hint=f"seed {fk.ref_qualified} too (add its schema to `schemas`) or give it rows")
+        raise _no_parent_rows(table, plan, fk)
     pair = trigger_rules.pair_pool(pools, fk.name) if fk.name not in request.parent_rows else None
     if pair is not None:
         # a trigger wants these FKs together as one row of another table (a member of the channel):
@@ -201,6 +200,20 @@ def _sample_parents(table: Table, plan: TablePlan, fk: ForeignKey, request: Tabl
         positions = rnd.choose(request.index, rnd.salt(seed, table.qualified, fk.name), pool.height)
     picked = pool[positions]
     return {col: picked[ref] for col, ref in zip(fk.columns, fk.ref_columns)}
+
+
+def _no_parent_rows(table: Table, plan: TablePlan, fk: ForeignKey) -> SupaseedError:
+    """A NOT NULL foreign key whose parent has no rows to reference: say why the parent has none."""
+    where = f"{table.qualified}.{', '.join(fk.columns)}: foreign key {fk.name} needs rows in {fk.ref_qualified}"
+    skip = f"or skip {table.qualified} (tables.{table.qualified}.skip)"
+    reason = plan.parent_skips.get(fk.name)
+    if reason:
+        # the plan leaves the parent out (an unloadable cycle, no key): that is the cause, not the schemas list
+        return SupaseedError(f"{where}, which is left out of the seed and holds none: {reason}",
+                             hint=f"fix {fk.ref_qualified} as its reason says, or give it rows, {skip}")
+    return SupaseedError(f"{where}, which holds none and got none in this run",
+                         hint=f"seed {fk.ref_qualified} in the same run (its schema in `schemas`, not skipped in "
+                              f"`tables`) or give it rows, {skip}")
 
 
 def _is_fk_column(table: Table, column: str) -> bool:
@@ -253,14 +266,14 @@ def _apply_cross_column_rules(table: Table, frame: pl.DataFrame, index: np.ndarr
                 mask = pl.Series(branch == number)
                 for atom in conjunction:
                     if atom.column not in fixed:
-                        frame = _force_atom(frame, atom, mask)
+                        frame = _force_atom(frame, atom, mask, table)
         for atom in rule[0] if len(rule) == 1 else ():
             if isinstance(atom.value, ColumnRef) and atom.column in frame.columns and atom.value.name in frame.columns:
-                frame = _force_atom(frame, atom, pl.Series([True] * frame.height, dtype=pl.Boolean))
+                frame = _force_atom(frame, atom, pl.Series([True] * frame.height, dtype=pl.Boolean), table)
     return frame
 
 
-def _force_atom(frame: pl.DataFrame, atom: Atom, mask: pl.Series) -> pl.DataFrame:
+def _force_atom(frame: pl.DataFrame, atom: Atom, mask: pl.Series, table: Table | None = None) -> pl.DataFrame:
     if atom.column not in frame.columns:
         return frame
     current = pl.col(atom.column)
@@ -272,10 +285,9 @@ def _force_atom(frame: pl.DataFrame, atom: Atom, mask: pl.Series) -> pl.DataFram
     elif atom.op == "=" and not isinstance(atom.value, ColumnRef):
         target = pl.lit(atom.value).cast(dtype)
     elif isinstance(atom.value, ColumnRef) and atom.value.name in frame.columns:
-        other = pl.col(atom.value.name)
-        target = {">=": pl.max_horizontal(current, other), "<=": pl.min_horizontal(current, other), "=": other,
-                  ">": pl.max_horizontal(current, other + _step(dtype)), "<": pl.min_horizontal(current, other - _step(dtype))
-                  }.get(atom.op, current)
+        if atom.op in {">", ">=", "<", "<="}:
+            return _order_pair(frame, atom, mask, table)
+        target = pl.col(atom.value.name) if atom.op == "=" else current
     elif atom.op == "in":
         target = pl.lit(atom.value[0]).cast(dtype)
     else:
@@ -283,10 +295,145 @@ def _force_atom(frame: pl.DataFrame, atom: Atom, mask: pl.Series) -> pl.DataFram
     return frame.with_columns(pl.when(pl.lit(mask)).then(target).otherwise(current).alias(atom.column))
 
 
-def _step(dtype: pl.DataType):
-    if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
-        return pl.duration(seconds=1)
-    return 1
+_DAY_US = 86_400 * 1_000_000
+_TIME_TEXT = r"^\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(.*)$"
+# PostgreSQL compares intervals with 30-day months and 360-day years
+_INTERVAL_UNITS_US = {"microsecond": 1, "millisecond": 1_000, "second": 1_000_000, "minute": 60_000_000,
+                      "hour": 3_600_000_000, "day": _DAY_US, "week": 7 * _DAY_US, "mon": 30 * _DAY_US,
+                      "month": 30 * _DAY_US, "year": 360 * _DAY_US}
+_INTERVAL_TOKEN = r"(-?\d+(?:\.\d+)?)\s*(microsecond|millisecond|second|minute|hour|day|week|month|mon|year)s?\b"
+
+
+@dataclass
+class _Ordinal:
+    """A column as numbers ordered the way PostgreSQL orders its values, and the way back."""
+
+    kind: str                      # number, date, timestamp, time, interval: only the same kinds compare
+    values: pl.Series              # Int64 (Float64 for numbers)
+    step: float                    # the smallest difference that makes `>` true
+    back: object                   # callable: numbers -> values of the column's dtype
+    low: float | None = None
+    high: float | None = None
+
+
+def _ordinal(values: pl.Series, column) -> _Ordinal | None:
+    """Numbers, dates, timestamps, times and intervals, typed or as text; None for anything else."""
+    base = column.base_type_name if column is not None else ""
+    dtype = values.dtype
+    text = dtype == pl.String
+    if dtype == pl.Time or (text and base in {"time", "timetz"}):
+        if not text:
+            return _Ordinal("time", values.cast(pl.Int64) // 1_000, 1_000_000,
+                            lambda us: (us * 1_000).cast(pl.Time), 0, _DAY_US - 1)
+        parts = values.str.extract_groups(_TIME_TEXT)
+        us = (parts.struct.field("1").cast(pl.Int64) * 3_600_000_000 + parts.struct.field("2").cast(pl.Int64) * 60_000_000
+              + parts.struct.field("3").fill_null("0").cast(pl.Int64) * 1_000_000
+              + parts.struct.field("4").fill_null("0").str.pad_end(6, "0").cast(pl.Int64))
+        suffix = parts.struct.field("5").fill_null("")
+
+        def back(us: pl.Series) -> pl.Series:
+            seconds = us // 1_000_000
+            clock = pl.select(pl.format("{}:{}:{}", (seconds // 3600).cast(pl.String).str.zfill(2),
+                                        (seconds % 3600 // 60).cast(pl.String).str.zfill(2),
+                                        (seconds % 60).cast(pl.String).str.zfill(2))).to_series()
+            fraction = pl.select(pl.when(us % 1_000_000 == 0).then(pl.lit(""))
+                                 .otherwise(pl.lit(".") + (us % 1_000_000).cast(pl.String).str.zfill(6))).to_series()
+            return clock + fraction + suffix
+        return _Ordinal("time", us, 1_000_000, back, 0, _DAY_US - 1)
+    if dtype == pl.Date or (text and base == "date"):
+        days = values.cast(pl.Int64) if not text else values.str.to_date(strict=False).cast(pl.Int64)
+        return _Ordinal("date", days, 1, lambda d: d.cast(pl.Date) if not text else d.cast(pl.Date).cast(pl.String))
+    if isinstance(dtype, pl.Datetime) or (text and base in {"timestamp", "timestamptz"}):
+        if not text:
+            return _Ordinal("timestamp", values.dt.cast_time_unit("us").cast(pl.Int64), 1_000_000,
+                            lambda us: us.cast(pl.Datetime("us", dtype.time_zone)).dt.cast_time_unit(dtype.time_unit))
+        parsed = values.str.to_datetime(time_unit="us", strict=False)
+        aware = getattr(parsed.dtype, "time_zone", None) is not None
+        stamps = parsed.dt.convert_time_zone("UTC") if aware else parsed
+        return _Ordinal("timestamp", stamps.cast(pl.Int64), 1_000_000,
+                        lambda us: us.cast(pl.Datetime("us")).dt.strftime("%Y-%m-%d %H:%M:%S%.6f" + ("+00" if aware else "")))
+    if isinstance(dtype, pl.Duration) or (text and base == "interval"):
+        if not text:
+            return _Ordinal("interval", values.dt.cast_time_unit("us").cast(pl.Int64), 1_000_000,
+                            lambda us: us.cast(pl.Duration("us")).dt.cast_time_unit(dtype.time_unit))
+        return _Ordinal("interval", _interval_us(values), 1_000_000, _interval_text)
+    if dtype.is_numeric() or (text and base in {"int2", "int4", "int8", "numeric", "float4", "float8"}):
+        scale = column.numeric_scale if column is not None and base == "numeric" and column.numeric_scale else 0
+        integer = base in {"int2", "int4", "int8"} or dtype.is_integer()
+        step = 1 if integer or base != "numeric" else 10 ** -scale
+
+        def back_number(x: pl.Series) -> pl.Series:
+            x = x.round(0).cast(pl.Int64) if integer else x.round(scale) if base == "numeric" else x
+            return x.cast(pl.String) if text else x.cast(dtype)
+        return _Ordinal("number", values.cast(pl.Float64, strict=False), step, back_number)
+    return None
+
+
+def _interval_us(values: pl.Series) -> pl.Series:
+    """Microseconds of interval texts such as '90 minutes', '1 mon 2 days 03:00:00' (30-day months)."""
+    tokens = values.str.extract_all(_INTERVAL_TOKEN)
+    totals = []
+    for items, text in zip(tokens.to_list(), values.to_list()):
+        if text is None:
+            totals.append(None)
+            continue
+        total = 0.0
+        for item in items or []:
+            number, unit = re.match(_INTERVAL_TOKEN, item).groups()
+            total += float(number) * _INTERVAL_UNITS_US[unit]
+        clock = re.search(r"(-?)(\d+):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*$", text)
+        if clock:
+            sign = -1 if clock.group(1) else 1
+            total += sign * (int(clock.group(2)) * 3_600_000_000 + int(clock.group(3)) * 60_000_000
+                             + int(clock.group(4) or 0) * 1_000_000 + int((clock.group(5) or "0").ljust(6, "0")[:6]))
+        totals.append(int(total) if items or clock else None)
+    return pl.Series(totals, dtype=pl.Int64)
+
+
+def _interval_text(us: pl.Series) -> pl.Series:
+    """An interval in the largest unit that divides it: '3 days', '90 minutes'."""
+    out = []
+    for value in us.to_list():
+        if value is None:
+            out.append(None)
+            continue
+        unit = next(u for u in ("week", "day", "hour", "minute", "second", "microsecond")
+                    if value % _INTERVAL_UNITS_US[u] == 0)
+        count = value // _INTERVAL_UNITS_US[unit]
+        out.append(f"{count} {unit}{'' if abs(count) == 1 else 's'}")
+    return pl.Series(out, dtype=pl.String)
+
+
+def _order_pair(frame: pl.DataFrame, atom: Atom, mask: pl.Series, table: Table | None) -> pl.DataFrame:
+    """Make `column op other` (>, >=, <, <=) true on the masked rows for numbers, dates, timestamps, times and
+    intervals: the column moves past the other one by the smallest step, or, where the type ends first (a
+    time just before midnight), both move. Rows that already hold are left exactly as they were."""
+    name, other_name = atom.column, atom.value.name
+    mine = _ordinal(frame[name], table.column(name) if table else None)
+    theirs = _ordinal(frame[other_name], table.column(other_name) if table else None)
+    if mine is None or theirs is None or mine.kind != theirs.kind:
+        return frame
+    a, b = mine.values, theirs.values
+    strict = atom.op in {">", "<"}
+    if atom.op in {">", ">="}:
+        need = b + (mine.step if strict else 0)
+        wrong = a.is_null() | (a < need)
+        limit = mine.high
+        over = need > limit if limit is not None else pl.Series([False] * len(a))
+    else:
+        need = b - (mine.step if strict else 0)
+        wrong = a.is_null() | (a > need)
+        limit = mine.low
+        over = need < limit if limit is not None else pl.Series([False] * len(a))
+    fix = (mask & wrong & b.is_not_null()).fill_null(False)
+    over = (fix & over).fill_null(False)
+    target = pl.select(pl.when(over).then(pl.lit(limit)).otherwise(need)).to_series()
+    updates = [pl.when(fix).then(mine.back(target.cast(a.dtype))).otherwise(frame[name]).alias(name)]
+    if over.any():
+        shifted = pl.Series([limit], dtype=b.dtype) - (mine.step if strict else 0) * (1 if atom.op in {">", ">="} else -1)
+        moved = theirs.back(pl.select(pl.when(over).then(shifted.item()).otherwise(b)).to_series().cast(b.dtype))
+        updates.append(pl.when(over).then(moved).otherwise(frame[other_name]).alias(other_name))
+    return frame.with_columns(updates)
 
 
 def _self_hierarchy(table: Table, frame: pl.DataFrame, fk: ForeignKey, index: np.ndarray, seed: int) -> pl.DataFrame:

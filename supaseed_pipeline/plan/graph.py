@@ -46,7 +46,11 @@ class TablePlan(BaseModel):
     # RETURNING and record the stored keys, never the frame's (COPY would also bypass the rules)
     rewritten_on_insert: bool = False
     rule_targets: list[str] = Field(default_factory=list)          # tables INSERT rules write to
+    # serial / identity keys of a NOT NULL one-statement cycle: taken from their sequences before loading
+    # and written explicitly (identity ALWAYS with OVERRIDING SYSTEM VALUE), so the cycle can reference them
+    reserved_keys: list[str] = Field(default_factory=list)
     skip_reason: str | None = None
+    parent_skips: dict[str, str] = Field(default_factory=dict)     # FK name -> why its parent is never seeded
 
 
 class ConstraintGraph(BaseModel):
@@ -170,6 +174,12 @@ def build_constraint_graph(snapshot: SchemaSnapshot, tables: list[str] | None = 
         if not plan.key_columns and not plan.skip_reason:
             plan.skip_reason = (f"{table.qualified} has no primary key or NOT NULL unique key, so seeded rows could not be "
                                 f"told apart for cleanup — add a primary key, or leave it out (tables.{table.qualified}.skip)")
+    for table in selected:
+        # a child of a table the plan leaves out says so, instead of "the parent has no rows"
+        for fk in table.foreign_keys:
+            parent = plans.get(fk.ref_qualified)
+            if parent is not None and parent.skip_reason and fk.ref_qualified != table.qualified:
+                plans[table.qualified].parent_skips[fk.name] = parent.skip_reason
     return ConstraintGraph(fingerprint=snapshot.fingerprint, load_order=order, batches=batches, cycles=cycles,
                            trigger_effects=effects, tables=plans)
 
@@ -246,25 +256,66 @@ def _break_cycle(component, snapshot, edges, fk_of, plans) -> CycleBreak:
     names = [fk.name for *_, fk in rest]
     columns = [f"{c}.{col}" for c, _, fk in rest for col in fk.columns]
     strategy, detail = None, ""
+    needed = {t: _cycle_key_columns(t, plans[t], rest) for t in component}
+    reservable = {t: [c for c in needed[t] if c not in plans[t].write_columns] for t in component}
     if all(fk.deferrable for *_, fk in rest):
         strategy, detail = "deferred", "deferrable foreign keys are checked at commit; the cycle loads in one transaction"
-    elif all(plans[t].keys_generated for t in component):
+    elif all(_reservable(snapshot.table(t), reservable[t]) for t in component):
         strategy, detail = "single_statement", ("NOT NULL, non-deferrable cycle: its tables are inserted by one "
                                                 "statement (writable CTEs), so the keys are checked once all rows exist")
+        taken = [f"{t}.{c}" for t in component for c in reservable[t]]
+        if taken:
+            detail += (f"; the serial/identity keys {', '.join(taken)} are taken from their sequences first and "
+                       f"written explicitly")
+        for table in component:
+            plan = plans[table]
+            plan.reserved_keys = reservable[table]
+            plan.write_columns += [c for c in reservable[table] if c not in plan.write_columns]
+            plan.db_columns = [c for c in plan.db_columns if c not in reservable[table]]
+            plan.keys_generated = bool(plan.key_columns) and all(k in plan.write_columns for k in plan.key_columns)
     if strategy:
         for child, _, fk in rest:
             plans[child].deferred_fks.append(fk.name)
         _drop_edges(edges, inner)
+        if strategy == "single_statement":
+            # the cycle loads as one unit at its first table's turn: every table's outside parents go before it
+            outside = set().union(*(edges[t] for t in component)) - set(component)
+            for table in component:
+                edges[table] |= outside
         return CycleBreak(tables=component, strategy=strategy, constraints=names, columns=columns, detail=detail)
     for child, _, fk in nullable:
         plans[child].deferred_update_fks.remove(fk.name)
+    blocked = [f"{t}.{c}" for t in component for c in reservable[t] if not _reservable(snapshot.table(t), [c])]
     reason = (f"foreign-key cycle {' -> '.join(component + component[:1])} through NOT NULL, non-deferrable "
-              f"{', '.join(columns)} cannot be loaded because a key in it is assigned by the database; make one of "
-              f"{', '.join(names)} DEFERRABLE or nullable, or skip one of these tables")
+              f"{', '.join(columns)} cannot be loaded because its key {', '.join(blocked)} cannot be written before "
+              f"the rows exist (a generated column, or assigned without a sequence); make one of {', '.join(names)} "
+              f"DEFERRABLE or nullable, or skip one of these tables")
     for table in component:
         plans[table].skip_reason = reason
     _drop_edges(edges, inner)
     return CycleBreak(tables=component, strategy="unsupported", constraints=names, columns=columns, detail=reason)
+
+
+def _cycle_key_columns(table: str, plan: TablePlan, edges) -> list[str]:
+    """Columns of a cycle table that must be known before loading: its key (recorded for cleanup) and the
+    columns the cycle's foreign keys reference in it."""
+    columns = list(plan.key_columns)
+    for _, parent, fk in edges:
+        if parent == table:
+            columns += [c for c in fk.ref_columns if c not in columns]
+    return columns
+
+
+def _reservable(table: Table, columns: list[str]) -> bool:
+    """Serial and identity columns accept explicit values (identity ALWAYS with OVERRIDING SYSTEM VALUE);
+    generated columns never do."""
+    for name in columns:
+        column = table.column(name)
+        if column is None or column.generated or column.base_type_name not in {"int2", "int4", "int8"}:
+            return False
+        if not (column.identity or (column.default and _NEXTVAL.match(column.default))):
+            return False
+    return True
 
 
 def _drop_edges(edges: dict[str, set[str]], fk_edges) -> None:

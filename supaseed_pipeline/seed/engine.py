@@ -211,10 +211,15 @@ class SeedEngine:
             with conn.transaction():
                 load.configure_session(conn, statement_timeout_s=self.settings.statement_timeout_seconds,
                                        lock_timeout_s=self.settings.lock_timeout_seconds)
+                # bookkeeping and removing the partition's previous rows scale with what was seeded before,
+                # not with this batch: statementTimeoutSeconds bounds the loading statements below
+                conn.execute("SET LOCAL statement_timeout = 0")
                 ledger_mod.ensure_ledger(conn)
                 result.replaced = ledger_mod.delete_seeded(conn, self.snapshot, self.graph.load_order, [partition.key])
                 ledger = ledger_mod.Ledger(conn, record)
                 ledger.open()
+                conn.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(
+                    sql.Literal(load.timeout_ms(self.settings.statement_timeout_seconds))))
                 deferred = sorted({(t.schema_name, fk.name) for t in self.snapshot.tables for fk in t.foreign_keys
                                    if fk.deferrable and fk.name in self.graph.tables.get(t.qualified, _NO_PLAN).deferred_fks})
                 if deferred:
@@ -371,20 +376,67 @@ class _PartitionRun(UserRoles):
         return next((c for c in self.e.graph.cycles if c.strategy == "single_statement" and name in c.tables), None)
 
     def _load_cycle_in_one_statement(self, name: str) -> None:
+        """A NOT NULL, non-deferrable FK cycle (store <-> staff): all its tables inserted by one statement.
+
+        Each table's keys are known first — generated, or serial/identity keys taken from the column's own
+        sequence (plan.reserved_keys) — so the rows can reference each other; the one statement checks the
+        keys once every row exists, and the sequences are then moved past the keys written.
+        """
         cycle = self._one_statement_cycle(name)
         if any(t in self.loaded for t in cycle.tables):
             return
+        members = [t for t in self.e.graph.load_order if t in cycle.tables and t in self._tables_now()]
+        bands = {member: self._rows_for(member) for member in members}
+        keys: dict[str, pl.DataFrame] = {}      # member -> the columns the cycle references, as they will be written
+        reserved: dict[str, dict[str, pl.Series]] = {}
+        for member in members:
+            plan, count = self._plan(member), bands[member][1]
+            needed = list(dict.fromkeys(plan.key_columns + [c for t in members for fk in self._table(t).foreign_keys
+                                                             if fk.ref_qualified == member and fk.name in self._plan(t).deferred_fks
+                                                             for c in fk.ref_columns]))
+            reserved[member] = {c: load.reserve_keys(self.conn, member, c, count) for c in plan.reserved_keys} if count else {}
+            generated = [c for c in needed if c not in reserved[member]]
+            preview = self._preview_keys(member, generated) if generated else pl.DataFrame()
+            keys[member] = pl.DataFrame({c: reserved[member][c] if c in reserved[member] else preview[c] for c in needed})
         frames = []
-        for member in [t for t in self.e.graph.load_order if t in cycle.tables]:
-            start, count = self._rows_for(member)
-            request = TableRequest(member, start, count)
-            frames.append((member, build_frame(self.e.snapshot, self._plan(member), request, self.e.seed, self.pools_for(member))))
-        load.insert_in_one_statement(self.conn, frames)
+        for member in members:
+            start, count = bands[member]
+            plan, table = self._plan(member), self._table(member)
+            pools = self.pools_for(member)
+            for fk in table.foreign_keys:
+                parent = fk.ref_qualified
+                if fk.name in plan.deferred_fks and parent in keys:
+                    pools[fk.name] = (keys[parent].select(fk.ref_columns) if keys[parent].height
+                                      else self.e.existing_pool(self.conn, parent, list(fk.ref_columns)))
+            config = self._settings_for(member)
+            overrides = {c: o for c, o in (config.columns if config else {}).items() if c not in keys[member].columns}
+            request = TableRequest(member, start, count, fixed=dict(reserved[member]), overrides=overrides,
+                                   distribution=config.distribution if config else "uniform")
+            self._add_partition_bounds(member, request)
+            frame = build_frame(self.e.snapshot, plan, request, self.e.seed, pools)
+            self.result.notes.extend(request.notes.values())
+            frames.append((member, frame))
+        loading = [(member, frame) for member, frame in frames if frame.height]
+        overriding = {member for member, frame in loading
+                      if any(self._table(member).column(c).identity == "always" for c in frame.columns)}
+        if loading:
+            load.insert_in_one_statement(self.conn, loading, overriding=overriding)
         for member, frame in frames:
-            kept = frame.select(self._referenced_columns(member)).with_columns(pl.all().cast(pl.String))
-            self.ledger.add(member, self._plan(member).key_columns, kept)
+            load.advance_sequences(self.conn, member, self._plan(member).reserved_keys)
+            referenced = [c for c in self._referenced_columns(member) if c in frame.columns]
+            kept = frame.select(referenced).with_columns(pl.all().cast(pl.String))
+            if frame.height:
+                self.ledger.add(member, self._plan(member).key_columns, kept)
+                self._record_rule_rows(member, kept)
             self._remember(member, kept)
-            self.result.rows[member] = frame.height
+            self.result.rows[member] = self.result.rows.get(member, 0) + frame.height
+            if frame.height and member not in self.result.preview:
+                self.result.preview[member] = pl.DataFrame(frame.head(5).to_dicts(), schema=frame.schema)
+            progress_events.report(self.partition.key, member, frame.height)
+            if self.progress:
+                self.progress(member, frame.height)
+            if frame.height:
+                self._follow_triggers(member, kept)
 
     def _insert(self, name: str, frame: pl.DataFrame, origin_note: str = "") -> pl.DataFrame:
         """Load a frame, record its keys, keep the columns children reference, and follow trigger effects."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
@@ -179,8 +180,12 @@ def accepted_rows(conn: psycopg.Connection, table: Table, frame: pl.DataFrame) -
     return accepted
 
 
-def insert_in_one_statement(conn: psycopg.Connection, frames: list[tuple[str, pl.DataFrame]]) -> None:
-    """Insert several tables with one statement (writable CTEs): FKs between them are checked at its end."""
+def insert_in_one_statement(conn: psycopg.Connection, frames: list[tuple[str, pl.DataFrame]],
+                            overriding: Collection[str] = ()) -> None:
+    """Insert several tables with one statement (writable CTEs): FKs between them are checked at its end.
+
+    Tables in `overriding` have identity ALWAYS columns among the frame's: written with OVERRIDING SYSTEM VALUE.
+    """
     with conn.cursor() as cur:
         parts = []
         for number, (table, frame) in enumerate(frames):
@@ -189,12 +194,52 @@ def insert_in_one_statement(conn: psycopg.Connection, frames: list[tuple[str, pl
             cur.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA")
                         .format(stage, column_list(frame.columns), ident(table)))
             copy_frame(conn, f"pg_temp.supaseed_cycle_{number}", frame)
-            parts.append(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
-                ident(table), column_list(frame.columns), column_list(frame.columns), stage))
+            parts.append(sql.SQL("INSERT INTO {} ({}){} SELECT {} FROM {}").format(
+                ident(table), column_list(frame.columns),
+                sql.SQL(" OVERRIDING SYSTEM VALUE" if table in overriding else ""), column_list(frame.columns), stage))
         ctes = sql.SQL(", ").join(sql.SQL("{} AS ({})").format(sql.Identifier(f"w{n}"), part)
                                   for n, part in enumerate(parts[:-1]))
         statement = sql.SQL("WITH {} {}").format(ctes, parts[-1]) if len(parts) > 1 else parts[0]
         cur.execute(statement)
+
+
+_COLUMN_SEQUENCE = """
+    SELECT coalesce(pg_get_serial_sequence(%(table)s, %(column)s)::regclass,
+                    substring(pg_get_expr(d.adbin, d.adrelid) FROM '^nextval\(''(.+)''::regclass\)$')::regclass)::oid
+    FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE a.attrelid = %(table)s::regclass AND a.attname = %(column)s AND NOT a.attisdropped"""
+
+
+def _column_sequence(conn: psycopg.Connection, table: str, column: str) -> int | None:
+    """The sequence behind a serial or identity column (owned, or named by its nextval default), as an oid."""
+    row = conn.execute(_COLUMN_SEQUENCE, {"table": ident(table).as_string(conn), "column": column}).fetchone()
+    return row[0] if row else None
+
+
+def reserve_keys(conn: psycopg.Connection, table: str, column: str, count: int) -> pl.Series:
+    """`count` values from the column's own sequence: the keys the database would have assigned, taken before
+    the rows exist so that other rows of the same statement can reference them (never colliding with the
+    table's existing rows, and within the column's type)."""
+    sequence = _column_sequence(conn, table, column)
+    if sequence is None:
+        raise SupaseedError(f"{table}.{column} has no sequence to take keys from",
+                            hint=f"skip the table: tables.{table}.skip")
+    rows = conn.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (sequence, count)).fetchall()
+    return pl.Series(column, sorted(r[0] for r in rows), dtype=pl.Int64).cast(pl.String)
+
+
+def advance_sequences(conn: psycopg.Connection, table: str, columns: list[str]) -> None:
+    """Serial/identity columns written with explicit values: move each sequence past the largest value in
+    the table, so the application's next plain INSERT takes a fresh key instead of colliding."""
+    for column in columns:
+        sequence = _column_sequence(conn, table, column)
+        if sequence is None:
+            continue
+        conn.execute(sql.SQL(
+            "SELECT setval(s.seqrelid, m.v) FROM pg_sequence s, (SELECT max({})::bigint AS v FROM {}) m "
+            "WHERE s.seqrelid = %(seq)s AND s.seqincrement > 0 AND m.v BETWEEN s.seqmin AND s.seqmax "
+            "AND m.v > coalesce(pg_sequence_last_value(s.seqrelid), s.seqstart - 1)").format(
+            sql.Identifier(column), ident(table)), {"seq": sequence})
 
 
 def update_columns(conn: psycopg.Connection, table: Table, keys: list[str], frame: pl.DataFrame) -> int:

@@ -60,6 +60,7 @@ def take_snapshot(
     types = _types(conn, list(tables), selected)
     _attach_columns(conn, tables, types)
     _attach_constraints(conn, tables)
+    _lift_partition_foreign_keys(tables)
     _attach_unique_indexes(conn, tables)
     _attach_triggers(conn, tables)
     _attach_rules(conn, tables)
@@ -289,6 +290,41 @@ def _attach_constraints(conn: psycopg.Connection, tables: dict[int, Table]) -> N
                 on_delete=_FK_ACTIONS[on_delete], on_update=_FK_ACTIONS[on_update], deferrable=deferrable,
                 initially_deferred=deferred, match_full=match == "f",
             ))
+
+
+def _lift_partition_foreign_keys(tables: dict[int, Table]) -> None:
+    """Foreign keys declared on partitions (not on the partitioned table) also go on the partition root.
+
+    Rows are written through the root, so its plan must see them: they order the load and generated rows
+    satisfy them. A key that several partitions declare alike (one per monthly partition) is lifted once,
+    under the first partition's constraint name; the root's own keys (cloned onto every partition) are not
+    lifted again. The partitions keep their keys as declared.
+    """
+    by_name = {t.qualified: t for t in tables.values()}
+
+    def root_of(table: Table) -> Table:
+        seen = {table.qualified}
+        while table.partition_of and table.partition_of in by_name and table.partition_of not in seen:
+            table = by_name[table.partition_of]
+            seen.add(table.qualified)
+        return table
+
+    lifted: dict[tuple, ForeignKey] = {}
+    for partition in sorted((t for t in tables.values() if t.partition_of), key=lambda t: (t.schema_name, t.name)):
+        root = root_of(partition)
+        if root is partition:
+            continue
+        own = {(tuple(fk.columns), fk.ref_qualified, tuple(fk.ref_columns)) for fk in root.foreign_keys
+               if not fk.declared_on}
+        for fk in partition.foreign_keys:
+            shape = (tuple(fk.columns), fk.ref_qualified, tuple(fk.ref_columns))
+            if shape in own or not all(root.column(c) for c in fk.columns):
+                continue
+            key = (root.qualified, *shape)
+            if key not in lifted:
+                lifted[key] = fk.model_copy(update={"declared_on": []})
+                root.foreign_keys.append(lifted[key])
+            lifted[key].declared_on.append(partition.qualified)
 
 
 def _attach_unique_indexes(conn: psycopg.Connection, tables: dict[int, Table]) -> None:

@@ -63,6 +63,10 @@ class ForeignKey(BaseModel):
     deferrable: bool = False
     initially_deferred: bool = False
     match_full: bool = False
+    # set on a partitioned table for a key declared on its partitions rather than on itself (sample
+    # databases with monthly partitions do this): the partitions that declare it. Rows go through the
+    # parent, so the parent's plan honours it; the database checks it on those partitions only.
+    declared_on: list[str] = Field(default_factory=list)
 
     @property
     def ref_qualified(self) -> str:

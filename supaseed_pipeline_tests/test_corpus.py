@@ -21,29 +21,22 @@ from supaseed_pipeline_tests import corpus
 
 # ---- why each fixture fails today (engine at commit time); one entry per failing fixture.
 SEED_FAILS = {
-    "makerkit_full": "public.invitations: BEFORE INSERT trigger only_team_accounts_check raises 'Account must be an "
-                     "team account': account_id is sampled from all accounts, personal ones included "
-                     "(generate/frames.py _sample_parents ignores the trigger's is_personal_account test)",
-    "basejump": "basejump.invitations: BEFORE INSERT trigger basejump_trigger_set_invitation_details sets the NOT NULL "
-                "invited_by_user_id from auth.uid(), which is NULL because no request.jwt.claims is set while loading",
-    "chat": "public.messages: BEFORE INSERT trigger messages_member_check raises 'user … is not a member of channel …': "
-            "user_id and channel_id are sampled independently, not as a (channel_id, user_id) pair of channel_members",
-    "todo_profiles": "public.todos: BEFORE INSERT trigger todos_set_owner sets the NOT NULL user_id from auth.uid(), "
-                     "NULL without request.jwt.claims: not-null violation",
-    "pagila_like": "public.payment: the FKs declared on the monthly partitions are ignored (payment_p2022_04_customer_id_fkey "
-                   "violated), and the NOT NULL store<->staff cycle is dropped ('a key in it is assigned by the database') "
-                   "although serial/identity BY DEFAULT accept explicit keys, so customer/inventory/rental then fail with "
-                   "'add its schema to `schemas`'",
-    "hard_cases": "public.audit_events: FKs declared on the list partitions are ignored (audit_events_eu_person_fkey); "
-                  "maintenance_windows: CHECK (ends_at > starts_at) on time columns crashes generate/frames.py _force_atom "
-                  "(polars InvalidOperationError, a traceback); workspace_invites / approvals: BEFORE INSERT triggers "
-                  "requiring a team workspace / an admin member reject sampled parents",
 }
 # Fixtures that seed but whose values a reviewer would call filler (realism findings).
 FILLER = {
     "music_store": "public.invoice.billing_state is Faker word salad ('expect realize few'), and public.customer.state / "
                    "public.employee.state hold workflow statuses ('archived', 'inactive'): generate/columns.py matches "
                    "`state` as a status column and has no state/province pool for billing_state",
+    "makerkit_full": "public.nonces.purpose / revoked_reason are Faker word salad ('analysis number out'): no pool of "
+                     "nonce purposes or revocation reasons; public.subscriptions.active is True in every row",
+    "basejump": "basejump.account_user.account_role is 'owner' in every row: the only memberships are the owner rows the "
+                "new-user trigger makes for personal accounts (no team memberships generated)",
+    "chat": "public.channels.topic is Faker word salad ('maybe last federal'): no pool of channel topics",
+    "todo_profiles": "public.todos.task is Faker word salad ('politics open deep'): no pool of todo tasks",
+    "pagila_like": "public.address.district is Faker word salad ('run scene civil'): generate/columns.py has no "
+                   "district/region pool",
+    "hard_cases": "public.audit_events.action is Faker word salad ('three money although'): generate/columns.py has no "
+                  "pool of audit actions (created, updated, signed_in, ...)",
 }
 
 

@@ -110,7 +110,8 @@ class App:
     def target(self, settings: SeedSettings) -> Target:
         """The target database the settings select (the embedded demo database when none is set)."""
         target = resolve_target(settings.target_url())
-        self.detail(f"target: {target.display} (chosen by {settings.target_source})")
+        self.detail(f"target: {target.display} (chosen by {settings.target_source})"
+                    + (f"; environment: {settings.environment}" if settings.environment else ""))
         return target
 
     def show(self, grid: RichTable) -> None:
@@ -935,7 +936,10 @@ def collect_run(report: SeedReport, result, stage_peaks: dict[str, float]) -> No
     stages: dict[str, StageFigures] = {}
     for event in result.all_events:
         if event.is_step_materialization:
-            metadata = event.step_materialization_data.materialization.metadata
+            materialization = event.step_materialization_data.materialization
+            if materialization.asset_key.path == ["seed_batches"]:
+                continue   # one batch's rows, which the users/accounts/setups materializations already count
+            metadata = materialization.metadata
             rows = getattr(metadata.get("rows_per_table"), "value", None)
             if not isinstance(rows, dict):
                 continue

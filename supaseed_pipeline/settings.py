@@ -48,10 +48,20 @@ class _Model(BaseModel):
 
 
 class ExistingUsers(_Model):
+    # The old tool's promise that existing users are left as they are. supaseed never changes or deletes a
+    # row it did not create, so `false` (modify or replace them) is refused rather than silently ignored.
     preserve: bool = True
     table: str | None = None
     # Column equality filter, e.g. {"is_personal_account": true}; a string "col = value" is accepted too.
     filter: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+
+    @field_validator("preserve")
+    @classmethod
+    def _always_preserved(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("supaseed never changes or deletes rows it did not create, so existing users are always "
+                             "preserved; remove the key or set it to true")
+        return value
 
     @field_validator("filter", mode="before")
     @classmethod
@@ -74,6 +84,10 @@ class AdditionalUsers(_Model):
 
 
 class UserTableFields(_Model):
+    # the old tool's userTable.name: the table holding users or their profiles (= primaryUserTable)
+    name: str | None = None
+    # the column holding the user's id there: its primary key or the column that references auth.users
+    id_field: str | None = None
     email_field: str | None = None
     name_field: str | None = None
     picture_field: str | None = None
@@ -97,6 +111,19 @@ class SchemaMapping(_Model):
     setups_table: SetupsTable = Field(default_factory=SetupsTable)
     setup_types_table: str | None = None
     gear_items_table: str | None = None
+
+    @model_validator(mode="after")
+    def _one_user_table(self) -> "SchemaMapping":
+        name = self.user_table.name
+        if name and self.primary_user_table and name != self.primary_user_table:
+            raise ValueError(f"userTable.name '{name}' and primaryUserTable '{self.primary_user_table}' "
+                             "name different tables; keep one")
+        return self
+
+    @property
+    def user_table_name(self) -> str | None:
+        """primaryUserTable, or the old tool's userTable.name."""
+        return self.primary_user_table or self.user_table.name
 
 
 class ColumnOverride(_Model):
@@ -154,10 +181,18 @@ class SeedSettings(_Model):
     supabase_url: str | None = None
     supabase_service_key: SecretStr | None = None
 
+    # The old tool's deployment label. "production" makes every seed and cleanup need allowProduction /
+    # --i-know-this-is-production, whatever the host looks like; the others are shown by --verbose.
+    environment: Literal["local", "development", "test", "staging", "production"] | None = None
+
     # The old tool took any string ("wildernest-test-2025"); it is hashed to a stable integer.
     seed: int = Field(default=42, ge=0, le=2**62)
     user_count: int = Field(default=12, ge=0, le=MAX_ROWS)
     setups_per_user: int = Field(default=3, ge=0, le=1_000)
+    # Image URLs the domain writes into image columns of its content (setups: images[] / image_url) and
+    # items (gear image_url); see domains/images.py. Given for a domain without images: refused.
+    images_per_setup: int = Field(default=2, ge=0, le=20)
+    enable_real_images: bool = False
     batch_size: int = Field(default=10_000, ge=1, le=1_000_000)
     domain: str = "outdoor"
     domain_modules: list[str] = Field(default_factory=list)
@@ -179,6 +214,9 @@ class SeedSettings(_Model):
     allowed_hosts: list[str] = Field(default_factory=list)
     production_row_threshold: int = Field(default=1_000_000, ge=0)
     bulk_load: bool = False
+    # connections loading user batches side by side (each batch is its own transaction); the rows
+    # do not depend on it. Default: this machine's cores, at most 4.
+    workers: int = Field(default_factory=lambda: max(1, min(os.cpu_count() or 1, 4)), ge=1, le=64)
     lock_timeout_seconds: float = Field(default=30.0, ge=0, le=3600)
     statement_timeout_seconds: float = Field(default=600.0, ge=0, le=86_400)
 
@@ -188,6 +226,14 @@ class SeedSettings(_Model):
         if isinstance(value, str) and not value.strip().isdigit():
             return seed_from_text(value)
         return value
+
+    @model_validator(mode="after")
+    def _hybrid_count(self) -> "SeedSettings":
+        # The old tool's hybrid: the existing users plus new ones. Without additionalUsers its README's
+        # example ("userCount": 12, "userStrategy": "hybrid") makes 12 users, so userCount is the count.
+        if self.user_strategy == "hybrid" and "additional_users" not in self.model_fields_set:
+            self.additional_users = AdditionalUsers(count=self.user_count)
+        return self
 
     @model_validator(mode="after")
     def _register_secrets(self) -> "SeedSettings":
@@ -224,7 +270,7 @@ class SeedSettings(_Model):
             by_alias=True,
             exclude={"database_url", "supabase_url", "supabase_service_key", "allow_production",
                      "allowed_hosts", "production_row_threshold", "lock_timeout_seconds",
-                     "statement_timeout_seconds"},
+                     "statement_timeout_seconds", "workers"},
         )
         shaping["password"] = hashlib.sha256(self.password.get_secret_value().encode()).hexdigest()
         return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]

@@ -29,6 +29,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import polars as pl
 
+from supaseed_pipeline.errors import ConfigError
 from supaseed_pipeline.generate import random as rnd
 
 # Fixed so that timestamps never depend on the day the seed runs (UTC, naive in the frames).
@@ -314,6 +315,20 @@ class Domain:
         content = self.content(owners, per_owner, seed)
         return content, self.items(content, seed)
 
+    # ---- configuration ------------------------------------------------------------------------
+    def configure(self, settings: Mapping[str, object]) -> "Domain":
+        """This domain with its ``extensions.<name>.settings`` applied, as a new object (the registered
+        one is shared). A domain without settings refuses every key: a key that is accepted must be used."""
+        if settings:
+            raise ConfigError(f"extensions.{self.name}.settings: unknown key '{next(iter(settings))}'; "
+                              f"the {self.name} domain takes no settings", hint="remove the settings object")
+        return self
+
+    def with_images(self, per_content: int, real: bool) -> "Domain":
+        """This domain writing ``per_content`` image URLs per content row (imagesPerSetup/enableRealImages)."""
+        raise ConfigError(f"imagesPerSetup/enableRealImages: the {self.name} domain writes no images",
+                          hint="remove the keys, or use the outdoor domain (image columns of setups and gear)")
+
     # ---- validation ---------------------------------------------------------------------------
     def validate(self) -> None:
         """Raise ValueError if the class attributes are inconsistent (called on registration)."""
@@ -424,7 +439,11 @@ class Domain:
         }
 
     def choose_activity(self, persona_code: np.ndarray, f: np.ndarray) -> np.ndarray:
-        """Activity per content row: 70 % the persona's first activity, 20 % its other preferred
+        """Activity per content row, drawn from ``activity_weights()`` of the row's persona."""
+        return pick_weighted_rows(f, self.activity_weights(), persona_code)
+
+    def activity_weights(self) -> np.ndarray:
+        """(personas x activities) weights: 70 % the persona's first activity, 20 % its other preferred
         ones, 10 % anything (a persona without preferences: uniform)."""
         n_act = len(self.activities)
         table = np.zeros((len(self.personas), n_act))
@@ -438,7 +457,7 @@ class Domain:
             table[i, prefs[0]] += PERSONA_FIRST_SHARE + (0.0 if others else PERSONA_OTHER_SHARE)
             for a in others:
                 table[i, a] += PERSONA_OTHER_SHARE / len(others)
-        return pick_weighted_rows(f, table, persona_code)
+        return table
 
     def choose_level(self, persona_code: np.ndarray, f: np.ndarray, default: Sequence[float]) -> np.ndarray:
         table = np.array([p.level_weights or tuple(default) for p in self.personas], dtype=np.float64)

@@ -49,7 +49,11 @@ import polars as pl
 
 from supaseed_pipeline.generate import random as rnd
 
+from supaseed_pipeline.errors import ConfigError
+
 from . import outdoor_catalog as cat
+from . import outdoor_settings
+from .images import image_urls
 from .base import (ITEM_STRIDE, b16, byte_fields, created_updated, Domain, field, frac, hash_rows, Persona, pick,
                    pick_weighted, pick_weighted_rows, slug_and_description, slug_text, sum_per_content, TagTable,
                    TextTable)
@@ -305,6 +309,15 @@ TAGS: dict[str, tuple[str, ...]] = {   # 11 each (prime: start/step combinations
                "cold-weather", "alpine", "crampons", "backcountry", "summit"),
 }
 TAG_LENGTHS = (2, 3, 4)
+DEFAULT_IMAGES_PER_SETUP = 2     # the old tool's default imagesPerSetup
+# search words of real photos of a setup's activity (enableRealImages)
+IMAGE_GEAR_KEYWORDS = {c: c.replace("_", "") for c in cat.GEAR_CATEGORIES} | {
+    "sleep_system": "sleepingbag", "pack": "backpack", "footwear": "hikingboots", "clothing": "outdoorjacket",
+    "cooking": "campstove", "hydration": "waterbottle", "lighting": "headlamp", "safety": "firstaid",
+    "climbing_hardware": "carabiner", "rope": "climbingrope", "winter_traction": "crampons",
+    "avalanche_safety": "avalanche"}
+IMAGE_KEYWORDS = {"hiking": "hiking,trail", "backpacking": "backpacking,tent", "camping": "camping,campsite",
+                  "climbing": "rockclimbing,cliff", "photography": "landscape,mountains", "winter": "mountaineering,snow"}
 TAG_LENGTH_WEIGHTS = (0.30, 0.45, 0.25)
 
 LOOKUP_ROWS = [   # the demo's six first, then finer-grained types
@@ -414,6 +427,26 @@ class OutdoorDomain(Domain):
     personas = PERSONAS
     activities = ACTIVITIES
     levels = DIFFICULTIES
+    # extensions.outdoor.settings and imagesPerSetup/enableRealImages; a configured domain is a new object
+    options = outdoor_settings.OutdoorSettings()
+    images_per_content = DEFAULT_IMAGES_PER_SETUP
+    real_images = False
+
+    # ---- configuration ------------------------------------------------------------------------
+    def configure(self, settings) -> "OutdoorDomain":
+        """gearCategories, brands and priceRange restrict the catalog every setup draws from."""
+        domain = self._derived(options=outdoor_settings.parse(settings, ACTIVITIES))
+        domain._kit_variants            # computed now: settings that leave no gear fail before any row is written
+        return domain
+
+    def with_images(self, per_content: int, real: bool) -> "OutdoorDomain":
+        return self._derived(images=(per_content, real))
+
+    def _derived(self, *, options=None, images=None) -> "OutdoorDomain":
+        domain = type(self)()           # a fresh object: cached catalogs and kits follow the new settings
+        domain.options = options or self.options
+        domain.images_per_content, domain.real_images = images or (self.images_per_content, self.real_images)
+        return domain
 
     # ---- public API ---------------------------------------------------------------------------
     def lookup_rows(self) -> pl.DataFrame:
@@ -471,6 +504,7 @@ class OutdoorDomain(Domain):
             "tags": self._tags.render(act, field(m, 0), field(m, 1)),
             "currency": pl.Series(CURRENCIES, dtype=pl.String).gather(currency),
             "is_public": pl.Series(frac(field(m, 2)) < PUBLIC_SHARE, dtype=pl.Boolean),
+            **self._setup_images(ci, act, seed),
             "total_price": pl.Series(np.round(total_cents) / 100.0, dtype=pl.Float64),
             "total_weight_grams": pl.Series(np.round(total_weight).astype(np.int64), dtype=pl.Int64),
             "created_at": created,
@@ -481,7 +515,7 @@ class OutdoorDomain(Domain):
             "slug",
             "description",
             "activity", "difficulty", "season", "tags", "currency", "is_public", "total_price",
-            "total_weight_grams", "created_at", "updated_at",
+            "total_weight_grams", "created_at", "updated_at", "image_url", "images",
         ), plan
 
     def _items_frame(self, plan: dict[str, np.ndarray]) -> pl.DataFrame:
@@ -500,7 +534,15 @@ class OutdoorDomain(Domain):
             "quantity": pl.Series(plan["quantity"], dtype=pl.Int64),
             "product_url": cat_["url"].gather(product),
             "notes": self._notes.gather(pl.Series(plan["note"])),
+            "image_url": image_urls(plan["item_index"], 1, plan["seed"], real=self.real_images,
+                                    keywords=cat_["image_keywords"].gather(product), kind="gear").list.first(),
         })
+
+    def _setup_images(self, ci: np.ndarray, act: np.ndarray, seed: int) -> dict[str, pl.Series]:
+        """images: imagesPerSetup URLs per setup (array columns); image_url: the first (a cover column)."""
+        keywords = pl.Series([IMAGE_KEYWORDS[a] for a in ACTIVITIES], dtype=pl.String).gather(act)
+        images = image_urls(ci, self.images_per_content, seed, real=self.real_images, keywords=keywords, kind="setup")
+        return {"images": images, "image_url": images.list.first()}
 
     def _season_codes(self, act: np.ndarray, f: np.ndarray) -> np.ndarray:
         table = np.array([SEASON_WEIGHTS[a] for a in ACTIVITIES])
@@ -526,13 +568,21 @@ class OutdoorDomain(Domain):
 
     @cached_property
     def _catalog(self) -> dict:
-        """Product arrays plus (kind, system) -> product ranges."""
+        """Product arrays plus (kind, system) -> product ranges, limited to the products the settings allow
+        (brands, gear categories, price range); ``available`` marks the kinds that still have products and
+        ``systems`` the camera systems with a body and lenses left."""
         kinds = list(cat.KIND_CATEGORY)
+        options = self.options
         rows = []
         for entry in cat.PRODUCTS:
             brand, model, kind, price, weight = entry[:5]
             qmin, qmax = (entry[5], entry[6]) if len(entry) > 5 else (1, 1)
             system = entry[7] if len(entry) > 7 else 0
+            if (options.brands is not None and brand not in options.brands) or \
+                    (options.categories is not None and cat.KIND_CATEGORY[kind] not in options.categories) or \
+                    (options.price_min is not None and price < options.price_min) or \
+                    (options.price_max is not None and price > options.price_max):
+                continue
             rows.append((brand, model, kinds.index(kind), price, weight, qmin, qmax, system))
         rows.sort(key=lambda r: (r[2], r[7]))          # group by kind, then camera system
         n_sys = len(cat.SYSTEMS)
@@ -542,13 +592,21 @@ class OutdoorDomain(Domain):
             if count[r[2], r[7]] == 0:
                 start[r[2], r[7]] = i
             count[r[2], r[7]] += 1
-        has_system = count[:, 1:].sum(axis=1) > 0
-        for k, kind in enumerate(kinds):
-            if has_system[k]:
-                if count[k, 0] or (count[k, 1:] == 0).any():
-                    raise ValueError(f"catalog kind {kind!r} must have products for every camera system")
-            elif count[k, 0] == 0:
-                raise ValueError(f"catalog kind {kind!r} has no products")
+        has_system = np.zeros(len(kinds), dtype=bool)   # from the whole catalog: filtering does not change it
+        for entry in cat.PRODUCTS:
+            if len(entry) > 7 and entry[7]:
+                has_system[kinds.index(entry[2])] = True
+        if not options.restricts:
+            for k, kind in enumerate(kinds):
+                if has_system[k]:
+                    if count[k, 0] or (count[k, 1:] == 0).any():
+                        raise ValueError(f"catalog kind {kind!r} must have products for every camera system")
+                elif count[k, 0] == 0:
+                    raise ValueError(f"catalog kind {kind!r} has no products")
+        # a camera system is usable when every camera kind left has products for it (a body and its lenses)
+        camera_kinds = [k for k in range(len(kinds)) if has_system[k] and count[k].sum()]
+        systems = tuple(s for s in range(1, n_sys) if all(count[k, s] for k in camera_kinds))
+        available = np.where(has_system, bool(systems) & (count.sum(axis=1) > 0), count[:, 0] > 0)
 
         def domain_of(brand: str) -> str:
             return cat.BRAND_DOMAINS.get(brand) or slug_text(brand).replace("-", "")
@@ -559,8 +617,9 @@ class OutdoorDomain(Domain):
         qmax = np.array([r[6] for r in rows], dtype=np.int64)
         qstep = np.where(qmin >= 2, 2, 1)          # sets come in pairs: 2/4/6 screws, 6/8/10/12 draws
         return {
-            "kinds": kinds,
+            "kinds": kinds, "available": available, "systems": systems or (1,),
             "start": start, "count": count, "has_system": has_system,
+            "image_keywords": pl.Series([IMAGE_GEAR_KEYWORDS[c] for c in categories], dtype=pl.String),
             "name": pl.Series("name", [f"{r[0]} {r[1]}" for r in rows], dtype=pl.String),
             "brand": pl.Series("brand", [r[0] for r in rows], dtype=pl.String),
             "category": pl.Series("category", categories, dtype=pl.String),
@@ -580,10 +639,17 @@ class OutdoorDomain(Domain):
         Slots are sampled without replacement by importance (Efraimidis-Spirakis keys from the
         counter hash, seed-independent), required slots always, then kept in kit order.
         """
-        kinds = self._catalog["kinds"]
+        kinds, available = self._catalog["kinds"], self._catalog["available"]
         flat, starts, lengths = [], [], []
+        usable = []
         for a in ACTIVITIES:
-            slots = cat.KITS[a]
+            # kinds without products under the settings leave their slot; a slot with no kind left goes
+            slots = [(tuple(o for o in options if available[kinds.index(o)]), w) for options, w in cat.KITS[a]]
+            slots = [(options, w) for options, w in slots if options]
+            if self.options.activities is not None and a not in self.options.activities:
+                slots = []
+            if slots:
+                usable.append(a)
             weights = np.array([w for _, w in slots], dtype=np.float64)
             required = weights >= 100
             for n in cat.ITEM_COUNTS:
@@ -597,8 +663,23 @@ class OutdoorDomain(Domain):
                     for s in chosen:
                         options = slots[s][0]
                         flat.append(kinds.index(options[alt[s] % len(options)]))
+        if not usable:
+            raise ConfigError("extensions.outdoor.settings: no gear of the outdoor catalog fits gearCategories, "
+                              "brands and priceRange together",
+                              hint="widen priceRange, name more brands, or add gear categories")
         return {"flat": np.array(flat, dtype=np.int64), "start": np.array(starts, dtype=np.int64),
-                "length": np.array(lengths, dtype=np.int64)}
+                "length": np.array(lengths, dtype=np.int64), "activities": tuple(usable)}
+
+    def activity_weights(self) -> np.ndarray:
+        """The persona weights, limited to the activities that have gear under the settings."""
+        table = super().activity_weights()
+        usable = self._kit_variants["activities"]
+        if len(usable) == len(ACTIVITIES):
+            return table
+        table[:, [a not in usable for a in ACTIVITIES]] = 0.0
+        empty = table.sum(axis=1) == 0          # a persona whose activities all went: any usable one
+        table[np.ix_(empty, [a in usable for a in ACTIVITIES])] = 1.0
+        return table
 
     @cached_property
     def _kit_lookup(self) -> dict[str, np.ndarray]:
@@ -609,7 +690,7 @@ class OutdoorDomain(Domain):
         flat, position, starts, lengths = [], [], [], []
         for v in range(len(kit["start"])):
             kinds = kit["flat"][kit["start"][v]:kit["start"][v] + kit["length"][v]]
-            for system in range(1, n_sys):
+            for system in catalog["systems"]:
                 starts.append(len(flat))
                 lengths.append(len(kinds))
                 flat.extend(int(k) * n_sys + (system if catalog["has_system"][k] else 0) for k in kinds)
@@ -630,6 +711,9 @@ class OutdoorDomain(Domain):
         base = catalog["price_cents"][:, None] * CURRENCY_FACTORS[None, :]    # (n, currencies)
         dollars = np.floor(base[:, :, None] * (0.90 + 0.20 * u)[None, None, :] / 100.0)
         cents = dollars[..., None] * 100.0 + np.array([95.0, 99.0])[None, None, None, :]
+        if self.options.price_min is not None:   # priceRange: unit prices in the setup's currency stay inside
+            high = np.inf if self.options.price_max is None else self.options.price_max * 100.0
+            np.clip(cents, self.options.price_min * 100.0, high, out=cents)
         weight = np.maximum(np.rint(catalog["weight_f"][:, None] * (0.97 + 0.06 * u)[None, :]), 1).astype(np.int64)
         quantity = (catalog["qmin"][:, None]
                     + catalog["qstep"][:, None] * np.floor(u[None, :] * catalog["qchoices"][:, None]).astype(np.int64))
@@ -653,7 +737,7 @@ class OutdoorDomain(Domain):
         as few large arrays as possible (int32 scratch, in-place ops, byte views of the hash).
         """
         kit, tables = self._kit_lookup, self._item_tables
-        n_sys = len(cat.SYSTEMS) - 1
+        n_sys = len(self._catalog["systems"])
         hk = hash_rows(ci, seed, self.name, "kit")
         count_idx = pick_weighted(field(hk, 0), cat.ITEM_COUNT_WEIGHTS)
         variant = (act * len(cat.ITEM_COUNTS) + count_idx) * KIT_VARIANTS + pick(field(hk, 1), KIT_VARIANTS)
@@ -697,7 +781,7 @@ class OutdoorDomain(Domain):
         key |= scratch
         price_cents = np.take(tables["price"], key)
         return {"lengths": lengths, "position": position, "item_index": item_index, "product": product,
-                "price_cents": price_cents, "weight": weight, "quantity": quantity, "note": note}
+                "price_cents": price_cents, "weight": weight, "quantity": quantity, "note": note, "seed": seed}
 
     @cached_property
     def _notes(self) -> pl.Series:

@@ -63,6 +63,26 @@ def get_domain(name: str) -> Domain:
     return domain
 
 
+def domain_for(settings) -> Domain:
+    """The domain a seed uses: ``settings.domain`` with its ``extensions.<name>.settings`` and the image keys applied.
+
+    Every extension's settings are checked against its domain (a typo in an unused one fails too);
+    ``enabled: false`` keeps the domain's built-in defaults. imagesPerSetup/enableRealImages, when
+    given, must be something the domain writes.
+    """
+    domain = get_domain(settings.domain)
+    for name, extension in settings.extensions.items():
+        if name not in available_domains():
+            raise ConfigError(f"extensions.{name}: no domain called {name!r}",
+                              hint=f"available: {', '.join(available_domains())}")
+        configured = get_domain(name).configure(extension.settings)
+        if name == domain.name and extension.enabled:
+            domain = configured
+    if {"images_per_setup", "enable_real_images"} & settings.model_fields_set:
+        domain = domain.with_images(settings.images_per_setup, settings.enable_real_images)
+    return domain
+
+
 def available_domains() -> list[str]:
     _ensure_builtins()
     with _lock:

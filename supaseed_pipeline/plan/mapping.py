@@ -86,6 +86,25 @@ def link_column(table: Table, target: str | None) -> str | None:
     return min(columns, key=rank) if columns else None
 
 
+def link_column_candidates(table: Table, target: str | None, column: str) -> bool:
+    """Whether `column` of `table` references `target` (a one-column foreign key)."""
+    return any(f.ref_qualified == target and list(f.columns) == [column] for f in table.foreign_keys)
+
+
+def _check_id_field(table: Table | None, column: str | None, profile: bool) -> None:
+    """userTable.idField names the column holding the user's id: the table's primary key (a user table) or,
+    for a profile table of auth.users, its primary key or the column that references auth.users."""
+    if table is None or not column:
+        return
+    key = list(table.primary_key.columns) if table.primary_key else []
+    if key == [column] or (profile and link_column_candidates(table, "auth.users", column)):
+        return
+    expected = " or ".join(filter(None, [f"its primary key '{key[0]}'" if len(key) == 1 else "",
+                                         "the column that references auth.users" if profile else ""]))
+    raise ConfigError(f"schema.userTable.idField: column '{column}' of {table.qualified} does not hold the user's id",
+                      hint=f"use {expected or 'a one-column primary key'}")
+
+
 def _require(snapshot: SchemaSnapshot, qualified: str | None, key: str, given: str | None) -> None:
     if given and not qualified:
         raise ConfigError(f"schema.{key}: table '{given}' does not exist in the target",
@@ -104,8 +123,9 @@ def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None
     schemas = settings.schemas
     evidence: list[str] = []
 
-    user_table = _qualify(overrides.primary_user_table, snapshot, schemas)
-    _require(snapshot, user_table, "primaryUserTable", overrides.primary_user_table)
+    user_table = _qualify(overrides.user_table_name, snapshot, schemas)
+    _require(snapshot, user_table, "primaryUserTable" if overrides.primary_user_table else "userTable.name",
+             overrides.user_table_name)
     profile_table = None
     if user_table and user_table != "auth.users" and snapshot.table("auth.users") and \
             _fk_or_trigger_link(snapshot, user_table, "auth.users"):
@@ -113,7 +133,8 @@ def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None
         # lives; the users themselves are always auth.users. Seeding `accounts` as the user table would
         # break MakerKit, so it becomes the account table instead.
         profile_table, user_table = user_table, "auth.users"
-        evidence.append(f"primaryUserTable {profile_table} is the profile table of auth.users: account table")
+        given_as = "primaryUserTable" if overrides.primary_user_table else "userTable.name"
+        evidence.append(f"{given_as} {profile_table} is the profile table of auth.users: account table")
     if not user_table and snapshot.table("auth.users"):
         user_table = "auth.users"
         evidence.append("auth.users exists: Supabase auth")
@@ -126,12 +147,14 @@ def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None
     fields = overrides.user_table
     described = snapshot.table(profile_table) if profile_table else users   # the table userTable.* describes
     for key, column in (("userTable.emailField", fields.email_field), ("userTable.nameField", fields.name_field),
-                        ("userTable.pictureField", fields.picture_field)):
+                        ("userTable.pictureField", fields.picture_field), ("userTable.idField", fields.id_field)):
         _require_column(described, column, key)
     if fields.bio_field and described is not None and not described.column(fields.bio_field):
         public_data = described.column("public_data")
         if not (public_data and public_data.base_type_name == "jsonb"):   # MakerKit keeps the bio in public_data
             _require_column(described, fields.bio_field, "userTable.bioField")
+
+    _check_id_field(described, fields.id_field, profile_table is not None)
 
     mapping = TableMapping(framework="custom", user_table=user_table)
     if users is not None and user_table != "auth.users":
@@ -182,7 +205,11 @@ def _map_accounts(mapping: TableMapping, snapshot: SchemaSnapshot, settings: See
         return
     accounts = snapshot.table(account_table)
     mapping.account_table = account_table
-    owner = overrides.account_user_field or _first_column(accounts, "primary_owner_user_id", "owner_id", "user_id")
+    id_field = overrides.user_table.id_field if account_table == profile_table else None
+    # userTable.idField of a profile table, when it is the column that references the user, is the link
+    linked = id_field if id_field and link_column_candidates(accounts, user_table, id_field) else None
+    owner = overrides.account_user_field or linked or \
+        _first_column(accounts, "primary_owner_user_id", "owner_id", "user_id")
     if not owner and (link_column(accounts, user_table) == "id" or _trigger_inserts(snapshot, user_table, account_table)):
         owner = "id"
     owner = owner or link_column(accounts, user_table)

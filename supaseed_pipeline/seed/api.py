@@ -13,8 +13,9 @@ import psycopg.sql
 from supaseed_pipeline.ai.domain import with_ai_text
 from supaseed_pipeline.db import guard
 from supaseed_pipeline.db.connect import Target, connect
-from supaseed_pipeline.domains import get_domain, load_domain_modules
-from supaseed_pipeline.errors import ConfigError, SupaseedError, TargetBusy
+from supaseed_pipeline.domains import load_domain_modules
+from supaseed_pipeline.domains.registry import domain_for
+from supaseed_pipeline.errors import ConfigError, ProductionGuardError, SupaseedError, TargetBusy
 from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
 from supaseed_pipeline.seed import bulk, ledger, locking
@@ -37,7 +38,7 @@ class Prepared:
 
 def resolve_domain(settings: SeedSettings):
     load_domain_modules(settings.domain_modules)
-    return get_domain(settings.domain)
+    return domain_for(settings)   # with extensions.<domain>.settings and the image keys applied
 
 
 def prepare(conn: psycopg.Connection, settings: SeedSettings, snapshot: SchemaSnapshot | None = None) -> Prepared:
@@ -83,12 +84,21 @@ def _check_table_settings(snapshot: SchemaSnapshot, settings: SeedSettings) -> N
 
 def guard_production(conn: psycopg.Connection, target: Target, settings: SeedSettings, *, action: str = "seed") -> None:
     """Refuse targets that do not look like development or staging unless explicitly allowed (see db/guard.py)."""
+    _declared_production(target, settings, action)
     guard.guard_production(conn, target, settings, action=action)
 
 
 def guard_host(target: Target, settings: SeedSettings, *, action: str = "seed") -> None:
     """The host part of the guard, before any connection is opened."""
+    _declared_production(target, settings, action)
     guard.guard_host(target, settings, action=action)
+
+
+def _declared_production(target: Target, settings: SeedSettings, action: str) -> None:
+    """`environment: production` in the config: the user says it is production, whatever the host looks like."""
+    if settings.environment == "production" and not settings.allow_production and not target.embedded:
+        raise ProductionGuardError(f"refusing to {action} {target.identity}: the config says environment: production",
+                                   hint="pass --i-know-this-is-production (or allowProduction: true) to go ahead")
 
 
 def seeding_lock(conn: psycopg.Connection, target: Target, timeout_s: float, token: str | None = None):

@@ -11,7 +11,9 @@ from supaseed_pipeline.generate.frames import TableRequest
 from supaseed_pipeline.plan import allocation
 
 # Physical column -> logical domain column it may take its values from, when the names differ.
-SYNONYMS = {"name": "title", "title": "name", "price": "total_price", "summary": "description", "body": "description"}
+SYNONYMS = {"name": "title", "title": "name", "price": "total_price", "summary": "description", "body": "description",
+            "photo_url": "image_url", "cover_image_url": "image_url", "thumbnail_url": "image_url",
+            "picture_url": "image_url", "image_urls": "images", "photo_urls": "images", "photos": "images"}
 
 
 def _as_physical(values: pl.Series) -> pl.Series:
@@ -29,6 +31,8 @@ def _logical_columns(run, table_name: str, logical: pl.DataFrame, skip: set[str]
             continue
         source = column if column in logical.columns else SYNONYMS.get(column)
         if source and source in logical.columns:
+            if isinstance(logical[source].dtype, pl.List) and not run._table(table_name).column(column).is_array:
+                continue   # a list (tags, images) fits an array column only; a json or text one is generated
             fixed[column] = _as_physical(logical[source])
     return fixed
 

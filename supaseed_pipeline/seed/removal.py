@@ -196,8 +196,35 @@ def _cascade_parents(table: str, stages: dict[str, Stage], references: list[Refe
     They are left to the cascade rather than deleted directly, so app triggers that forbid a direct
     delete (e.g. MakerKit's owner-membership guard) are not tripped.
     """
+    return _direct_cascade_parents(table, stages, references)
+
+
+def _direct_cascade_parents(table: str, stages: dict[str, Stage], references: list[Reference]) -> list[Reference]:
     return [r for r in references if r.child == table and r.child_rel == table and r.on_delete == "CASCADE"
             and r.parent in stages and r.parent != table and set(r.ref_columns) == set(stages[r.parent].key_columns)]
+
+
+def _left_to_cascade(table: str, stages: dict[str, Stage], references: list[Reference]) -> sql.Composable | None:
+    """Condition on `t` (a staged row of `table`) for deleting it directly: no cascade from a staged
+    parent removes it, or it also references, without a cascade, a table its cascade chain starts
+    from (setups -> trip_notes, and trip_notes.author -> auth.users): such a row would be checked
+    before the cascade reached it, so it goes first, directly. None: every row is deleted directly."""
+    cascades = _cascade_parents(table, stages, references)
+    if not cascades:
+        return None
+    roots, todo = set(), [r.parent for r in cascades]
+    while todo:
+        parent = todo.pop()
+        if parent not in roots:
+            roots.add(parent)
+            todo += [r.parent for r in _cascade_parents(parent, stages, references)]
+    blocking = [r for r in references if r.child == table and r.child_rel == table and r.parent in roots
+                and r.on_delete in ("NO ACTION", "RESTRICT") and not r.deferrable]
+    not_cascaded = sql.SQL(" AND ").join(sql.SQL("NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})").format(
+        stages[ref.parent].table, _match("p", "t", [(r, c) for c, r in ref.pairs()])) for ref in cascades)
+    linked = [sql.SQL("({})").format(sql.SQL(" AND ").join(sql.SQL("t.{} IS NOT NULL").format(sql.Identifier(c))
+                                                          for c in ref.columns)) for ref in blocking]
+    return sql.SQL("({})").format(sql.SQL(" OR ").join([sql.SQL("({})").format(not_cascaded), *linked]))
 
 
 def deletion_order(stages: dict[str, Stage], references: list[Reference], load_order: list[str]) -> list[str]:
@@ -332,10 +359,9 @@ def delete_staged(conn: psycopg.Connection, stages: dict[str, Stage], recorded: 
     statements: dict[str, sql.Composable] = {}
     for table in ordered:
         stage = stages[table]
-        cascaded = [sql.SQL("NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})").format(
-            stages[ref.parent].table, _match("p", "t", [(r, c) for c, r in ref.pairs()]))
-            for ref in _cascade_parents(table, stages, references)]
-        condition = sql.SQL(" AND ").join([_match("t", "k", [(k, k) for k in stage.key_columns]), *cascaded])
+        direct = _left_to_cascade(table, stages, references)
+        condition = sql.SQL(" AND ").join([_match("t", "k", [(k, k) for k in stage.key_columns]),
+                                           *([direct] if direct is not None else [])])
         statements[table] = sql.SQL("DELETE FROM {} AS t USING {} AS k WHERE {} RETURNING 1").format(
             ident(table), stage.table, condition)
     for group in deletion_groups(references, ordered):
@@ -392,11 +418,9 @@ def probe_deletes(conn: psycopg.Connection, stages: dict[str, Stage], references
         if not delete_hazards(conn, table):
             continue
         keys = [(k, k) for k in stage.key_columns]
-        # a row a cascade from a seeded parent removes is not deleted directly (see _cascade_parents)
-        cascaded = [sql.SQL("NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})").format(
-            stages[ref.parent].table, _match("p", "t", [(r, c) for c, r in ref.pairs()]))
-            for ref in _cascade_parents(table, stages, references)]
-        condition = sql.SQL(" AND ").join([_match("t", "k", keys), *cascaded])
+        # a row a cascade from a seeded parent removes is not deleted directly (see _left_to_cascade)
+        direct = _left_to_cascade(table, stages, references)
+        condition = sql.SQL(" AND ").join([_match("t", "k", keys), *([direct] if direct is not None else [])])
         one = sql.SQL("(SELECT {} FROM {} AS t JOIN {} AS k ON {} LIMIT 1)").format(
             sql.SQL(", ").join(sql.SQL("k.{}").format(sql.Identifier(c)) for c in stage.key_columns),
             ident(table), stage.table, condition)

@@ -1057,7 +1057,8 @@ def cleanup(app: App, force: bool, verify: bool) -> None:
                       "(nothing was deleted)", EXIT_USAGE)
     target = app.target(settings)
     recorded = api.status(target)["tables"]
-    removed = api.cleanup(target, settings)
+    removed = api.cleanup(target, settings, progress=lambda step: app.out.print(
+        f"removed {', '.join(step.partitions)}: {step.rows:,} rows in {step.seconds:,.1f} s ({step.done}/{step.total})"))
     missing = getattr(removed, "missing", {})
     if removed or recorded:
         grid = table("table", "#recorded", "#removed", "#already gone", title=f"Removed from {target.display}")

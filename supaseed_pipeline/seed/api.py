@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 from dataclasses import dataclass
@@ -160,12 +161,11 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
             try:
                 full_run = partition_keys is None if replace_stale is None else replace_stale
 
-                def load_all() -> None:
-                    for partition in partitions:
-                        result = prepared.engine.seed_partition(conn, partition, run_id, progress)
-                        results.append(result)
-                        if on_partition:
-                            on_partition(result)
+                def load_all(workers: int = 1) -> None:
+                    report = _serialised(on_partition)
+                    load_partitions(target, settings, prepared.engine, conn, partitions, run_id, run_token or run_id,
+                                    workers=workers, progress=_serialised(progress),
+                                    on_partition=lambda r: (results.append(r), report(r)))
 
                 if settings.bulk_load and full_run:
                     # One transaction (partitions become savepoints): the dropped indexes and foreign keys
@@ -180,7 +180,8 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                 else:
                     # autocommit: each partition's `conn.transaction()` is a real transaction, committed on its own
                     _remove_stale_partitions(conn, prepared, settings, partitions, full_run=full_run)
-                    load_all()
+                    load_all(settings.workers)
+                results.sort(key=lambda r: (r.key != BASE, r.key))
                 _refuse_when_nothing_was_seeded(prepared.engine, results)
                 status = "succeeded"
                 ledger.analyze(conn)
@@ -195,6 +196,64 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                             raise
                         # else: keep the error that failed the run (e.g. a connection left mid-COPY)
     return results
+
+
+def _serialised(callback):
+    """A callback safe to call from several loading threads (one call at a time)."""
+    if callback is None:
+        return lambda *args: None
+    lock = threading.Lock()
+
+    def call(*args):
+        with lock:
+            return callback(*args)
+    return call
+
+
+def load_partitions(target: Target, settings: SeedSettings, engine: SeedEngine, conn: psycopg.Connection,
+                    partitions: list[Partition], run_id: str, token: str, *, workers: int, progress, on_partition) -> None:
+    """Load partitions, `base` first on `conn`, then user batches on up to `workers` connections at once.
+
+    Batches are independent (disjoint key bands, parents in `base` or in the batch itself, one
+    transaction each), so they may commit in any order; each worker's connection holds the run's
+    lock in shared mode. After the first failure no new batch starts; the failure is raised once
+    the running ones end (committed batches stay, recorded in the ledger).
+    """
+    first = [p for p in partitions if p.key == BASE]
+    batches = [p for p in partitions if p.key != BASE]
+    for partition in first:
+        on_partition(engine.seed_partition(conn, partition, run_id, progress))
+    workers = max(1, min(workers, len(batches)))
+    if workers == 1:
+        for partition in batches:
+            on_partition(engine.seed_partition(conn, partition, run_id, progress))
+        return
+    queue = list(reversed(batches))
+    claim = threading.Lock()
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with connect(target) as worker:
+                worker.autocommit = True
+                with seeding_lock(worker, target, settings.lock_timeout_seconds, token):
+                    while True:
+                        with claim:
+                            if failures or not queue:
+                                return
+                            partition = queue.pop()
+                        on_partition(engine.seed_partition(worker, partition, run_id, progress))
+        except BaseException as exc:   # re-raised below, in the caller's thread
+            with claim:
+                failures.append(exc)
+
+    threads = [threading.Thread(target=work, name=f"supaseed-worker-{n}") for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
 
 
 def _refuse_when_nothing_was_seeded(engine: SeedEngine, results: list[PartitionResult]) -> None:

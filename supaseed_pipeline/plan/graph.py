@@ -160,6 +160,7 @@ def build_constraint_graph(snapshot: SchemaSnapshot, tables: list[str] | None = 
     for component in _strongly_connected(sorted(names), edges):
         if len(component) > 1:
             cycles.append(_break_cycle(component, snapshot, edges, fk_of, plans))
+    _add_trigger_lookups(selected, names, edges)
 
     order = _topological(sorted(names), edges)
     batches = _batches(order, edges)
@@ -182,6 +183,29 @@ def build_constraint_graph(snapshot: SchemaSnapshot, tables: list[str] | None = 
                 plans[table.qualified].parent_skips[fk.name] = parent.skip_reason
     return ConstraintGraph(fingerprint=snapshot.fingerprint, load_order=order, batches=batches, cycles=cycles,
                            trigger_effects=effects, tables=plans)
+
+
+def _add_trigger_lookups(selected: list[Table], names: set[str], edges: dict[str, set[str]]) -> None:
+    """A table whose BEFORE INSERT trigger looks its row up in another (a member of the channel) loads after
+    that table, unless the other depends on it (then the trigger's rows are left out, with its message)."""
+    from supaseed_pipeline.plan.trigger_rules import analyse
+
+    for table in selected:
+        for rule in analyse(table).pairs:
+            if rule.table in names and rule.table != table.qualified and not _reaches(edges, rule.table, table.qualified):
+                edges[table.qualified].add(rule.table)
+
+
+def _reaches(edges: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen, work = set(), [start]
+    while work:
+        node = work.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            work.extend(edges.get(node, ()))
+    return False
 
 
 def _table_plan(table: Table) -> TablePlan:

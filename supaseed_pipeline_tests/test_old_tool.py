@@ -263,3 +263,6 @@ def test_images_for_a_domain_without_images_are_refused(supaseed, demo_db):
     Path("supaseed.json").write_text(json.dumps({"domain": "saas", "enableRealImages": True}))
     result = supaseed("seed", "--database-url", demo_db.url, expect=2)
     assert result.stderr.startswith("error: imagesPerSetup/enableRealImages: the saas domain writes no images")
+    # the defaults (as `supaseed init` writes them) ask for nothing
+    Path("supaseed.json").write_text(json.dumps({"domain": "saas", "imagesPerSetup": 2, "enableRealImages": False}))
+    assert "seed" in supaseed("seed", "--dry-run", "--database-url", demo_db.url).stdout

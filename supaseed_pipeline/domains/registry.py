@@ -68,7 +68,7 @@ def domain_for(settings) -> Domain:
 
     Every extension's settings are checked against its domain (a typo in an unused one fails too);
     ``enabled: false`` keeps the domain's built-in defaults. imagesPerSetup/enableRealImages, when
-    given, must be something the domain writes.
+    not at their defaults, must be something the domain writes.
     """
     domain = get_domain(settings.domain)
     for name, extension in settings.extensions.items():
@@ -78,7 +78,9 @@ def domain_for(settings) -> Domain:
         configured = get_domain(name).configure(extension.settings)
         if name == domain.name and extension.enabled:
             domain = configured
-    if {"images_per_setup", "enable_real_images"} & settings.model_fields_set:
+    defaults = type(settings).model_fields
+    # compared with the defaults, not "was the key given": `supaseed init` writes every key, defaults included
+    if settings.images_per_setup != defaults["images_per_setup"].default or settings.enable_real_images:
         domain = domain.with_images(settings.images_per_setup, settings.enable_real_images)
     return domain
 

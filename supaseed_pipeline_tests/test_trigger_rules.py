@@ -5,12 +5,13 @@ The bodies below are written the way MakerKit, basejump and Supabase's chat exam
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 
 import polars as pl
 from psycopg import sql
 
-from supaseed_pipeline.db.connect import connect
+from supaseed_pipeline.db.connect import connect, create_database, drop_database
 from supaseed_pipeline.plan import trigger_rules
 from supaseed_pipeline.plan.trigger_rules import Condition
 from supaseed_pipeline.seed import api, load, verify
@@ -137,6 +138,12 @@ def test_auth_uid_assignments_of_not_null_columns_are_claims():
     assert [c.column for c in trigger_rules.analyse(todos).claims] == ["user_id"]
     assert trigger_rules.claim_column(todos, ["id", "user_id"]) == "user_id"
     assert trigger_rules.claim_column(todos, ["id"]) is None
+    # when the loader does not write the assigned column, the row's own user FK says who is signed in
+    owned = _table("public.todos", [_column("user_id"), _column("owner_id"), _column("editor_id", not_null=False)],
+                   [_fk("todos_editor_fkey", ["editor_id"], "auth.users", ["id"]),
+                    _fk("todos_owner_fkey", ["owner_id"], "auth.users", ["id"])],
+                   "begin new.user_id := auth.uid(); return new; end")
+    assert trigger_rules.claim_column(owned, ["id", "editor_id", "owner_id"]) == "owner_id"
     # AFTER triggers and UPDATE-only triggers do not run for the insert the way a BEFORE INSERT one does
     after = _table("public.todos", [_column("user_id")], [], "begin new.user_id := auth.uid(); return new; end",
                    timing="AFTER")
@@ -307,7 +314,7 @@ create trigger board_posts_member_check before insert on public.board_posts for 
 """
 
 
-def test_membership_trigger_gets_pairs_of_members(fresh_db):
+def test_membership_trigger_gets_pairs_of_members(fresh_db, pg_server):
     with connect(fresh_db) as conn:
         conn.execute(CHAT)
         conn.commit()
@@ -321,6 +328,24 @@ def test_membership_trigger_gets_pairs_of_members(fresh_db):
         pairs = conn.execute("SELECT count(DISTINCT (channel_id, person_id)) FROM public.board_posts").fetchone()[0]
     assert outsiders == 0 and pairs > 1
     _constraints_hold(fresh_db)
+    # the same seed picks the same pairs on another database (compared by channel and person: identity
+    # keys are the database's)
+    name = f"supaseed_t_pairs_{uuid.uuid4().hex[:8]}"
+    other = create_database(pg_server, name)
+    try:
+        with connect(other) as conn:
+            conn.execute(CHAT)
+            conn.commit()
+        api.seed(other, _settings(rowsPerTable=20))
+        assert _posts_by_member(other) == _posts_by_member(fresh_db)
+    finally:
+        drop_database(pg_server, name)
+
+
+def _posts_by_member(target) -> list[tuple]:
+    with connect(target) as conn:
+        return conn.execute("SELECT c.slug, p.username, b.message FROM public.board_posts b JOIN public.channels c "
+                            "ON c.id = b.channel_id JOIN public.people p ON p.id = b.person_id ORDER BY 1, 2, 3").fetchall()
 
 
 OPAQUE = """

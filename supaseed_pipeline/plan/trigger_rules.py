@@ -366,5 +366,13 @@ def pair_pool(pools: dict[str, pl.DataFrame], fk_name: str) -> tuple[str, pl.Dat
 
 
 def claim_column(table: Table, columns: list[str]) -> str | None:
-    """The column whose value is the row's signed-in user while it is inserted, if a trigger reads auth.uid()."""
-    return next((c.column for c in analyse(table).claims if c.column in columns), None)
+    """The column whose value is the row's signed-in user while it is inserted, if a trigger reads auth.uid():
+    the column the trigger assigns, else (when the loader does not write it) the row's NOT NULL user FK."""
+    claims = analyse(table).claims
+    if not claims:
+        return None
+    assigned = next((c.column for c in claims if c.column in columns), None)
+    if assigned:
+        return assigned
+    owners = [fk.columns[0] for fk in table.foreign_keys if fk.ref_qualified == "auth.users" and len(fk.columns) == 1]
+    return next((c for c in owners if c in columns and table.column(c) is not None and table.column(c).not_null), None)

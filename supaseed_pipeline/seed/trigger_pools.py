@@ -88,7 +88,8 @@ def _pair_pool(context: PoolContext, rule: PairRule, pools: dict[str, pl.DataFra
     found = load.read_rows(context.conn, rule.table, their_columns + tested,
                            where=([their_columns[0]], first_pool.select(pl.col(first_ref).cast(pl.String).alias("k0"))))
     found = found.filter(trigger_rules.passing(found, rule.conditions))
-    pairs = found.select([pl.col(t).alias(r) for r, t in rule.columns]).unique(maintain_order=True)
+    # sorted: the rows come back in join order, and the same seed must pick the same pairs
+    pairs = found.select([pl.col(t).alias(r) for r, t in rule.columns]).unique().sort(row_columns)
     for fk_name in rule.fks:
         fk = _fk(table, fk_name)
         pairs = trigger_rules.keep_keys(pairs, list(fk.columns), pools[fk_name], list(fk.ref_columns))

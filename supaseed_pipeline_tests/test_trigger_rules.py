@@ -412,3 +412,29 @@ def _dump(target) -> dict[str, list[str]]:
         snapshot = take_snapshot(conn)
         return {t.qualified: [r[0] for r in conn.execute(sql.SQL("SELECT t::text FROM {} t ORDER BY 1").format(
             load.ident(t.qualified))).fetchall()] for t in snapshot.tables if t.schema_name == "public"}
+
+
+def test_sql_export_replays_auth_uid_rows_as_their_own_users(fresh_db, pg_server, tmp_path):
+    from supaseed_pipeline.seed import export
+
+    with connect(fresh_db) as conn:
+        _supabase(conn)
+        conn.execute(NOTES)
+        conn.commit()
+    path = tmp_path / "seed.sql"
+    result = export.export_sql(fresh_db, _settings(), path)
+    assert result.inserted["public.notes"] > 1
+    name = f"supaseed_t_replay_{uuid.uuid4().hex[:8]}"
+    other = create_database(pg_server, name)
+    try:
+        with connect(other) as conn:
+            _supabase(conn)
+            conn.execute(NOTES)
+            conn.commit()
+            conn.execute(path.read_text())   # the file as psql would run it: no claims set by anyone else
+            conn.commit()
+            rows = conn.execute("SELECT owner_id::text, sub_seen FROM public.notes").fetchall()
+        assert len(rows) == result.inserted["public.notes"]
+        assert all(owner is not None and owner == sub for owner, sub in rows) and len({o for o, _ in rows}) > 1
+    finally:
+        drop_database(pg_server, name)

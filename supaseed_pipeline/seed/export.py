@@ -33,6 +33,7 @@ from psycopg import sql
 
 from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.errors import ConfigError, SupaseedError
+from supaseed_pipeline.plan.trigger_rules import claim_column
 from supaseed_pipeline.seed import api, ledger
 from supaseed_pipeline.seed.load import explain_read_error, first_line, ident, text_array_literal, timeout_ms
 from supaseed_pipeline.settings import SeedSettings
@@ -252,6 +253,8 @@ def _insert_statements(conn, prepared: api.Prepared, tables: list[_TableRows], o
     """(table, INSERT) in load order; tables joined by a NOT NULL forward FK share one statement."""
     position = {name: i for i, name in enumerate(order)}
     by_name = {t.name: t for t in tables}
+    claims = {t.name: claim_column(prepared.snapshot.table(t.name), [c.name for c in t.columns])
+              for t in tables if prepared.snapshot.table(t.name) is not None}
     nulled: dict[str, set[str]] = defaultdict(set)
     self_bound: set[str] = set()
     group_of = {t.name: [t.name] for t in tables if t.inserted}
@@ -282,24 +285,34 @@ def _insert_statements(conn, prepared: api.Prepared, tables: list[_TableRows], o
         single = len(members) > 1 or rows.name in self_bound
         if single:
             # one statement: FKs among these rows are checked at its end
-            parts = [_insert_sql(conn, by_name[m], by_name[m].final[:len(by_name[m].inserted)], nulled[m]) for m in members]
+            parts = [_insert_sql(conn, by_name[m], by_name[m].final[:len(by_name[m].inserted)], nulled[m], claims.get(m))
+                     for m in members]
             ctes = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts[:-1]))
             out.append((", ".join(members), (f"WITH {ctes}\n" if ctes else "") + parts[-1]))
             continue
         final = rows.final[:len(rows.inserted)]
         for start in range(0, len(final), batch_rows):
-            out.append((rows.name, _insert_sql(conn, rows, final[start:start + batch_rows], nulled[rows.name])))
+            out.append((rows.name, _insert_sql(conn, rows, final[start:start + batch_rows], nulled[rows.name],
+                                               claims.get(rows.name))))
     return out
 
 
-def _insert_sql(conn, rows: _TableRows, values: list[tuple], nulled: set[str]) -> str:
+def _insert_sql(conn, rows: _TableRows, values: list[tuple], nulled: set[str], claim: str | None = None) -> str:
     written = [i for i, c in enumerate(rows.columns) if not c.generated]
     names = ", ".join(sql.Identifier(rows.columns[i].name).as_string(conn) for i in written)
     overriding = " OVERRIDING SYSTEM VALUE" if any(c.identity_always for c in rows.columns) else ""
     tuples = ",\n  ".join(
         "(" + ", ".join("NULL" if rows.columns[i].name in nulled else literal(row[i]) for i in written) + ")"
         for row in values)
-    return f"INSERT INTO {ident(rows.name).as_string(conn)} ({names}){overriding} VALUES\n  {tuples}"
+    if claim is None:
+        return f"INSERT INTO {ident(rows.name).as_string(conn)} ({names}){overriding} VALUES\n  {tuples}"
+    # a BEFORE trigger sets a column from auth.uid(): each row goes in as its own user (see load._insert_from_stage)
+    user = f"v.c{next(i for i in written if rows.columns[i].name == claim)}"
+    typed = ", ".join(f"v.c{i}::{rows.columns[i].type_sql}" for i in written)
+    return (f"INSERT INTO {ident(rows.name).as_string(conn)} ({names}){overriding} SELECT {typed} FROM (VALUES\n  {tuples}"
+            f") AS v({', '.join(f'c{i}' for i in written)})\nWHERE set_config('request.jwt.claims', json_build_object("
+            f"'sub', {user}, 'role', 'authenticated')::text, true) IS NOT NULL AND set_config('request.jwt.claim.sub', "
+            f"coalesce({user}, ''), true) IS NOT NULL")
 
 
 def _update_statements(conn, rows: _TableRows, replayed: list[tuple | None], batch_rows: int):

@@ -194,6 +194,9 @@ class Run:
     client_peak: int = 0
     server_peak: int = 0
     per_table: dict[str, int] = field(default_factory=dict)
+    cleanup_seconds: float | None = None   # api.cleanup of what the run seeded (when timed)
+    cleanup_rows: int = 0                  # rows that cleanup removed
+    binary_files: list = field(default_factory=list)   # binary COPY dump of the rows (for the real ceiling)
 
     @property
     def rows_per_second(self) -> float:
@@ -210,12 +213,14 @@ def _default_batch_size() -> int:
     return SeedSettings.model_fields["batch_size"].default
 
 
-def _settings(users: int, batch_size: int | None, seed: int, bulk_load: bool = False):
+def _settings(users: int, batch_size: int | None, seed: int, bulk_load: bool = False, workers: int | None = None):
     from supaseed_pipeline.settings import load_settings
 
     overrides = {"userCount": users, "setupsPerUser": 3, "seed": seed, "bulkLoad": bulk_load}
     if batch_size:
         overrides["batchSize"] = batch_size
+    if workers:
+        overrides["workers"] = workers
     return load_settings(overrides=overrides, environ={}, use_default_file=False)
 
 
@@ -265,26 +270,39 @@ def measured(function, server_pid: int | None, database: str, **kwargs):
 
 # ------------------------------------------------------------------------------------------ 1. supaseed
 
-def _seed_child(target: Target, users: int, batch_size: int | None, seed: int, bulk_load: bool = False) -> float:
+def _seed_child(target: Target, users: int, batch_size: int | None, seed: int, bulk_load: bool = False,
+                workers: int | None = None) -> float:
     from supaseed_pipeline.seed import api
 
-    settings = _settings(users, batch_size, seed, bulk_load)
+    settings = _settings(users, batch_size, seed, bulk_load, workers)
     started = time.perf_counter()
     api.seed(target, settings)
     return time.perf_counter() - started
 
 
+def _cleanup_child(target: Target, users: int, batch_size: int | None, seed: int) -> tuple[float, int]:
+    """api.cleanup of a seed (production guard allowed: the bench database holds only the seed)."""
+    from supaseed_pipeline.seed import api
+
+    settings = _settings(users, batch_size, seed).model_copy(update={"allow_production": True})
+    started = time.perf_counter()
+    removed = api.cleanup(target, settings)
+    return time.perf_counter() - started, sum(removed.values())
+
+
 def run_supaseed(server: Target, users: int, *, batch_size: int | None, seed: int, server_pid: int | None,
-                 suffix: str, dump_to: Path | None = None, bulk_load: bool = False,
+                 suffix: str, dump_to: Path | None = None, bulk_load: bool = False, workers: int | None = None,
+                 time_cleanup: bool = False, binary_to: tuple[Path, int] | None = None,
                  log=print) -> tuple[Run, list[tuple[str, list[str], Path]]]:
     """Seed `users` users into a fresh database through api.seed; optionally dump what it inserted."""
     dumped: list[tuple[str, list[str], Path]] = []
     with fresh_database(server, suffix) as target:
         before = row_counts(target)
         label = "supaseed, bulkLoad" if bulk_load else "supaseed"
+        label += f", {workers} worker{'s' if workers > 1 else ''}" if workers else ""
         log(f"  {label}: {users:,} users into {target.dbname} ...", flush=True)
         seconds, client, server_peak = measured(_seed_child, server_pid, target.dbname, target=target, users=users,
-                                                batch_size=batch_size, seed=seed, bulk_load=bulk_load)
+                                                batch_size=batch_size, seed=seed, bulk_load=bulk_load, workers=workers)
         per_table = added(before, row_counts(target))
         run = Run(label, users, seconds, sum(per_table.values()), client, server_peak, per_table)
         log(f"    {seconds:,.1f} s, {run.rows:,} rows ({run.rows_per_second:,.0f} rows/s), "
@@ -295,13 +313,20 @@ def run_supaseed(server: Target, users: int, *, batch_size: int | None, seed: in
             size = sum(p.stat().st_size for _, _, p in dumped)
             log(f"    dumped {len(dumped)} tables ({size / 2**20:,.0f} MB CSV) in {time.perf_counter() - started:,.1f} s",
                 flush=True)
+        if binary_to is not None:
+            run.binary_files = in_child(dump_binary, target=target, folder=binary_to[0], slices=binary_to[1])
+        if time_cleanup:
+            run.cleanup_seconds, run.cleanup_rows = in_child(_cleanup_child, target=target, users=users, batch_size=batch_size,
+                                                    seed=seed)
+            log(f"    cleanup: {run.cleanup_seconds:,.1f} s for {run.cleanup_rows:,} rows "
+                f"({run.cleanup_seconds / seconds:.2f}x the seed's time)", flush=True)
     return run, dumped
 
 
 # ------------------------------------------------------------------------------------------ 2. raw COPY
 
-def dump_inserted(target: Target, folder: Path) -> list[tuple[str, list[str], Path]]:
-    """CSV files of the rows supaseed inserted, in load order, without generated columns.
+def _inserted_queries(conn: psycopg.Connection) -> list[tuple[str, list[str], sql.Composable]]:
+    """(table, columns, SELECT of the rows supaseed inserted) in load order, generated columns left out.
 
     Rows that a trigger made (the ledger's origin 'trigger', e.g. personal accounts created by the
     auth.users trigger) are left out: loading auth.users makes them again.
@@ -309,33 +334,61 @@ def dump_inserted(target: Target, folder: Path) -> list[tuple[str, list[str], Pa
     from supaseed_pipeline.plan.graph import build_constraint_graph
     from supaseed_pipeline.snapshot.introspect import take_snapshot
 
+    snapshot = take_snapshot(conn)
+    order = build_constraint_graph(snapshot).load_order
+    origins = dict(conn.execute(
+        "SELECT table_name, array_agg(DISTINCT origin) FROM supaseed.seeded_keys GROUP BY 1").fetchall())
+    queries = []
+    for name in [t for t in order if "inserted" in origins.get(t, [])]:
+        table = snapshot.table(name)
+        columns = [c.name for c in table.columns if not c.generated]
+        select = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+        if "trigger" in origins[name]:
+            keys = conn.execute("SELECT DISTINCT key_columns FROM supaseed.seeded_keys WHERE table_name = %s",
+                                (name,)).fetchall()
+            if len(keys) != 1 or len(keys[0][0]) != 1:
+                raise RuntimeError(f"{name}: cannot tell inserted rows from trigger-made ones")
+            query = sql.SQL("SELECT {} FROM {} WHERE {}::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
+                            "WHERE table_name = {} AND origin = 'inserted')").format(
+                select, _ident(name), sql.Identifier(keys[0][0][0]), sql.Literal(name))
+        else:
+            query = sql.SQL("SELECT {} FROM {}").format(select, _ident(name))
+        queries.append((name, columns, query))
+    return queries
+
+
+def dump_inserted(target: Target, folder: Path) -> list[tuple[str, list[str], Path]]:
+    """CSV files of the rows supaseed inserted (see _inserted_queries), in load order."""
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     with connect(target, autocommit=True) as conn:
-        snapshot = take_snapshot(conn)
-        order = build_constraint_graph(snapshot).load_order
-        origins = dict(conn.execute(
-            "SELECT table_name, array_agg(DISTINCT origin) FROM supaseed.seeded_keys GROUP BY 1").fetchall())
-        for name in [t for t in order if "inserted" in origins.get(t, [])]:
-            table = snapshot.table(name)
-            columns = [c.name for c in table.columns if not c.generated]
-            select = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-            if "trigger" in origins[name]:
-                keys = conn.execute("SELECT DISTINCT key_columns FROM supaseed.seeded_keys WHERE table_name = %s",
-                                    (name,)).fetchall()
-                if len(keys) != 1 or len(keys[0][0]) != 1:
-                    raise RuntimeError(f"{name}: cannot tell inserted rows from trigger-made ones")
-                query = sql.SQL("SELECT {} FROM {} WHERE {}::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
-                                "WHERE table_name = {} AND origin = 'inserted')").format(
-                    select, _ident(name), sql.Identifier(keys[0][0][0]), sql.Literal(name))
-            else:
-                query = sql.SQL("SELECT {} FROM {}").format(select, _ident(name))
+        for name, columns, query in _inserted_queries(conn):
             path = folder / f"{name}.csv"
             with conn.cursor() as cur, open(path, "wb") as out:
                 with cur.copy(sql.SQL("COPY ({}) TO STDOUT (FORMAT csv)").format(query)) as copy:
                     for block in copy:
                         out.write(block)
             files.append((name, columns, path))
+    return files
+
+
+def dump_binary(target: Target, folder: Path, slices: int) -> list[tuple[str, list[str], Path]]:
+    """The same rows as binary COPY files, big tables cut into `slices` files (one per connection)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    with connect(target, autocommit=True) as conn:
+        for name, columns, query in _inserted_queries(conn):
+            rows = conn.execute(sql.SQL("SELECT count(*) FROM ({}) q").format(query)).fetchone()[0]
+            parts = slices if rows >= 50_000 else 1
+            for part in range(parts):
+                sliced = query if parts == 1 else sql.SQL("SELECT * FROM ({}) q WHERE abs(hashtext(q::text)) % {} = {}").format(
+                    query, sql.Literal(parts), sql.Literal(part))
+                path = folder / f"{name}.{part}.bin"
+                with conn.cursor() as cur, open(path, "wb") as out:
+                    with cur.copy(sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(sliced)) as copy:
+                        for block in copy:
+                            out.write(block)
+                files.append((name, columns, path))
     return files
 
 
@@ -365,6 +418,100 @@ def run_raw_copy(server: Target, files: list[tuple[str, list[str], Path]], users
                                                            target=target, files=files)
         per_table = added(before, row_counts(target))
     run = Run("raw COPY", users, seconds, sum(per_table.values()), client, server_peak, per_table)
+    log(f"    {seconds:,.1f} s, {run.rows:,} rows ({run.rows_per_second:,.0f} rows/s): "
+        + ", ".join(f"{t} {s:,.1f} s" for t, s in timings.items()), flush=True)
+    return run
+
+
+# ------------------------------------------------------------------------------------------ 2c. the real ceiling
+
+def _parallel(connections: int, target: Target, jobs: list, work) -> None:
+    """Run work(conn, job) for every job on `connections` connections at once (largest jobs first)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    local = threading.local()
+    opened: list[psycopg.Connection] = []
+    lock = threading.Lock()
+
+    def run(job) -> None:
+        if not hasattr(local, "conn"):
+            local.conn = connect(target, autocommit=True)
+            local.conn.execute("SET maintenance_work_mem = '256MB'")
+            with lock:
+                opened.append(local.conn)
+        work(local.conn, job)
+
+    try:
+        with ThreadPoolExecutor(max_workers=connections) as pool:
+            for future in [pool.submit(run, job) for job in jobs]:
+                future.result()
+    finally:
+        for conn in opened:
+            conn.close()
+
+
+def _ceiling_child(target: Target, files: list[tuple[str, list[str], Path]], connections: int) -> tuple[float, dict[str, float]]:
+    """Drop every index, key and foreign key of the loaded tables (untimed), then time: binary COPY of
+    the files on `connections` connections, keys and indexes built in parallel, foreign keys added
+    NOT VALID and validated in parallel."""
+    tables = sorted({name for name, _, _ in files})
+    with connect(target, autocommit=True) as conn:
+        regs = [_ident(t).as_string(conn) for t in tables]
+        fks = conn.execute("SELECT format('%%I.%%I', n.nspname, c.relname), k.conname::text, pg_get_constraintdef(k.oid) "
+                           "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                           "WHERE k.contype = 'f' AND (k.conrelid = ANY(%s::regclass[]) OR k.confrelid = ANY(%s::regclass[]))",
+                           (regs, regs)).fetchall()
+        keys = conn.execute("SELECT format('%%I.%%I', n.nspname, c.relname), k.conname::text, pg_get_constraintdef(k.oid) "
+                            "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                            "WHERE k.contype IN ('p', 'u') AND k.conrelid = ANY(%s::regclass[])", (regs,)).fetchall()
+        indexes = conn.execute("SELECT format('%%I.%%I', n.nspname, c.relname), pg_get_indexdef(i.indexrelid) "
+                               "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+                               "WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))", (regs,)).fetchall()
+        for table, name, _ in fks:
+            conn.execute(f"ALTER TABLE {table} DROP CONSTRAINT {sql.Identifier(name).as_string(conn)}")
+        for table, name, _ in keys:
+            conn.execute(f"ALTER TABLE {table} DROP CONSTRAINT {sql.Identifier(name).as_string(conn)}")
+        for index, _ in indexes:
+            conn.execute(f"DROP INDEX {index}")
+    timings = {}
+    started = time.perf_counter()
+
+    def copy_file(conn: psycopg.Connection, job) -> None:
+        name, columns, path = job
+        statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(
+            _ident(name), sql.SQL(", ").join(sql.Identifier(c) for c in columns))
+        with conn.cursor() as cur, cur.copy(statement) as copy, open(path, "rb") as source:
+            while block := source.read(COPY_BLOCK):
+                copy.write(block)
+
+    _parallel(connections, target, sorted(files, key=lambda f: -f[2].stat().st_size), copy_file)
+    timings["binary COPY"] = time.perf_counter() - started
+    step = time.perf_counter()
+    builds = [f"ALTER TABLE {table} ADD CONSTRAINT {sql.Identifier(name).as_string(None)} {definition}"
+              for table, name, definition in keys] + [definition for _, definition in indexes]
+    _parallel(connections, target, builds, lambda conn, statement: conn.execute(statement))
+    timings["keys and indexes"] = time.perf_counter() - step
+    step = time.perf_counter()
+    with connect(target, autocommit=True) as conn:
+        for table, name, definition in fks:
+            conn.execute(f"ALTER TABLE {table} ADD CONSTRAINT {sql.Identifier(name).as_string(conn)} {definition} NOT VALID")
+    _parallel(connections, target, fks, lambda conn, fk: conn.execute(
+        f"ALTER TABLE {fk[0]} VALIDATE CONSTRAINT {sql.Identifier(fk[1]).as_string(conn)}"))
+    timings["foreign keys"] = time.perf_counter() - step
+    return time.perf_counter() - started, timings
+
+
+def run_ceiling(server: Target, files: list[tuple[str, list[str], Path]], users: int, *, connections: int,
+                server_pid: int | None, log=print) -> Run:
+    with fresh_database(server, "ceiling") as target:
+        before = row_counts(target)
+        log(f"  real ceiling: {len(files)} binary COPY files on {connections} connections into {target.dbname} ...",
+            flush=True)
+        (seconds, timings), client, server_peak = measured(_ceiling_child, server_pid, target.dbname, target=target,
+                                                           files=files, connections=connections)
+        per_table = added(before, row_counts(target))
+    run = Run("real ceiling", users, seconds, sum(per_table.values()), client, server_peak, per_table)
     log(f"    {seconds:,.1f} s, {run.rows:,} rows ({run.rows_per_second:,.0f} rows/s): "
         + ", ".join(f"{t} {s:,.1f} s" for t, s in timings.items()), flush=True)
     return run
@@ -556,6 +703,7 @@ def render_generation(runs: list[Run], *, batch_size: int, console=None) -> None
 # ------------------------------------------------------------------------------------------ report
 
 TARGET_SECONDS_1M, TARGET_RSS, TARGET_RAW_RATIO, TARGET_ROW_SPEEDUP = 90.0, 512 * 2**20, 1.25, 20.0
+TARGET_CEILING_RATIO = 1.3   # issue 14: bulk mode within 1.3x of the real ceiling
 
 
 def render(runs: dict[str, Run], scaling: list[Run], *, users: int, batch_size: int, notes: list[str],
@@ -579,6 +727,19 @@ def render(runs: dict[str, Run], scaling: list[Run], *, users: int, batch_size: 
     if "bulk" in runs:
         bulk = runs["bulk"]
         add("1b. supaseed, bulkLoad: true", bulk, f"{main.seconds / bulk.seconds:.2f}x faster than 1")
+    for workers in (1, 2):
+        if f"workers{workers}" in runs:
+            run = runs[f"workers{workers}"]
+            add(f"1{'cd'[workers - 1]}. supaseed, workers: {workers}", run,
+                f"{runs['workers1'].seconds / run.seconds:.2f}x the speed of 1 worker" if workers > 1 and "workers1" in runs else "")
+    if "ceiling" in runs:
+        ceiling = runs["ceiling"]
+        add("2c. the real ceiling", ceiling, f"1: {main.seconds / ceiling.seconds:.2f}x its time"
+            + (f", 1b: {runs['bulk'].seconds / ceiling.seconds:.2f}x" if "bulk" in runs else ""))
+        if "bulk" in runs:
+            ratio = runs["bulk"].seconds / ceiling.seconds
+            checks.append(f"bulkLoad <= {TARGET_CEILING_RATIO}x the real ceiling: "
+                          f"{'met' if ratio <= TARGET_CEILING_RATIO else 'NOT met'} ({ratio:.2f}x)")
     if "raw" in runs:
         raw = runs["raw"]
         ratio = main.seconds / raw.seconds
@@ -596,6 +757,10 @@ def render(runs: dict[str, Run], scaling: list[Run], *, users: int, batch_size: 
                       f"({speedup:,.1f}x)")
     for run in scaling:
         add(f"4. scaling {run.users:,}" + (" (= run 1)" if run is main else ""), run)
+    for run in ([main] if main not in scaling else []) + scaling:
+        if run.cleanup_seconds is not None:
+            cleaned = Run("cleanup", run.users, run.cleanup_seconds, run.cleanup_rows)
+            add(f"5. cleanup of {run.users:,} users", cleaned, f"{run.cleanup_seconds / run.seconds:.2f}x the seed's time")
     console.print(table)
     console.print("rows added (run 1): " + ", ".join(f"{t} {n:,}" for t, n in sorted(main.per_table.items())))
     console.print("1b: the same seed with bulkLoad: true (an empty target: secondary indexes and foreign keys "
@@ -603,7 +768,12 @@ def render(runs: dict[str, Run], scaling: list[Run], *, users: int, batch_size: 
                   "2: CSV dumped from run 1's database (generated columns left out, accounts made by the auth.users "
                   "trigger left out: loading auth.users makes them), plain COPY FROM STDIN, one connection, one "
                   "transaction, all constraints, indexes and triggers on. 3: Faker per row, executemany in batches "
-                  "of 1,000 rows, extrapolated linearly. Peak RSS: bench process + its children (each run in a fresh "
+                  "of 1,000 rows, extrapolated linearly. 2c: run 1's rows as binary COPY files (big tables cut in one "
+                  "slice per core), loaded on one connection per core into tables without indexes, keys or foreign "
+                  "keys, then keys and indexes built in parallel and foreign keys added NOT VALID and validated in "
+                  "parallel, all timed; triggers on (the auth.users trigger makes the accounts). 1c/1d: run 1 with "
+                  "settings.workers 1 and 2. 5: api.cleanup of what the run seeded, ratio to that run's seed time. "
+                  "Peak RSS: bench process + its children (each run in a fresh "
                   f"child; the bench process itself holds {_mb(max(PARENT_RSS, default=0))} of it); server PSS: "
                   "postmaster, auxiliary processes and the backends of the bench database.")
     if len(scaling) > 1:
@@ -637,7 +807,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="only the engine: one wide table, generation alone vs generate+COPY (default 1,000,000 rows)")
     parser.add_argument("--rows", type=int, help="rows of the --generation table (default 1,000,000; --quick 200,000)")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--skip", action="append", default=[], choices=["bulk", "raw", "rowbyrow", "scaling"],
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=["bulk", "raw", "ceiling", "rowbyrow", "workers", "scaling", "cleanup"],
                         help="leave a scenario out (repeatable)")
     parser.add_argument("--work-dir", help="where the CSV dump goes (default: a temp folder beside the data)")
     return parser.parse_args(argv)
@@ -687,9 +858,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="supaseed_bench_", dir=args.work_dir))
     try:
+        connections = psutil.cpu_count() or 1
         main_run, files = run_supaseed(server, users, batch_size=args.batch_size, seed=args.seed, server_pid=server_pid,
-                                       suffix="main", dump_to=None if "raw" in args.skip else work)
+                                       suffix="main", dump_to=None if "raw" in args.skip else work / "csv",
+                                       binary_to=None if "ceiling" in args.skip else (work / "bin", connections),
+                                       time_cleanup="cleanup" not in args.skip)
         runs["supaseed"] = main_run
+        if "ceiling" not in args.skip:
+            runs["ceiling"] = run_ceiling(server, main_run.binary_files, users, connections=connections,
+                                          server_pid=server_pid)
         if "bulk" not in args.skip:
             runs["bulk"], _ = run_supaseed(server, users, batch_size=args.batch_size, seed=args.seed,
                                            server_pid=server_pid, suffix="bulk", bulk_load=True)
@@ -700,6 +877,11 @@ def main(argv: list[str] | None = None) -> int:
             items = main_run.per_table.get("public.gear_items", 0) / max(main_run.per_table.get("public.setups", 1), 1)
             runs["rowbyrow"] = run_row_by_row(server, baseline_users, items_per_setup=items or 5.5, seed=args.seed,
                                               server_pid=server_pid)
+        if "workers" not in args.skip:
+            for workers in (1, 2):
+                runs[f"workers{workers}"], _ = run_supaseed(server, users, batch_size=args.batch_size, seed=args.seed,
+                                                            server_pid=server_pid, suffix=f"workers{workers}",
+                                                            workers=workers)
         scaling: list[Run] = []
         if "scaling" not in args.skip:
             for size in sorted(set(scaling_sizes)):
@@ -707,7 +889,8 @@ def main(argv: list[str] | None = None) -> int:
                     run = main_run
                 else:
                     run, _ = run_supaseed(server, size, batch_size=args.batch_size, seed=args.seed,
-                                          server_pid=server_pid, suffix=f"scale_{size}")
+                                          server_pid=server_pid, suffix=f"scale_{size}",
+                                          time_cleanup="cleanup" not in args.skip)
                 scaling.append(run)
     finally:
         shutil.rmtree(work, ignore_errors=True)

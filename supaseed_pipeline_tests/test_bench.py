@@ -21,6 +21,9 @@ def test_bench_loads_the_same_rows_raw_and_reports_every_scenario(pg_server, cap
     assert seeded > 300 * 5                               # users, identities, accounts, setups, items
     assert rows_of("1b. supaseed, bulkLoad") == seeded   # same seed, same rows, other load strategy
     assert rows_of("2. raw COPY ceiling") == seeded      # the trigger remakes the accounts it made
+    assert rows_of("2c. the real ceiling") == seeded     # binary COPY, keys and FKs built afterwards: same rows
+    assert rows_of("1c. supaseed, workers: 1") == rows_of("1d. supaseed, workers: 2") == seeded
+    assert rows_of("5. cleanup of 300 users") == seeded  # cleanup timed against the seed, everything removed
     assert rows_of("3. row-by-row") > 20 * 5
     assert "4. scaling 100" in out and "targets:" in out
     with bench.connect(pg_server, autocommit=True) as conn:

@@ -425,8 +425,9 @@ def _order_pair(frame: pl.DataFrame, atom: Atom, mask: pl.Series, table: Table |
         wrong = a.is_null() | (a > need)
         limit = mine.low
         over = need < limit if limit is not None else pl.Series([False] * len(a))
-    fix = (mask & wrong & b.is_not_null()).fill_null(False)
-    over = (fix & over).fill_null(False)
+    # an all-NULL column compares to a Null-typed series: cast before combining
+    fix = (mask.cast(pl.Boolean).fill_null(False) & wrong.cast(pl.Boolean).fill_null(True) & b.is_not_null())
+    over = (fix & over.cast(pl.Boolean)).fill_null(False)
     target = pl.select(pl.when(over).then(pl.lit(limit)).otherwise(need)).to_series()
     updates = [pl.when(fix).then(mine.back(target.cast(a.dtype))).otherwise(frame[name]).alias(name)]
     if over.any():

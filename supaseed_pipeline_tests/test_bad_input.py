@@ -560,10 +560,11 @@ def test_rows_per_table_at_its_maximum_seeds_and_a_failed_run_is_marked_failed(f
     assert completed.returncode == 0, completed.stderr[-2000:]
     with connect(fresh_db) as conn:
         assert conn.execute("SELECT count(*) FROM things").fetchone()[0] == MAX_ROWS_PER_TABLE
-        # a reseed that the database rejects half way fails the run
+        # a reseed that the database rejects everywhere fails the run (one table alone would be left out)
         conn.execute("CREATE FUNCTION no_more_tags() RETURNS trigger LANGUAGE plpgsql AS "
                      "$$ BEGIN RAISE EXCEPTION 'tags are frozen'; END $$")
         conn.execute("CREATE TRIGGER tags_frozen BEFORE INSERT ON tags FOR EACH ROW EXECUTE FUNCTION no_more_tags()")
+        conn.execute("CREATE TRIGGER things_frozen BEFORE INSERT ON things FOR EACH ROW EXECUTE FUNCTION no_more_tags()")
         conn.commit()
     config["seed"] = 7
     (tmp_path / "supaseed.json").write_text(json.dumps(config))

@@ -194,14 +194,12 @@ def test_bad_output_path_is_one_line_and_changes_nothing(cli, databases, tmp_pat
 
 def test_a_seed_that_fails_midway_writes_no_file_and_gives_sequences_back(cli, databases, tmp_path):
     source = databases("hard")
-    with connect(source) as conn:
-        # dept (serial) loads before emp; emp then refuses every row
-        conn.execute("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                     "RAISE EXCEPTION 'emp is closed'; END $$")
-        conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON emp FOR EACH ROW EXECUTE FUNCTION refuse()")
-        conn.commit()
-    (tmp_path / "supaseed.json").write_text(json.dumps(HARD_CONFIG))
+    (tmp_path / "supaseed.json").write_text(json.dumps({**HARD_CONFIG, "lockTimeoutSeconds": 1}))
     before = state(source)
-    result = cli(source, "seed", "--sql", "seed.sql", expect=1)
-    assert result.stderr.count("\n") == 1 and "emp" in result.stderr and "emp is closed" in result.stderr
+    # dept (serial) loads before emp; emp is then locked by another session, which fails the whole run
+    # (a table that refuses its rows would only be left out)
+    with connect(source) as holder:
+        holder.execute("LOCK TABLE emp IN SHARE MODE")
+        result = cli(source, "seed", "--sql", "seed.sql", expect=1)
+    assert result.stderr.count("\n") == 1 and "emp" in result.stderr and "lock" in result.stderr
     assert state(source) == before and not (tmp_path / "seed.sql").exists()

@@ -8,20 +8,17 @@ from pathlib import Path
 
 import dagster as dg
 
-_loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", dg.BetaWarning)   # code references are beta in 1.13; the UI shows them fine
-    _assets = dg.with_source_code_references(list(_loaded.assets or []))
+def _build() -> dg.Definitions:
+    """Everything under defs/, with each asset linked to the file and line that defines it (shown in the UI)."""
+    loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)   # code references are beta in 1.13
+        assets = dg.with_source_code_references(list(loaded.assets or []))
+    return dg.Definitions(assets=assets, asset_checks=loaded.asset_checks, jobs=loaded.jobs, schedules=loaded.schedules,
+                          sensors=loaded.sensors, resources=loaded.resources, executor=loaded.executor,
+                          loggers=loaded.loggers)
 
-# The same definitions, with each asset linked to the file and line that defines it (shown in the UI).
-defs = dg.Definitions(
-    assets=_assets,
-    asset_checks=_loaded.asset_checks,
-    jobs=_loaded.jobs,
-    schedules=_loaded.schedules,
-    sensors=_loaded.sensors,
-    resources=_loaded.resources,
-    executor=_loaded.executor,
-    loggers=_loaded.loggers,
-)
+
+# One module-level Definitions (the dagster CLIs refuse two), a plain object so callers can resolve jobs from it.
+defs = _build()

@@ -19,7 +19,8 @@ import pytest
 from supaseed_pipeline.db.connect import connect
 from supaseed_pipeline.defs.automation import nightly_staging_reseed, reseed_on_schema_change
 from supaseed_pipeline.defs.resources import SupaseedResource
-from supaseed_pipeline.defs.seeding import SCHEMA_CHANGED, run_seeding
+from supaseed_pipeline.defs.failures import run_step
+from supaseed_pipeline.defs.seeding import SCHEMA_CHANGED
 from supaseed_pipeline.definitions import defs
 from supaseed_pipeline.errors import ConfigError, TargetBusy
 
@@ -141,37 +142,36 @@ def test_asset_checks_fail_on_a_broken_row(demo_env):
 def test_transient_errors_are_retried_and_permanent_ones_fail_at_once():
     busy = psycopg.errors.LockNotAvailable("canceling statement due to lock timeout")
     with pytest.raises(dg.RetryRequested):
-        run_seeding(lambda: (_ for _ in ()).throw(busy))
+        run_step(lambda: (_ for _ in ()).throw(busy))
     with pytest.raises(dg.RetryRequested):
-        run_seeding(lambda: (_ for _ in ()).throw(TargetBusy("another supaseed run is seeding x")))
+        run_step(lambda: (_ for _ in ()).throw(TargetBusy("another supaseed run is seeding x")))
     with pytest.raises(dg.Failure) as failure:
-        run_seeding(lambda: (_ for _ in ()).throw(ConfigError("domain: unknown domain 'x'", hint="use outdoor")))
+        run_step(lambda: (_ for _ in ()).throw(ConfigError("domain: unknown domain 'x'", hint="use outdoor")))
     assert failure.value.allow_retries is False and "unknown domain" in failure.value.description
 
 
 def test_a_lock_timeout_is_retried_by_the_step_and_then_succeeds(demo_env, tmp_path, monkeypatch):
-    """A real lock held on a seeded table: the first attempt times out, the retry (after release) succeeds."""
+    """Another session holds a lock on a seeded table during the first attempt: it times out, the retry succeeds."""
     monkeypatch.setenv("SUPASEED_CONFIG", str(_config(tmp_path, userCount=4, batchSize=4, lockTimeoutSeconds=1)))
     import supaseed_pipeline.defs.seeding as seeding
-    monkeypatch.setattr(seeding, "RETRY", dg.RetryPolicy(max_retries=2, delay=0))
-    holder = psycopg.connect(demo_env.url)
-    holder.execute("LOCK TABLE public.setups IN ACCESS EXCLUSIVE MODE")
     attempts = []
     real_seed = seeding.api.seed
 
-    def seed_and_release(*args, **kwargs):
-        attempts.append(1)
-        try:
+    def seed_behind_a_lock_once(*args, **kwargs):
+        attempts.append(kwargs.get("partition_keys"))
+        if len(attempts) > 1:
             return real_seed(*args, **kwargs)
-        finally:
-            if not holder.closed:
-                holder.rollback()
-                holder.close()
-    monkeypatch.setattr(seeding.api, "seed", seed_and_release)
+        with psycopg.connect(demo_env.url) as holder:   # the real database lock, released when this attempt ends
+            holder.execute("LOCK TABLE public.setups IN ACCESS EXCLUSIVE MODE")
+            return real_seed(*args, **kwargs)
+    monkeypatch.setattr(seeding.api, "seed", seed_behind_a_lock_once)
+    import supaseed_pipeline.defs.failures as failures
+    monkeypatch.setattr(failures, "RETRY", dg.RetryPolicy(max_retries=2, delay=0))
     with dg.instance_for_test() as instance:
         result = defs.resolve_job_def("seed_job").execute_in_process(instance=instance, raise_on_error=False)
+        retries = [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
     assert result.success, [e.message for e in result.all_events if e.is_step_failure]
-    assert len(attempts) >= 2 and _counts(demo_env)["auth.users"] == 4
+    assert len(retries) == 1 and len(attempts) >= 2 and _counts(demo_env)["auth.users"] == 4
 
 
 def test_nightly_schedule_requests_one_full_run(demo_env):

@@ -18,12 +18,15 @@ from supaseed_pipeline.snapshot.introspect import take_snapshot
 NIGHTLY_CRON = os.environ.get("SUPASEED_NIGHTLY_CRON", "0 3 * * *")
 NIGHTLY_TIMEZONE = os.environ.get("SUPASEED_NIGHTLY_TIMEZONE", "UTC")
 
+# INFO, not DEBUG: a CLI run shows batch progress and the closing summary, not ~50 event lines
+QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
 seed_job = dg.define_asset_job(
-    "seed_job", selection=dg.AssetSelection.all(),
+    "seed_job", selection=dg.AssetSelection.all(), config=QUIET,
     description="Snapshot, plan and seed the target in one run (run config user_batches.batches: only those batches).",
     tags={"supaseed/kind": "seed"},
 )
-introspect_job = dg.define_asset_job("introspect_job", selection=dg.AssetSelection.groups("planning"),
+introspect_job = dg.define_asset_job("introspect_job", selection=dg.AssetSelection.groups("planning"), config=QUIET,
                                      description="Snapshot the schema, build the constraint graph and the table mapping.")
 
 

@@ -9,6 +9,7 @@ import json
 import dagster as dg
 
 from supaseed_pipeline.db.connect import connect
+from supaseed_pipeline.defs.failures import RETRY, run_step
 from supaseed_pipeline.defs.partitions import batch_key, sync_batches, target_tag
 from supaseed_pipeline.defs.resources import SupaseedResource
 from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
@@ -31,12 +32,16 @@ def snapshot_summary(snapshot: SchemaSnapshot) -> str:
     return "\n".join(lines)
 
 
-@dg.asset(group_name="planning", kinds={"postgres"}, io_manager_key="planning_documents", owners=OWNERS, tags=TAGS)
+@dg.asset(group_name="planning", kinds={"postgres"}, io_manager_key="planning_documents", owners=OWNERS, tags=TAGS,
+          retry_policy=RETRY)
 def schema_snapshot(context: dg.AssetExecutionContext, supaseed: SupaseedResource) -> dg.Output[SchemaSnapshot]:
     """Introspect the target's catalog into a versioned, fingerprinted schema document (the run's only catalog read)."""
-    target = supaseed.target()
-    with connect(target) as conn:
-        snapshot = take_snapshot(conn)
+    target = run_step(supaseed.target)
+
+    def read_catalog() -> SchemaSnapshot:
+        with connect(target) as conn:
+            return take_snapshot(conn)
+    snapshot = run_step(read_catalog)
     return dg.Output(snapshot, metadata={
         "fingerprint": snapshot.fingerprint,
         "target": target.display,
@@ -64,18 +69,22 @@ def constraint_graph(context: dg.AssetExecutionContext, schema_snapshot: SchemaS
     })
 
 
-@dg.asset(group_name="planning", kinds={"python"}, io_manager_key="planning_documents", owners=OWNERS, tags=TAGS)
+@dg.asset(group_name="planning", kinds={"python"}, io_manager_key="planning_documents", owners=OWNERS, tags=TAGS,
+          retry_policy=RETRY)
 def table_mapping(context: dg.AssetExecutionContext, supaseed: SupaseedResource, schema_snapshot: SchemaSnapshot,
                   constraint_graph: ConstraintGraph) -> dg.Output[TableMapping]:
     """Detect the framework and the users/accounts/setups roles, and register exactly the planned user batches."""
     if constraint_graph.fingerprint != schema_snapshot.fingerprint:
         raise dg.Failure(f"the constraint graph was built from schema {constraint_graph.fingerprint}, the stored "
                          f"snapshot is {schema_snapshot.fingerprint} — re-run planning", allow_retries=False)
-    settings = supaseed.settings()
-    target = supaseed.target(settings)
-    with connect(target) as conn:   # existing users (use-existing / hybrid) decide the batch count
-        prepared = prepare(conn, settings, schema_snapshot)
-        keys = [batch_key(target, k) for k in prepared.engine.partition_keys(conn) if k != BASE]
+    settings = run_step(supaseed.settings)
+    target = run_step(lambda: supaseed.target(settings))
+
+    def plan():
+        with connect(target) as conn:   # existing users (use-existing / hybrid) decide the batch count
+            prepared = prepare(conn, settings, schema_snapshot)
+            return prepared, [batch_key(target, k) for k in prepared.engine.partition_keys(conn) if k != BASE]
+    prepared, keys = run_step(plan)
     added, removed = sync_batches(context.instance, keys)
     if removed:
         context.log.info(f"removed {len(removed)} batch(es) the plan no longer has: {', '.join(removed[:5])}"

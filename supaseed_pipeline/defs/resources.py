@@ -6,6 +6,7 @@ from typing import Optional
 import dagster as dg
 
 from supaseed_pipeline.db import resolve_target
+from supaseed_pipeline.defs.console import supaseed_console
 from supaseed_pipeline.db.connect import Target
 from supaseed_pipeline.documents import load_document_text, save_document
 from supaseed_pipeline.plan.graph import ConstraintGraph
@@ -87,6 +88,6 @@ def resources() -> dg.Definitions:
         resources={"supaseed": supaseed, "planning_documents": PlanningDocuments(supaseed=supaseed)},
         # one process: steps share nothing in memory, but a CI run is 3x faster without a subprocess per step
         executor=dg.in_process_executor,
-        # INFO, not DEBUG: a CLI run shows progress and the closing summary, not ~50 event lines
-        loggers={"console": dg.colored_console_logger.configured({"log_level": "INFO"})},
+        # INFO, not DEBUG, and user errors in one line (jobs also set INFO in their default run config)
+        loggers={"console": supaseed_console},
     )

@@ -12,9 +12,9 @@ from pydantic import Field
 
 from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.defs import checks
+from supaseed_pipeline.defs.failures import RETRY, run_step
 from supaseed_pipeline.defs.partitions import SEED_BATCHES, batch_key, engine_key, sync_batches
 from supaseed_pipeline.defs.resources import SupaseedResource
-from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.metrics import masked_preview, peak_rss_mb
 from supaseed_pipeline.plan.graph import ConstraintGraph
 from supaseed_pipeline.plan.mapping import TableMapping
@@ -22,10 +22,7 @@ from supaseed_pipeline.seed import api, locking
 from supaseed_pipeline.seed.engine import BASE, PartitionResult
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
-from supaseed_pipeline.transient import is_transient
 
-# Transient failures only (see run_seeding): lost connection, lock timeout, serialization failure, busy target.
-RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 USER_ASSETS = ("users", "accounts", "setups")
 OWNERS = ["team:supaseed"]
 TAGS = {"domain": "seeding"}
@@ -35,20 +32,6 @@ SCHEMA_CHANGED = "the schema changed since it was planned; re-run planning"
 class BatchesConfig(dg.Config):
     batches: list[str] = Field(default_factory=list,
                                description="Reseed only these batches (keys of seed_batches); empty: every batch.")
-
-
-def run_seeding(call):
-    """Transient errors go to the RetryPolicy; a user error fails the step at once with its one line."""
-    try:
-        return call()
-    except dg.Failure:
-        raise
-    except Exception as exc:
-        if is_transient(exc):
-            raise dg.RetryRequested(max_retries=RETRY.max_retries, seconds_to_wait=RETRY.delay) from exc
-        if isinstance(exc, SupaseedError):
-            raise dg.Failure(description=str(exc), allow_retries=False) from None
-        raise dg.Failure(description=f"unexpected {type(exc).__name__}: {exc}", allow_retries=False) from exc
 
 
 def executed_here(context: dg.AssetExecutionContext, step: str) -> bool:
@@ -66,7 +49,7 @@ def verified_snapshot(context: dg.AssetExecutionContext, target: Target, stored:
     if any(executed_here(context, name) for name in ("schema_snapshot", *checked_upstream)):
         return stored
     with connect(target) as conn:
-        live = run_seeding(lambda: take_snapshot(conn))
+        live = run_step(lambda: take_snapshot(conn))
     if live.fingerprint != stored.fingerprint:
         raise dg.Failure(f"{SCHEMA_CHANGED} (planned {stored.fingerprint}, the database is now {live.fingerprint})",
                          allow_retries=False)
@@ -122,10 +105,10 @@ def result_metadata(results: list[PartitionResult], tables: list[str] | None, se
 def reference_data(context: dg.AssetExecutionContext, supaseed: SupaseedResource, schema_snapshot: SchemaSnapshot,
                    table_mapping: TableMapping) -> dg.MaterializeResult:
     """Rows for tables that do not depend on users (lookups and the rest of the schema), loaded once."""
-    settings = supaseed.settings()
-    target = supaseed.target(settings)
+    settings = run_step(supaseed.settings)
+    target = run_step(lambda: supaseed.target(settings))
     snapshot = verified_snapshot(context, target, schema_snapshot)
-    results = run_seeding(lambda: api.seed(target, settings, partition_keys=[BASE], dagster_run_id=context.run.run_id,
+    results = run_step(lambda: api.seed(target, settings, partition_keys=[BASE], dagster_run_id=context.run.run_id,
                                            run_token=context.run.tags.get(locking.RUN_TOKEN_TAG),
                                            replace_stale=not requested_batches(context), snapshot=snapshot))
     loaded = sorted(rows_per_table(results))
@@ -160,8 +143,8 @@ seed_batches = dg.AssetSpec(
 def user_batches(context: dg.AssetExecutionContext, config: BatchesConfig, supaseed: SupaseedResource,
                  schema_snapshot: SchemaSnapshot, constraint_graph: ConstraintGraph, table_mapping: TableMapping):
     """Generate and COPY the user batches (each with its accounts and setups in one transaction), then check them."""
-    settings = supaseed.settings()
-    target = supaseed.target(settings)
+    settings = run_step(supaseed.settings)
+    target = run_step(lambda: supaseed.target(settings))
     snapshot = verified_snapshot(context, target, schema_snapshot, checked_upstream=("reference_data",))
     selected = [engine_key(target, k) for k in config.batches] or None
     if selected:
@@ -179,7 +162,7 @@ def user_batches(context: dg.AssetExecutionContext, config: BatchesConfig, supas
             "dagster/row_count": result.total, "rows_per_table": dg.MetadataValue.json(result.rows),
             "seconds": round(result.seconds, 2)}))
 
-    results = run_seeding(lambda: api.seed(target, settings, partition_keys=selected, dagster_run_id=context.run.run_id,
+    results = run_step(lambda: api.seed(target, settings, partition_keys=selected, dagster_run_id=context.run.run_id,
                                            run_token=context.run.tags.get(locking.RUN_TOKEN_TAG),
                                            on_partition=report, replace_stale=selected is None, snapshot=snapshot))
     results = [r for r in results if r.key != BASE]

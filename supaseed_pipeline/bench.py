@@ -18,7 +18,13 @@ the server of --database-url), gets the demo schema, and is dropped afterwards. 
    into the same tables, on a smaller number of users, extrapolated linearly to N.
 1b. supaseed with `bulkLoad: true` (secondary indexes and foreign keys dropped while loading an empty
    target, rebuilt and validated at the end), on the same N users.
+1c/1d. supaseed with `workers` 1 and 2 (parallel batches), same N users.
+2c. the real ceiling: the same rows dumped as binary COPY files (big tables in one slice per core),
+   loaded on one connection per core into tables stripped of indexes, keys and foreign keys, then keys
+   and indexes built in parallel and foreign keys added NOT VALID and validated in parallel, all timed.
+   supaseed and bulk mode are reported as ratios to it.
 4. scaling: supaseed at increasing user counts (a size equal to N reuses scenario 1).
+5. cleanup: api.cleanup of what runs 1 and 4 seeded, against each seed's own time.
 
 `--generation` instead measures the engine alone on one wide 16-column table (1,000,000 rows by
 default): building its frames and CSV text without a database, then generate + COPY through api.seed.

@@ -34,6 +34,7 @@ from supaseed_pipeline.config_files import read_env_file
 from supaseed_pipeline.settings import SeedSettings, _camel_keys, _deep_merge, find_config_file, load_settings, read_config_file
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+EXIT_PARTIAL = 3   # seeded, but some tables were left out (each with its reason and fix)
 # Settings key -> SupaseedResource field, for the flags the Dagster resource accepts directly.
 RESOURCE_FIELDS = {"userCount": "user_count", "setupsPerUser": "setups_per_user", "seed": "seed",
                    "batchSize": "batch_size", "domain": "domain", "allowProduction": "allow_production"}
@@ -530,7 +531,9 @@ def seed_command(app: App, users, setups, seed_value, batch_size, domain, dry_ru
         given = [name for name, on in (("--dry-run", dry_run), ("--benchmark", benchmark), ("--partition", partitions)) if on]
         export_seed_sql(app, flags, sql_path, given)
         return
-    run_seed(app, flags, dry_run=dry_run, benchmark=benchmark, partition_keys=list(partitions) or None)
+    report = run_seed(app, flags, dry_run=dry_run, benchmark=benchmark, partition_keys=list(partitions) or None)
+    if report is not None and report.left_out:
+        return EXIT_PARTIAL
 
 
 def export_seed_sql(app: App, flags: dict[str, Any], path: str, conflicting: list[str]) -> None:
@@ -719,6 +722,7 @@ class SeedReport:
     seconds: float = 0.0
     instance: str = "ephemeral"
     failed_checks: list[str] = field(default_factory=list)
+    left_out: dict[str, str] = field(default_factory=dict)   # table -> reason — fix
 
 
 class SeedProgress:
@@ -800,16 +804,18 @@ def run_seed_job(app: App, settings: SeedSettings, target: Target, flags: dict[s
         with connect(target, autocommit=True) as lock_conn, \
                 locking.run_lock(lock_conn, target.identity, settings.lock_timeout_seconds, token), \
                 progress.progress, listening(progress):
-            for key in keys if per_partition else [None]:
-                run_id = str(uuid.uuid4())
-                instance.add_event_listener(run_id, progress.on_dagster_event)
-                app.detail(f"Dagster run {run_id} of seed_job{' for partition ' + key if key else ''} ({kind} instance)")
-                result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False,
-                                                run_id=run_id, tags=tags, **partition_arguments(instance, key))
-                report.run_ids.append(result.run_id)
-                if not result.success:
-                    raise job_failure(result)
-                collect_run(report, result, progress.stage_peaks)
+            run_id = str(uuid.uuid4())
+            instance.add_event_listener(run_id, progress.on_dagster_event)
+            selection = batch_selection(keys) if per_partition else {}
+            app.detail(f"Dagster run {run_id} of seed_job{' for ' + ', '.join(keys) if per_partition else ''} "
+                       f"({kind} instance)")
+            result = job.execute_in_process(run_config={**run_config, **selection.get("run_config", {})},
+                                            instance=instance, raise_on_error=False, run_id=run_id, tags=tags,
+                                            **{k: v for k, v in selection.items() if k != "run_config"})
+            report.run_ids.append(result.run_id)
+            if not result.success:
+                raise job_failure(result)
+            collect_run(report, result, progress.stage_peaks)
             progress.finish()
     report.timings = progress.timings
     report.seconds = time.perf_counter() - started
@@ -818,20 +824,17 @@ def run_seed_job(app: App, settings: SeedSettings, target: Target, flags: dict[s
     return report
 
 
-def partition_arguments(instance, key: str | None) -> dict[str, Any]:
-    """execute_in_process arguments for one partition: register a user batch, or select the base assets only."""
+def batch_selection(keys: list[str]) -> dict[str, Any]:
+    """execute_in_process arguments for chosen partitions: `base` alone is the reference data; user
+    batches go to user_batches' `batches` config (one run, every batch in it)."""
     import dagster as dg
 
-    from supaseed_pipeline.defs.partitions import SEED_BATCHES
     from supaseed_pipeline.seed.engine import BASE
 
-    if key is None:
-        return {}
-    if key == BASE:
+    batches = [k for k in keys if k != BASE]
+    if not batches:
         return {"asset_selection": [dg.AssetKey(name) for name in PLANNING_ASSETS]}
-    if not instance.has_dynamic_partition(SEED_BATCHES.name, key):
-        instance.add_dynamic_partitions(SEED_BATCHES.name, [key])
-    return {"partition_key": key}
+    return {"run_config": {"ops": {"user_batches": {"config": {"batches": batches}}}}}
 
 
 def resource_config(app: App, flags: dict[str, Any], config_file: str | None) -> dict[str, Any]:
@@ -933,6 +936,8 @@ def _check_problem(evaluation) -> str:
 
 def collect_run(report: SeedReport, result, stage_peaks: dict[str, float]) -> None:
     """Rows per table from the assets' `rows_per_table` metadata; seconds, rows and peak memory per step."""
+    import dagster as dg
+
     stages: dict[str, StageFigures] = {}
     for event in result.all_events:
         if event.is_step_materialization:
@@ -940,6 +945,9 @@ def collect_run(report: SeedReport, result, stage_peaks: dict[str, float]) -> No
             if materialization.asset_key.path == ["seed_batches"]:
                 continue   # one batch's rows, which the users/accounts/setups materializations already count
             metadata = materialization.metadata
+            left_out = getattr(metadata.get("left_out"), "value", None)
+            if isinstance(left_out, dict):
+                report.left_out.update(left_out)
             rows = getattr(metadata.get("rows_per_table"), "value", None)
             if not isinstance(rows, dict):
                 continue
@@ -952,8 +960,9 @@ def collect_run(report: SeedReport, result, stage_peaks: dict[str, float]) -> No
             stage.seconds = event.event_specific_data.duration_ms / 1000
             stage.peak_rss_mb = stage_peaks.get(event.step_key)
     report.stages.extend(stages.values())
+    # warnings (a table left empty, with its reason) are reported, not failures: exit code 3 says it
     report.failed_checks += [f"{e.check_name}: {_check_problem(e)}" for e in result.get_asset_check_evaluations()
-                             if not e.passed]
+                             if not e.passed and getattr(e, "severity", None) != dg.AssetCheckSeverity.WARN]
 
 
 def print_summary(app: App, target: Target, report: SeedReport) -> None:
@@ -972,6 +981,11 @@ def print_summary(app: App, target: Target, report: SeedReport) -> None:
     runs = ", ".join(r[:8] for r in report.run_ids)
     app.out.print(f"{batches} user batch{'es' if batches != 1 else ''}; Dagster run{'s' if len(report.run_ids) > 1 else ''} "
                   f"{runs} ({report.instance} instance)")
+    if report.left_out:
+        grid = table("left out", "reason — fix", title=f"{len(report.left_out)} table(s) left out (exit code 3)")
+        for name, why in sorted(report.left_out.items()):
+            grid.add_row(escape(name), escape(why))
+        app.show(grid)
 
 
 def print_benchmark(app: App, report: SeedReport) -> None:

@@ -157,13 +157,30 @@ def test_bad_inputs_fail_with_one_line_and_change_nothing(cli, demo_db, case):
     assert counts(demo_db) == before
 
 
-def test_failure_inside_the_dagster_run_is_one_line(cli, demo_db):
-    """A value the database rejects while loading: the step's error comes back as the one line, nothing is kept."""
+def test_a_value_the_database_rejects_leaves_its_table_out_and_exits_3(cli, demo_db):
+    """A value the database rejects while loading, inside the Dagster run: that table is left out (reported with
+    the database's message and the fix), everything else is seeded, exit code 3, no traceback."""
     bad = {"public.role_permissions": {"count": 1, "columns": {"permission": {"value": "not-a-permission"}}}}
     Path("supaseed.json").write_text(json.dumps({"tables": bad}))
     before = counts(demo_db)
+    result = cli("seed", "--users", "2", "--setups", "1", expect=3)
+    report = " ".join(result.stdout.split())
+    assert "1 table(s) left out (exit code 3)" in report and "public.role_permissions" in report
+    assert "not-a-permission" in report and '{"skip": true}' in report
+    assert "Traceback" not in result.stdout + result.stderr
+    after = counts(demo_db)
+    assert after["public.role_permissions"] == before["public.role_permissions"]
+    assert after["auth.users"] == before["auth.users"] + 2
+
+
+def test_failure_inside_the_dagster_run_is_one_line(cli, demo_db):
+    """A failure of the whole run inside the Dagster step (the user table refuses every row): one line, nothing kept."""
+    with connect(demo_db) as conn:
+        conn.execute("ALTER TABLE auth.users ADD CONSTRAINT no_new_users CHECK (false) NOT VALID")
+        conn.commit()
+    before = counts(demo_db)
     line = single_error_line(cli("seed", "--users", "2", "--setups", "1", expect=1))
-    assert "public.role_permissions" in line and "not-a-permission" in line
+    assert "nothing could be seeded" in line and "no_new_users" in line
     after = counts(demo_db)
     assert {t: n for t, n in after.items() if not t.startswith("supaseed") and t != "(supaseed schema)"} == {
         t: n for t, n in before.items() if t != "(supaseed schema)"}

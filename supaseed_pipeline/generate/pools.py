@@ -7,6 +7,7 @@ rows pick from it with counter-based indices (see random.py).
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import polars as pl
@@ -30,9 +31,17 @@ def _unique(values: list[str], size: int) -> list[str]:
     return list(seen)[:size]
 
 
+_BUILDING = threading.Lock()   # batches load on several threads; one Faker, one pool at a time
+
+
 @lru_cache(maxsize=None)
 def pool(kind: str) -> pl.Series:
     """A named pool of realistic values as a Polars Series."""
+    with _BUILDING:
+        return _build_pool(kind)
+
+
+def _build_pool(kind: str) -> pl.Series:
     fake = _faker()
     makers = {
         "first_name": fake.first_name,
@@ -60,6 +69,9 @@ def pool(kind: str) -> pl.Series:
     }
     if kind not in makers:
         raise KeyError(f"unknown pool {kind!r}")
+    # each pool from its own seed: a shared Faker's state would make a pool depend on which pools this
+    # process happened to build first (different rows in a Dagster step than in the CLI)
+    fake.seed_instance(f"{_POOL_SEED}:{kind}")
     return pl.Series(kind, _unique([str(makers[kind]()) for _ in range(POOL_SIZE * 3)], POOL_SIZE))
 
 

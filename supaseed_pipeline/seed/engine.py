@@ -27,7 +27,7 @@ from supaseed_pipeline.plan.allocation import BASE, Partition
 from supaseed_pipeline.plan.graph import ConstraintGraph
 from supaseed_pipeline.plan.mapping import TableMapping, link_column
 from supaseed_pipeline.seed import ledger as ledger_mod
-from supaseed_pipeline.seed import load
+from supaseed_pipeline.seed import load, locking
 from supaseed_pipeline.seed import progress as progress_events
 from supaseed_pipeline.seed.roles import UserRoles
 from supaseed_pipeline.transient import is_transient
@@ -203,14 +203,16 @@ class SeedEngine:
         result = PartitionResult(partition.key)
         record = ledger_mod.PartitionRecord(partition.key, run_id, self.seed, self.settings.fingerprint(),
                                             self.snapshot.fingerprint)
-        if partition.key == BASE and ledger_mod.same_partition_exists(conn, record):
-            return result  # reference rows are shared by every batch: reseed them only when config or schema change
         current_table = "(ledger)"
         tables = self._tables_for(partition)
         try:
             with conn.transaction():
                 load.configure_session(conn, statement_timeout_s=self.settings.statement_timeout_seconds,
                                        lock_timeout_s=self.settings.lock_timeout_seconds)
+                # the steps and workers of one run share its lock; a partition is theirs one at a time
+                locking.partition_lock(conn, partition.key)
+                if partition.key == BASE and ledger_mod.same_partition_exists(conn, record):
+                    return result  # reference rows are shared by every batch: reseed only when config or schema change
                 # bookkeeping and removing the partition's previous rows scale with what was seeded before,
                 # not with this batch: statementTimeoutSeconds bounds the loading statements below
                 conn.execute("SET LOCAL statement_timeout = 0")

@@ -73,3 +73,12 @@ def run_lock(conn: psycopg.Connection, identity: str, timeout_s: float, token: s
             # a failed unlock must not hide the error that got us here; closing the session releases it anyway
             with suppress(psycopg.Error):
                 conn.execute("SELECT pg_advisory_unlock_shared(%s, %s)", (NAMESPACE, key))
+
+
+_PARTITIONS = NAMESPACE + 1      # (NAMESPACE + 1, hash(partition key)): one partition, one writer
+
+
+def partition_lock(conn: psycopg.Connection, partition_key: str) -> None:
+    """Hold a partition for the rest of the current transaction (waits up to lock_timeout for another
+    step or worker of the same run that loads it)."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_PARTITIONS, token_key(partition_key)))

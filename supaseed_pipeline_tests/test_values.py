@@ -198,3 +198,66 @@ def test_enum_and_in_list_uniques_never_invent_labels(fresh_db):
     assert set(column(target, "SELECT tier::text FROM plans")) <= {"owner", "admin", "moderator"}
     assert sorted(column(target, "SELECT enabled FROM flags")) == [False, True]
     no_violations(target)
+
+
+LABELS = """
+CREATE TABLE public.nonces (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), client_token text NOT NULL,
+  purpose text NOT NULL, expires_at timestamptz NOT NULL, revoked boolean NOT NULL DEFAULT false, revoked_reason text);
+CREATE TABLE public.trips (id int PRIMARY KEY, purpose text NOT NULL, cancellation_reason text);
+CREATE TABLE public.refunds (id int PRIMARY KEY, reason text NOT NULL);
+CREATE TABLE public.channels (id int PRIMARY KEY, slug text UNIQUE NOT NULL, topic text);
+CREATE TABLE public.tickets (id int PRIMARY KEY, topic text NOT NULL);
+CREATE TABLE public.todos (id bigint PRIMARY KEY, task text CHECK (char_length(task) > 3), is_complete boolean);
+CREATE TABLE public.address (address_id int PRIMARY KEY, address text NOT NULL, district text NOT NULL,
+  city text, postal_code text);
+CREATE TABLE public.invoice (invoice_id int PRIMARY KEY, billing_city text, billing_state varchar(40),
+  shipping_province text, billing_country text);
+CREATE TABLE public.stores (id int PRIMARY KEY, state char(2) NOT NULL, region text, county text, city text);
+CREATE TABLE public.deployments (id int PRIMARY KEY, region text NOT NULL);
+CREATE TABLE public.audit_events (id bigint PRIMARY KEY, action text NOT NULL, operation text NOT NULL,
+  created_at timestamptz NOT NULL);
+CREATE TABLE public.role_permissions (id int PRIMARY KEY, role text NOT NULL, action text NOT NULL);
+"""
+
+
+def test_purposes_reasons_topics_tasks_places_and_actions_read_like_their_column(fresh_db):
+    from supaseed_pipeline import realism
+    from supaseed_pipeline.generate.pools import pool
+
+    target = seeded(fresh_db, LABELS)
+    no_violations(target)
+
+    def values(query: str, pool_values, at_least: int = 3) -> list:
+        found = column(target, query)
+        assert found and set(found) <= set(pool_values) and len(set(found)) >= at_least, (query, found[:5])
+        assert not any(realism.is_salad(v) for v in found if v is not None)   # none reads as lorem
+        return found
+
+    # a token's purpose is what the token is for; elsewhere a purpose is a business purpose
+    values("SELECT purpose FROM nonces", vocab.TOKEN_PURPOSES)
+    values("SELECT purpose FROM trips", vocab.PURPOSES)
+    # a reason fits what happened (revoked, cancelled, refunded)
+    values("SELECT revoked_reason FROM nonces", vocab.REASONS_BY_KIND["revoke"])
+    values("SELECT cancellation_reason FROM trips", vocab.REASONS_BY_KIND["cancel"])
+    values("SELECT reason FROM refunds", vocab.REASONS_BY_KIND["refund"])
+    # a channel's topic line vs. what a ticket is about
+    values("SELECT topic FROM channels", vocab.CHANNEL_TOPICS)
+    values("SELECT topic FROM tickets", vocab.TOPICS)
+    # a todo's task is a verb and an object
+    tasks = column(target, "SELECT task FROM todos")
+    assert all(any(t.startswith(verb + " ") and t[len(verb) + 1:] in vocab.TASK_OBJECTS for verb in vocab.TASK_VERBS)
+               for t in tasks), tasks[:5]
+    # states, provinces and districts are places; a 2-wide state is a postal code; an infrastructure region a cloud one
+    states = set(pool("state").to_list())
+    values("SELECT district FROM address", states)
+    values("SELECT billing_state FROM invoice", states)
+    values("SELECT shipping_province FROM invoice", states)
+    values("SELECT region FROM stores", states)
+    values("SELECT county FROM stores", states)
+    values("SELECT state FROM stores", vocab.US_STATE_CODES)
+    values("SELECT region FROM deployments", vocab.CLOUD_REGIONS)
+    # what happened in an audit log; what a permission allows; which SQL operation
+    actions = values("SELECT action FROM audit_events", vocab.AUDIT_ACTIONS, at_least=8)
+    assert {"created", "updated", "signed_in"} <= set(actions)
+    values("SELECT action FROM role_permissions", vocab.PERMISSION_ACTIONS)
+    assert set(column(target, "SELECT operation FROM audit_events")) == set(vocab.DB_OPERATIONS)

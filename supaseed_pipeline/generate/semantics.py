@@ -299,9 +299,16 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
     if re.search(r"version", col):
         parts = [pl.Series(rnd.integers(index, purpose + k, 0, hi)).cast(pl.String) for k, hi in enumerate((4, 12, 20))]
         return pl.select(pl.concat_str(parts, separator=".")).to_series()
-    place = any(re.search(r"city|zip|postal|postcode|address|country", c.lower()) for c in spec.siblings)
-    if re.search(r"(^|_)status$", col) or (col == "state" and not place and not re.search(
-            r"address|location|countr|cit(y|ies)", table_words(table))):
+    by_meaning = _purpose_reason_topic_action(col, table, spec.siblings, index, purpose)
+    if by_meaning is not None:
+        return by_meaning
+    if PLACE_COLUMN.search(col):
+        return place_values(spec, index, purpose)
+    place = any(re.search(r"city|zip|postal|postcode|address|country", c.lower()) for c in spec.siblings) or \
+        re.search(r"address|location|countr|cit(y|ies)", table_words(table))
+    if col == "state" and place:
+        return place_values(spec, index, purpose)
+    if re.search(r"(^|_)status$", col) or col == "state":
         return pick(v.STATUS_BY_SUBJECT.get(singular(table_words(table)).split("_")[-1])
                     or v.STATUS_BY_SUBJECT.get(subject or "") or v.DEFAULT_STATUSES, index, purpose)
     if re.search(r"^(type|kind)$|_type$", col):
@@ -332,6 +339,63 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return name_values(name_subject(col, table), table, index, purpose, spec.unique or "slug" in spec.siblings)
     if re.search(r"description|^body$|^content$|^text$|summary|details|^bio$|about|notes?$|comment|message|review", col):
         return text_values(subject, col, table, index, purpose)
+    return None
+
+
+# A place inside a country: billing_state, shipping_province, district, county, region (a bare `state` is
+# decided in typed_text, since it may be a workflow state).
+PLACE_COLUMN = re.compile(r"^(billing|shipping|mailing|home|delivery|postal|bill|ship|residence)_"
+                          r"(state|province|region|county|district|prefecture)(_name|_code)?$|"
+                          r"^(province|region|county|district|prefecture)(_name|_code)?$|^state_(name|code)$")
+INFRA_TABLE = re.compile(r"(^|_)(projects?|servers?|instances?|clusters?|deployments?|databases?|buckets?|nodes?|hosts?|"
+                         r"functions?|apps?|environments?)(_|$)")
+TOKEN_TABLE = re.compile(r"nonce|token|otp|one_time|verification|magic|challenge|invite|invitation")
+PERMISSION_TABLE = re.compile(r"permission|polic|acl|grant|privilege|abilit|rule")
+CHAT_TABLE = re.compile(r"channel|chat|room|conversation|thread|group")
+
+
+def place_values(spec, index: np.ndarray, purpose: int) -> pl.Series:
+    """States, provinces, districts: names from the state pool, postal codes when the column is 2-3 wide.
+
+    A `region` beside no address column, on an infrastructure table, is a cloud region (us-east-1)."""
+    col, table = spec.name.lower(), table_words(spec.table)
+    place = any(re.search(r"city|zip|postal|postcode|address|country|street", c.lower()) for c in spec.siblings)
+    if re.match(r"^region(_code)?$", col) and not place and INFRA_TABLE.search(table):
+        return pick(v.CLOUD_REGIONS, index, purpose)
+    if (spec.column.max_length or 99) <= 3 or col.endswith("_code"):
+        return pick(v.US_STATE_CODES, index, purpose)
+    return pick(pool("state"), index, purpose)
+
+
+def _reason_kind(col: str, table: str) -> str | None:
+    for pattern, kind in ((r"cancel", "cancel"), (r"refund|return|chargeback|dispute", "refund"),
+                          (r"revo[kc]", "revoke"), (r"(^|_)(ban|bans|banned|block|blocked|suspen\w*|deactivat\w*)(_|$)", "ban"),
+                          (r"reject|declin|(^|_)den(y|ied|ial)","reject")):
+        if re.search(pattern, col) or re.search(pattern, table):
+            return kind
+    return None
+
+
+def _purpose_reason_topic_action(col: str, table: str, siblings, index: np.ndarray, purpose: int) -> pl.Series | None:
+    """Short labels a table's subject decides: a token's purpose, a cancellation reason, a channel's topic,
+    a todo's task, an audit log's action. None when the column is none of these."""
+    words = table_words(table)
+    if re.search(r"(^|_)purpose$", col):
+        token = TOKEN_TABLE.search(words) or any(re.search(r"token|nonce|expires", c.lower()) for c in siblings)
+        return pick(v.TOKEN_PURPOSES if token else v.PURPOSES, index, purpose)
+    if re.search(r"(^|_)reason(_text)?$", col):
+        kind = _reason_kind(col, words)
+        return pick(v.REASONS_BY_KIND[kind] if kind else v.REASONS, index, purpose)
+    if re.search(r"^(topic|topic_name|subject_line)$|_topic$", col):
+        return pick(v.CHANNEL_TOPICS if CHAT_TABLE.search(words) else v.TOPICS, index, purpose)
+    if re.search(r"^(task|todo|to_do|todo_text|task_text)$", col):
+        return name_values("task", table, index, purpose, False)
+    if re.search(r"^(action|action_name|verb|activity|event_action)$", col):
+        if PERMISSION_TABLE.search(words):
+            return pick(v.PERMISSION_ACTIONS, index, purpose)
+        return weighted_pick(v.AUDIT_ACTIONS, v.AUDIT_ACTION_WEIGHTS, index, purpose)
+    if re.search(r"^(operation|op|tg_op|db_operation)$", col):
+        return weighted_pick(v.DB_OPERATIONS, (45, 45, 10), index, purpose)
     return None
 
 

@@ -199,3 +199,47 @@ SUBJECT_DESCRIPTIONS = {
     "channel": ("Company-wide announcements and news.", "Anything goes — off-topic chat.",
                 "Questions and answers for the support team.", "Release coordination and deploy notes."),
 }
+
+# What a one-time token, nonce or code is for (MakerKit nonces, verification and reset tokens).
+TOKEN_PURPOSES = ("email_verification", "password_reset", "magic_link", "invite", "email_change", "mfa_challenge",
+                  "account_deletion", "otp_sign_in")
+PURPOSES = ("Client meeting", "Team offsite", "Travel to the annual conference", "Office supplies", "Software subscription",
+            "Training for new staff", "Visit to a customer site", "Marketing campaign", "Equipment repair", "Recruiting event",
+            "Quarterly planning", "Product demo")
+# Why something was cancelled, refunded, revoked, banned or rejected: by the column's prefix (or the table).
+REASONS_BY_KIND = {
+    "cancel": ("Too expensive", "Switched to another tool", "Missing features we need", "No longer needed",
+               "Project ended", "Only needed it for one month", "Support was too slow", "Company was acquired"),
+    "refund": ("Duplicate charge", "Requested by customer", "Fraudulent payment", "Item not received",
+               "Not as described", "Charged after cancellation", "Service outage credit"),
+    "revoke": ("Superseded by a newer token", "Revoked by the user", "Revoked by an administrator",
+               "Password changed", "Suspicious sign-in attempt", "Signed out of all devices", "Account deleted"),
+    "ban": ("Spam", "Abusive behaviour", "Chargeback dispute", "Terms of service violation",
+            "Suspicious login activity", "Impersonation", "Repeated policy warnings"),
+    "reject": ("Incomplete information", "Duplicate request", "Does not meet the requirements", "Budget not approved",
+               "Missing documents", "Outside our service area"),
+}
+REASONS = ("Requested by the user", "Duplicate entry", "Outdated information", "Policy change", "Customer request",
+           "Administrative correction", "Data cleanup", "Migrated to the new system")
+# Topics: a chat channel's topic line, and what a thread, ticket or post is about.
+CHANNEL_TOPICS = ("Company-wide announcements and news", "Anything goes: off-topic chat", "Questions for the support team",
+                  "Release coordination and deploy notes", "Design reviews and feedback", "Daily stand-up notes",
+                  "Customer wins and shout-outs", "Incidents and on-call handover", "Hiring and interview loops",
+                  "Share what you are reading", "Photos of pets, please", "Weekly metrics and dashboards",
+                  "Ideas for the next sprint", "Help with local setup and tooling")
+TOPICS = ("Billing", "Onboarding", "Product feedback", "Feature request", "Bug report", "Account access", "Integrations",
+          "Pricing", "Performance", "Security", "Data export", "Mobile app", "Notifications", "Team settings")
+# What happened, in an audit log or activity feed; what a permission allows; which SQL operation changed a row.
+AUDIT_ACTIONS = ("created", "updated", "deleted", "signed_in", "signed_out", "password_changed", "invited",
+                 "role_changed", "member_removed", "exported", "archived", "restored", "api_key_created",
+                 "settings_updated", "subscription_renewed", "payment_failed")
+AUDIT_ACTION_WEIGHTS = (14, 22, 5, 20, 6, 3, 4, 2, 2, 3, 3, 1, 2, 5, 5, 3)
+PERMISSION_ACTIONS = ("read", "create", "update", "delete", "manage", "export", "invite")
+DB_OPERATIONS = ("INSERT", "UPDATE", "DELETE")
+# Places inside a country: a state's postal code when the column is that narrow, cloud regions (Google Cloud's
+# spelling) for infrastructure.
+US_STATE_CODES = ("AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
+                  "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND",
+                  "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY")
+CLOUD_REGIONS = ("us-central1", "us-east1", "us-west1", "europe-west1", "europe-west3", "europe-north1", "asia-east1",
+                 "asia-northeast1", "asia-southeast1", "australia-southeast1", "southamerica-east1")

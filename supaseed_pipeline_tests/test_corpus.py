@@ -24,8 +24,6 @@ SEED_FAILS = {
 }
 # Fixtures that seed but whose values a reviewer would call filler (realism findings).
 FILLER = {
-    "makerkit_full": "public.subscriptions.active is True in every row while status varies: no rule keeps an active flag "
-                     "in agreement with the status beside it",
     "basejump": "basejump.account_user.account_role is 'owner' in every row: the only memberships are the owner rows the "
                 "new-user trigger makes for personal accounts (no team memberships generated)",
 }

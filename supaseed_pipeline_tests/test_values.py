@@ -261,3 +261,23 @@ def test_purposes_reasons_topics_tasks_places_and_actions_read_like_their_column
     assert {"created", "updated", "signed_in"} <= set(actions)
     values("SELECT action FROM role_permissions", vocab.PERMISSION_ACTIONS)
     assert set(column(target, "SELECT operation FROM audit_events")) == set(vocab.DB_OPERATIONS)
+
+
+def test_active_and_canceled_flags_agree_with_the_status_beside_them(fresh_db):
+    target = seeded(fresh_db, """
+        CREATE TYPE public.subscription_status AS ENUM ('active', 'trialing', 'past_due', 'canceled', 'unpaid',
+          'incomplete', 'incomplete_expired', 'paused');
+        CREATE TABLE public.subscriptions (id text PRIMARY KEY, status public.subscription_status NOT NULL,
+          active boolean NOT NULL, is_canceled boolean NOT NULL, cancel_at_period_end boolean NOT NULL);
+        CREATE TABLE public.members (id int PRIMARY KEY, membership_status text NOT NULL
+          CHECK (membership_status IN ('active', 'suspended', 'invited')), is_active boolean NOT NULL);
+    """)
+    no_violations(target)
+    subs = rows(target, "SELECT status::text, active, is_canceled FROM subscriptions")
+    assert {s for s, _, _ in subs} >= {"active", "trialing", "canceled", "past_due"}   # the status varies
+    assert all(active == (status in ("active", "trialing")) for status, active, _ in subs)
+    assert all(canceled == (status == "canceled") for status, _, canceled in subs)
+    # a status the rule does not know ('invited') leaves the flag as generated; known ones decide it
+    members = rows(target, "SELECT membership_status, is_active FROM members")
+    assert all(flag == (status == "active") for status, flag in members if status != "invited")
+    assert {flag for status, flag in members if status == "suspended"} == {False}

@@ -118,3 +118,41 @@ def order_columns(frame: pl.DataFrame, table: str, index: np.ndarray, seed: int,
     if not updates:
         return frame
     return frame.with_columns([expr.alias(name) for name, expr in updates.items()])
+
+
+# A boolean flag beside a status column says the same thing the status says (MakerKit's subscriptions.active is
+# status IN ('active', 'trialing')). Statuses outside both sets leave the flag as generated.
+ACTIVE_STATUSES = frozenset({"active", "trialing", "trial", "enabled", "live"})
+INACTIVE_STATUSES = frozenset({"inactive", "canceled", "cancelled", "past_due", "unpaid", "incomplete",
+                               "incomplete_expired", "paused", "expired", "suspended", "disabled", "archived", "deleted",
+                               "ended", "closed", "banned", "churned", "revoked", "void", "failed"})
+CANCELED_STATUSES = frozenset({"canceled", "cancelled"})
+ACTIVE_FLAG = re.compile(r"^(is_)?(active|enabled)$")
+CANCELED_FLAG = re.compile(r"^(is_)?(canceled|cancelled)$")
+
+
+def status_column(columns: list[str]) -> str | None:
+    """`status`, else the table's only `*_status` column."""
+    if "status" in columns:
+        return "status"
+    others = [c for c in columns if c.lower().endswith("_status")]
+    return others[0] if len(others) == 1 else None
+
+
+def flags_follow_status(frame: pl.DataFrame, locked: set[str]) -> pl.DataFrame:
+    """active/enabled flags true exactly when the row's status is an active one, canceled flags when it is
+    canceled; rows whose status is NULL or unknown, and flags the caller fixed, keep their values."""
+    status = status_column(frame.columns)
+    if status is None or frame.schema[status] not in (pl.String, pl.Categorical, pl.Enum):
+        return frame
+    flags = [c for c in frame.columns if frame.schema[c] == pl.Boolean and c not in locked
+             and (ACTIVE_FLAG.match(c.lower()) or CANCELED_FLAG.match(c.lower()))]
+    if not flags:
+        return frame
+    value = pl.col(status).cast(pl.String).str.to_lowercase()
+    known = value.is_in(list(ACTIVE_STATUSES | INACTIVE_STATUSES))
+    updates = []
+    for flag in flags:
+        truth = value.is_in(list(ACTIVE_STATUSES)) if ACTIVE_FLAG.match(flag.lower()) else value.is_in(list(CANCELED_STATUSES))
+        updates.append(pl.when(known).then(truth).otherwise(pl.col(flag)).alias(flag))
+    return frame.with_columns(updates)

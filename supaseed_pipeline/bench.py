@@ -51,6 +51,7 @@ from psycopg import sql
 
 from supaseed_pipeline.db.connect import Target, connect, create_database, drop_database
 from supaseed_pipeline.errors import SupaseedError
+from supaseed_pipeline.seed import ledger
 
 DB_PREFIX = "supaseed_bench_"
 COPY_BLOCK = 1 << 20
@@ -169,8 +170,8 @@ def user_tables(conn: psycopg.Connection) -> list[str]:
     rows = conn.execute(
         "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition "
-        "AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'supaseed') AND n.nspname NOT LIKE 'pg_%' "
-        "ORDER BY 1").fetchall()
+        "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname <> %s AND n.nspname NOT LIKE 'pg_%%' "
+        "ORDER BY 1", (ledger.schema(),)).fetchall()
     return [r[0] for r in rows]
 
 
@@ -342,20 +343,20 @@ def _inserted_queries(conn: psycopg.Connection) -> list[tuple[str, list[str], sq
 
     snapshot = take_snapshot(conn)
     order = build_constraint_graph(snapshot).load_order
-    origins = dict(conn.execute(
-        "SELECT table_name, array_agg(DISTINCT origin) FROM supaseed.seeded_keys GROUP BY 1").fetchall())
+    origins = dict(conn.execute(ledger.sql_text(
+        "SELECT table_name, array_agg(DISTINCT origin) FROM supaseed.seeded_keys GROUP BY 1")).fetchall())
     queries = []
     for name in [t for t in order if "inserted" in origins.get(t, [])]:
         table = snapshot.table(name)
         columns = [c.name for c in table.columns if not c.generated]
         select = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
         if "trigger" in origins[name]:
-            keys = conn.execute("SELECT DISTINCT key_columns FROM supaseed.seeded_keys WHERE table_name = %s",
+            keys = conn.execute(ledger.sql_text("SELECT DISTINCT key_columns FROM supaseed.seeded_keys WHERE table_name = %s"),
                                 (name,)).fetchall()
             if len(keys) != 1 or len(keys[0][0]) != 1:
                 raise RuntimeError(f"{name}: cannot tell inserted rows from trigger-made ones")
-            query = sql.SQL("SELECT {} FROM {} WHERE {}::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
-                            "WHERE table_name = {} AND origin = 'inserted')").format(
+            query = sql.SQL(ledger.sql_text("SELECT {} FROM {} WHERE {}::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
+                                            "WHERE table_name = {} AND origin = 'inserted')")).format(
                 select, _ident(name), sql.Identifier(keys[0][0][0]), sql.Literal(name))
         else:
             query = sql.SQL("SELECT {} FROM {}").format(select, _ident(name))

@@ -106,6 +106,10 @@ class App:
         settings = load_settings(self.config_file, self.overrides(**values), env_sources=self.env_sources,
                                  override_source="--database-url" if self.database_url else None)
         self.detail(f"config file: {find_config_file(self.config_file) or '(none, defaults)'}")
+        context = click.get_current_context(silent=True)
+        if context is not None:   # the whole command reads and writes the ledger in the configured schema
+            from supaseed_pipeline.seed import ledger
+            context.with_resource(ledger.using(settings.ledger_schema))
         return settings
 
     def target(self, settings: SeedSettings) -> Target:
@@ -1012,7 +1016,7 @@ def print_benchmark(app: App, report: SeedReport) -> None:
 def status(app: App) -> None:
     """Show what supaseed has seeded in the target.
 
-    Reads the ledger (schema `supaseed` in the target): rows and partitions per table, each
+    Reads the ledger (schema `supaseed` in the target, or ledgerSchema): rows and partitions per table, each
     partition's seed and config hash, and the latest runs. Says "nothing seeded" when the
     ledger is empty or absent.
 
@@ -1024,7 +1028,7 @@ def status(app: App) -> None:
 
     settings = app.settings()
     target = app.target(settings)
-    state = api.status(target)
+    state = api.status(target, settings)
     if not state["tables"]:
         app.out.print(f"nothing seeded in {escape(target.display)}")
         return
@@ -1070,7 +1074,7 @@ def cleanup(app: App, force: bool, verify: bool) -> None:
         raise Failure("cleanup deletes every row supaseed seeded in the target; rerun with --force to do it "
                       "(nothing was deleted)", EXIT_USAGE)
     target = app.target(settings)
-    recorded = api.status(target)["tables"]
+    recorded = api.status(target, settings)["tables"]
     removed = api.cleanup(target, settings, progress=lambda step: app.out.print(
         f"removed {', '.join(step.partitions)}: {step.rows:,} rows in {step.seconds:,.1f} s ({step.done}/{step.total})"))
     missing = getattr(removed, "missing", {})
@@ -1087,16 +1091,16 @@ def cleanup(app: App, force: bool, verify: bool) -> None:
     else:
         app.out.print(f"nothing seeded in {escape(target.display)}; nothing deleted")
     if verify:
-        verify_clean(app, target, sum(removed.values()))
+        verify_clean(app, target, sum(removed.values()), settings)
 
 
-def verify_clean(app: App, target: Target, removed: int) -> None:
+def verify_clean(app: App, target: Target, removed: int, settings: SeedSettings | None = None) -> None:
     """Fail unless the ledger is empty; the tables were checked inside the cleanup's own transaction
     (no recorded row may still exist there, or nothing is committed)."""
     from supaseed_pipeline.seed import api
 
-    leftovers = api.seeded_leftovers(target)
-    partitions = api.status(target)["partitions"]
+    leftovers = api.seeded_leftovers(target, settings)
+    partitions = api.status(target, settings)["partitions"]
     if leftovers or partitions:
         raise Failure(f"verify: {leftovers} recorded key(s) in {len(partitions)} partition(s) are still in the ledger")
     app.out.print(f"verified: the {removed:,} removed rows are gone from their tables and the ledger is empty")

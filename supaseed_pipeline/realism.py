@@ -28,6 +28,7 @@ from functools import lru_cache
 import psycopg
 from psycopg import sql
 
+from supaseed_pipeline.seed import ledger
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.snapshot.models import Column, SchemaSnapshot, Table
 
@@ -319,7 +320,7 @@ def score_tables(conn: psycopg.Connection, snapshot: SchemaSnapshot, tables: lis
 def user_tables(snapshot: SchemaSnapshot, schemas: list[str] | None = None) -> list[str]:
     """Tables worth scoring: the given schemas, else every schema but Supabase's and supaseed's own."""
     return [t.qualified for t in snapshot.tables if not t.partition_of and
-            (t.schema_name in schemas if schemas else t.schema_name not in SYSTEM_SCHEMAS)]
+            (t.schema_name in schemas if schemas else t.schema_name not in SYSTEM_SCHEMAS | {ledger.schema()})]
 
 
 def score_database(conn: psycopg.Connection, schemas: list[str] | None = None, *, sample: int = 2000) -> RealismReport:

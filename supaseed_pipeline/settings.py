@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
@@ -19,6 +20,8 @@ from pydantic.alias_generators import to_camel
 from supaseed_pipeline.config_files import read_config_file
 from supaseed_pipeline.errors import ConfigError, redact, register_secret
 
+# ledgerSchema: a plain lower-case identifier, so the name is the same quoted or not and needs no escaping
+LEDGER_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 DEFAULT_CONFIG_FILES = ("supaseed.json", "supaseed.yaml", "supaseed.yml")
 MAX_ROWS = 100_000_000
 # Tables outside the user batches (lookups, "everything else") are generated as one frame per table,
@@ -219,6 +222,17 @@ class SeedSettings(_Model):
     workers: int = Field(default_factory=lambda: max(1, min(os.cpu_count() or 1, 4)), ge=1, le=64)
     lock_timeout_seconds: float = Field(default=30.0, ge=0, le=3600)
     statement_timeout_seconds: float = Field(default=600.0, ge=0, le=86_400)
+    # the schema holding supaseed's ledger (runs, partitions, seeded keys): another name when the target
+    # already has a `supaseed` schema of its own. Where the ledger lives does not shape the rows.
+    ledger_schema: str = "supaseed"
+
+    @field_validator("ledger_schema")
+    @classmethod
+    def _plain_schema_name(cls, value: str) -> str:
+        if not LEDGER_SCHEMA_NAME.fullmatch(value):
+            raise ValueError("expected a plain lower-case identifier of at most 63 characters "
+                             "(letters a-z, digits, underscores; not starting with a digit), e.g. seed_ledger")
+        return value
 
     @field_validator("seed", mode="before")
     @classmethod
@@ -270,7 +284,7 @@ class SeedSettings(_Model):
             by_alias=True,
             exclude={"database_url", "supabase_url", "supabase_service_key", "allow_production",
                      "allowed_hosts", "production_row_threshold", "lock_timeout_seconds",
-                     "statement_timeout_seconds", "workers"},
+                     "statement_timeout_seconds", "workers", "ledger_schema"},
         )
         shaping["password"] = hashlib.sha256(self.password.get_secret_value().encode()).hexdigest()
         return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]

@@ -125,7 +125,7 @@ def rows_not_seeded(conn: psycopg.Connection, threshold: int) -> int:
 
     seeded = ledger.recorded_row_count(conn)
     limit = threshold + seeded           # more rows than this decides, whatever else is found
-    tables = conn.execute(_TABLES, (getattr(ledger, "LEDGER_SCHEMA", "supaseed"),)).fetchall()
+    tables = conn.execute(_TABLES, (ledger.schema(),)).fetchall()
     total = 0
     uncounted = []
     for name, reltuples, live, readable in tables:

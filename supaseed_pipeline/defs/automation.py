@@ -12,7 +12,7 @@ import dagster as dg
 from supaseed_pipeline.db.connect import connect
 from supaseed_pipeline.defs.partitions import sync_batches
 from supaseed_pipeline.defs.resources import SupaseedResource
-from supaseed_pipeline.seed import api
+from supaseed_pipeline.seed import api, ledger
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 
 NIGHTLY_CRON = os.environ.get("SUPASEED_NIGHTLY_CRON", "0 3 * * *")
@@ -50,7 +50,8 @@ def remove_seeded_rows(context: dg.OpExecutionContext, config: CleanupConfig, su
 @dg.op
 def report_status(context: dg.OpExecutionContext, supaseed: SupaseedResource) -> dict:
     """Log what is seeded: rows and partitions per table, and the runs that seeded them."""
-    status = api.status(supaseed.target())
+    settings = supaseed.settings()
+    status = api.status(supaseed.target(settings), settings)
     for table, figures in status["tables"].items():
         context.log.info(f"{table}: {figures['rows']} rows in {figures['partitions']} partition(s)")
     return {"tables": status["tables"], "partitions": len(status["partitions"])}
@@ -78,8 +79,9 @@ def nightly_staging_reseed(context: dg.ScheduleEvaluationContext, supaseed: Supa
 @dg.sensor(job=seed_job, minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED,
            description="When the target's schema fingerprint differs from the last planned snapshot, re-plan and reseed.")
 def reseed_on_schema_change(context: dg.SensorEvaluationContext, supaseed: SupaseedResource):
-    target = supaseed.target()
-    with connect(target) as conn:
+    settings = supaseed.settings()
+    target = supaseed.target(settings)
+    with connect(target) as conn, ledger.using(settings.ledger_schema):   # as schema_snapshot reads it
         fingerprint = take_snapshot(conn).fingerprint
     previous = context.cursor
     if previous is None:

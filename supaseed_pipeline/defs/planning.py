@@ -14,6 +14,7 @@ from supaseed_pipeline.defs.partitions import batch_key, sync_batches, target_ta
 from supaseed_pipeline.defs.resources import SupaseedResource
 from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping
+from supaseed_pipeline.seed import ledger
 from supaseed_pipeline.seed.api import prepare
 from supaseed_pipeline.seed.engine import BASE
 from supaseed_pipeline.snapshot.introspect import take_snapshot
@@ -36,10 +37,11 @@ def snapshot_summary(snapshot: SchemaSnapshot) -> str:
           retry_policy=RETRY)
 def schema_snapshot(context: dg.AssetExecutionContext, supaseed: SupaseedResource) -> dg.Output[SchemaSnapshot]:
     """Introspect the target's catalog into a versioned, fingerprinted schema document (the run's only catalog read)."""
-    target = run_step(supaseed.target)
+    settings = run_step(supaseed.settings)
+    target = run_step(lambda: supaseed.target(settings))
 
     def read_catalog() -> SchemaSnapshot:
-        with connect(target) as conn:
+        with connect(target) as conn, ledger.using(settings.ledger_schema):   # the ledger's schema is left out
             return take_snapshot(conn)
     snapshot = run_step(read_catalog)
     return dg.Output(snapshot, metadata={
@@ -81,7 +83,8 @@ def table_mapping(context: dg.AssetExecutionContext, supaseed: SupaseedResource,
     target = run_step(lambda: supaseed.target(settings))
 
     def plan():
-        with connect(target) as conn:   # existing users (use-existing / hybrid) decide the batch count
+        # existing users (use-existing / hybrid) decide the batch count; those the ledger records are left out
+        with connect(target) as conn, ledger.using(settings.ledger_schema):
             prepared = prepare(conn, settings, schema_snapshot)
             return prepared, [batch_key(target, k) for k in prepared.engine.partition_keys(conn) if k != BASE]
     prepared, keys = run_step(plan)

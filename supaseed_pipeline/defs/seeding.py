@@ -18,8 +18,9 @@ from supaseed_pipeline.defs.resources import SupaseedResource
 from supaseed_pipeline.metrics import masked_preview, peak_rss_mb
 from supaseed_pipeline.plan.graph import ConstraintGraph
 from supaseed_pipeline.plan.mapping import TableMapping
-from supaseed_pipeline.seed import api, locking
+from supaseed_pipeline.seed import api, ledger, locking
 from supaseed_pipeline.seed.engine import BASE, PartitionResult
+from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
@@ -110,13 +111,14 @@ def reference_data(context: dg.AssetExecutionContext, supaseed: SupaseedResource
     """Rows for tables that do not depend on users (lookups and the rest of the schema), loaded once."""
     settings = run_step(supaseed.settings)
     target = run_step(lambda: supaseed.target(settings))
-    snapshot = verified_snapshot(context, target, schema_snapshot)
-    results = run_step(lambda: api.seed(target, settings, partition_keys=[BASE], dagster_run_id=context.run.run_id,
-                                           run_token=context.run.tags.get(locking.RUN_TOKEN_TAG),
-                                           replace_stale=not requested_batches(context), snapshot=snapshot))
-    loaded = sorted(rows_per_table(results))
-    with connect(target) as conn:
-        check = checks.constraints_result(conn, snapshot, loaded, "reference_constraints_hold", "reference_data", [BASE])
+    with ledger.using(settings.ledger_schema):   # the snapshot leaves the ledger schema out; checks read the ledger
+        snapshot = verified_snapshot(context, target, schema_snapshot)
+        results = run_step(lambda: api.seed(target, settings, partition_keys=[BASE], dagster_run_id=context.run.run_id,
+                                               run_token=context.run.tags.get(locking.RUN_TOKEN_TAG),
+                                               replace_stale=not requested_batches(context), snapshot=snapshot))
+        loaded = sorted(rows_per_table(results))
+        with connect(target) as conn:
+            check = checks.constraints_result(conn, snapshot, loaded, "reference_constraints_hold", "reference_data", [BASE])
     return dg.MaterializeResult(metadata=result_metadata(results, None, settings.seed, [BASE]), check_results=[check])
 
 
@@ -148,6 +150,17 @@ def user_batches(context: dg.AssetExecutionContext, config: BatchesConfig, supas
     """Generate and COPY the user batches (each with its accounts and setups in one transaction), then check them."""
     settings = run_step(supaseed.settings)
     target = run_step(lambda: supaseed.target(settings))
+    with ledger.using(settings.ledger_schema):   # yields stay outside: a generator may resume in another context
+        results, batches, groups, check_results = _seed_user_batches(
+            context, config, settings, target, schema_snapshot, constraint_graph, table_mapping)
+    for asset in USER_ASSETS:
+        yield dg.MaterializeResult(asset_key=asset, metadata=result_metadata(results, groups[asset], settings.seed, batches),
+                                   check_results=check_results[asset])
+
+
+def _seed_user_batches(context: dg.AssetExecutionContext, config: BatchesConfig, settings: SeedSettings, target: Target,
+                       schema_snapshot: SchemaSnapshot, constraint_graph: ConstraintGraph, table_mapping: TableMapping):
+    """user_batches' work: seed the batches, report each as it commits, check them (in the ledger schema)."""
     snapshot = verified_snapshot(context, target, schema_snapshot, checked_upstream=("reference_data",))
     selected = [engine_key(target, k) for k in config.batches] or None
     if selected:
@@ -178,9 +191,7 @@ def user_batches(context: dg.AssetExecutionContext, config: BatchesConfig, supas
         check_results = checks.batch_results(conn, snapshot, table_mapping, settings,
                                              sorted(rows_per_table(results)), batches, reasons)
     log_summary(context, results, constraint_graph, time.perf_counter() - started)
-    for asset in USER_ASSETS:
-        yield dg.MaterializeResult(asset_key=asset, metadata=result_metadata(results, groups[asset], settings.seed, batches),
-                                   check_results=check_results[asset])
+    return results, batches, groups, check_results
 
 
 def sync_batches_add_only(instance: dg.DagsterInstance, keys: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import uuid
 
@@ -118,6 +119,7 @@ def select_partitions(engine: SeedEngine, conn: psycopg.Connection, keys: list[s
     return [available[k] for k in keys]
 
 
+@ledger.scoped
 def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | None = None,
          dagster_run_id: str | None = None, progress: Callable[[str, int], None] | None = None,
          on_partition: Callable[[PartitionResult], None] | None = None,
@@ -247,7 +249,9 @@ def load_partitions(target: Target, settings: SeedSettings, engine: SeedEngine, 
             with claim:
                 failures.append(exc)
 
-    threads = [threading.Thread(target=work, name=f"supaseed-worker-{n}") for n in range(workers)]
+    # each thread runs in a copy of this context: it sees the run's ledger schema (ledger.using)
+    threads = [threading.Thread(target=contextvars.copy_context().run, args=(work,), name=f"supaseed-worker-{n}")
+               for n in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -274,7 +278,7 @@ def _remove_stale_partitions(conn, prepared: Prepared, settings: SeedSettings, p
     because other partitions may still reference them.
     """
     planned = {p.key for p in prepared.engine.partitions(conn)}
-    rows = conn.execute("SELECT partition_key, config_hash, schema_fingerprint FROM supaseed.partitions").fetchall()
+    rows = conn.execute(ledger.sql_text("SELECT partition_key, config_hash, schema_fingerprint FROM supaseed.partitions")).fetchall()
     current = (settings.fingerprint(), prepared.snapshot.fingerprint)
     stale = sorted(key for key, config, fingerprint in rows if key not in planned or (config, fingerprint) != current)
     selected = {p.key for p in partitions}
@@ -294,6 +298,7 @@ def _remove_stale_partitions(conn, prepared: Prepared, settings: SeedSettings, p
         raise explain_load_error(exc, "(previous seed)") from None
 
 
+@ledger.scoped
 def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str] | None = None,
             run_token: str | None = None, progress: Callable[[ledger.RemovalStep], None] | None = None) -> dict[str, int]:
     """Remove exactly what the ledger records (all partitions by default), partition by partition,
@@ -325,15 +330,16 @@ def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str]
     return deleted
 
 
-def seeded_leftovers(target: Target) -> int:
+@ledger.scoped
+def seeded_leftovers(target: Target, settings: SeedSettings | None = None) -> int:
     """How many recorded keys still point at existing rows (0 after a complete cleanup)."""
     with connect(target) as conn:
-        if not ledger.ledger_exists(conn):
-            return 0
-        return conn.execute("SELECT coalesce(sum(cardinality(keys)), 0) FROM supaseed.seeded_keys").fetchone()[0]
+        return ledger.recorded_row_count(conn)
 
 
-def status(target: Target) -> dict:
+@ledger.scoped
+def status(target: Target, settings: SeedSettings | None = None) -> dict:
+    """What the ledger (of settings.ledgerSchema; the current one without settings) records."""
     with connect(target) as conn:
         return ledger.status(conn)
 

@@ -1,6 +1,6 @@
 """bulkLoad for empty targets: load first, then build secondary indexes and validate foreign keys.
 
-The dropped definitions are written to `supaseed.deferred_ddl` before anything is dropped, so a run
+The dropped definitions are written to the ledger's `deferred_ddl` before anything is dropped, so a run
 that dies half way is repaired by the next seed or cleanup (`restore`) before it does anything else.
 """
 
@@ -10,7 +10,7 @@ import psycopg
 from psycopg import sql
 
 from supaseed_pipeline.errors import SupaseedError
-from supaseed_pipeline.seed.ledger import ensure_ledger
+from supaseed_pipeline.seed.ledger import ensure_ledger, schema, sql_text
 from supaseed_pipeline.seed.load import ident
 
 DDL = """
@@ -41,7 +41,7 @@ def defer(conn: psycopg.Connection, tables: list[str]) -> int:
     """Record, then drop, the secondary indexes and foreign keys of the given tables; returns how many."""
     with conn.transaction():
         ensure_ledger(conn)
-        conn.execute(DDL)
+        conn.execute(sql_text(DDL))
         rows = conn.execute("""
             SELECT format('%%I.%%I', n.nspname, c.relname), 'index', format('%%I.%%I', n.nspname, i.relname),
                    pg_get_indexdef(x.indexrelid)
@@ -54,7 +54,7 @@ def defer(conn: psycopg.Connection, tables: list[str]) -> int:
             FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE k.contype = 'f' AND format('%%s.%%s', n.nspname, c.relname) = ANY(%s)""", (tables, tables)).fetchall()
         for table, kind, name, definition in rows:
-            conn.execute("INSERT INTO supaseed.deferred_ddl VALUES (%s, %s, %s, %s)", (table, kind, name, definition))
+            conn.execute(sql_text("INSERT INTO supaseed.deferred_ddl VALUES (%s, %s, %s, %s)"), (table, kind, name, definition))
             if kind == "index":
                 conn.execute(sql.SQL("DROP INDEX {}").format(sql.SQL(name)))
             else:
@@ -68,10 +68,10 @@ def restore(conn: psycopg.Connection) -> int:
     A foreign key whose rows no longer match stays NOT VALID (declared and enforced for new rows,
     never absent) and the error names the rows that block it.
     """
-    if not conn.execute("SELECT to_regclass('supaseed.deferred_ddl') IS NOT NULL").fetchone()[0]:
+    if not conn.execute(sql_text("SELECT to_regclass('supaseed.deferred_ddl') IS NOT NULL")).fetchone()[0]:
         return 0
-    rows = conn.execute("SELECT table_name, kind, name, definition FROM supaseed.deferred_ddl "
-                        "ORDER BY kind DESC, table_name, name").fetchall()
+    rows = conn.execute(sql_text("SELECT table_name, kind, name, definition FROM supaseed.deferred_ddl "
+                                 "ORDER BY kind DESC, table_name, name")).fetchall()
     for table, kind, name, definition in rows:
         try:
             with conn.transaction():
@@ -80,12 +80,12 @@ def restore(conn: psycopg.Connection) -> int:
                 else:
                     conn.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {} NOT VALID").format(
                         sql.SQL(table), sql.Identifier(name), sql.SQL(definition)))
-                conn.execute("DELETE FROM supaseed.deferred_ddl WHERE table_name = %s AND kind = %s AND name = %s",
+                conn.execute(sql_text("DELETE FROM supaseed.deferred_ddl WHERE table_name = %s AND kind = %s AND name = %s"),
                              (table, kind, name))
         except psycopg.Error as exc:
             raise SupaseedError(f"rebuilding {kind.replace('_', ' ')} {name} on {table} after a bulk load failed: "
                                 f"{(exc.diag.message_primary or str(exc)).strip()}",
-                                hint="its definition is kept in supaseed.deferred_ddl; fix the rows and run seed again") from None
+                                hint=f"its definition is kept in {schema()}.deferred_ddl; fix the rows and run seed again") from None
         if kind == "foreign_key":
             try:
                 with conn.transaction():

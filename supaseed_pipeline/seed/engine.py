@@ -164,7 +164,8 @@ class SeedEngine:
     def _seeded_keys(self, conn: psycopg.Connection, table: str) -> list[str]:
         if not ledger_mod.ledger_exists(conn):
             return []
-        rows = conn.execute("SELECT unnest(keys) FROM supaseed.seeded_keys WHERE table_name = %s", (table,)).fetchall()
+        rows = conn.execute(ledger_mod.sql_text("SELECT unnest(keys) FROM supaseed.seeded_keys WHERE table_name = %s"),
+                            (table,)).fetchall()
         return [r[0] for r in rows]
 
     def describe(self) -> dict:

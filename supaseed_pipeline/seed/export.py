@@ -87,6 +87,7 @@ class _TableRows:
         return self.inserted + self.trigger
 
 
+@ledger.scoped
 def export_sql(target: Target, settings: SeedSettings, path: str | os.PathLike, *,
                batch_rows: int = BATCH_ROWS) -> SqlExport:
     """Write the seed the settings describe as a SQL file; the target database is left as it was."""
@@ -160,7 +161,7 @@ def _recorded(conn, prepared: api.Prepared) -> list[_TableRows]:
     """The ledger's keys per table, in load order (the order the seed wrote them)."""
     found: dict[str, _TableRows] = {}
     for table, origin, key_columns, keys in conn.execute(
-            "SELECT table_name, origin, key_columns, keys FROM supaseed.seeded_keys ORDER BY partition_key, seq"):
+            ledger.sql_text("SELECT table_name, origin, key_columns, keys FROM supaseed.seeded_keys ORDER BY partition_key, seq")):
         rows = found.setdefault(table, _TableRows(table, list(key_columns)))
         # 'trigger' (and 'rule') rows: the database makes them again when the file's INSERTs run
         (rows.inserted if origin == "inserted" else rows.trigger).extend(keys)

@@ -14,12 +14,16 @@ comment still carries our mark, so an index somebody else made under the same na
 from __future__ import annotations
 
 import zlib
+from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
 
+from supaseed_pipeline.seed import ledger   # the module: ledger imports this one
 from supaseed_pipeline.seed.load import ident
-from supaseed_pipeline.seed.removal import Reference
+
+if TYPE_CHECKING:   # annotations only: removal imports the ledger, which imports this module
+    from supaseed_pipeline.seed.removal import Reference
 
 MARK = "supaseed cleanup index: dropped by supaseed when its cleanup ends"
 PREFIX = "supaseed_cleanup_"
@@ -69,9 +73,9 @@ def create(conn: psycopg.Connection, relation: str, columns: tuple[str, ...]) ->
         return False   # somebody else's relation by that name (ours were all dropped before): leave it alone
     try:
         with conn.transaction():
-            conn.execute(DDL)
-            conn.execute("INSERT INTO supaseed.cleanup_indexes (schema_name, index_name) VALUES (%s, %s) "
-                         "ON CONFLICT DO NOTHING", (schema, name))
+            conn.execute(ledger.sql_text(DDL))
+            conn.execute(ledger.sql_text("INSERT INTO supaseed.cleanup_indexes (schema_name, index_name) VALUES (%s, %s) "
+                                         "ON CONFLICT DO NOTHING"), (schema, name))
             conn.execute(sql.SQL("CREATE INDEX {} ON {} ({})").format(
                 sql.Identifier(name), ident(relation), sql.SQL(", ").join(sql.Identifier(c) for c in columns)))
             conn.execute(sql.SQL("COMMENT ON INDEX {} IS {}").format(sql.Identifier(schema, name), sql.Literal(MARK)))
@@ -83,15 +87,17 @@ def create(conn: psycopg.Connection, relation: str, columns: tuple[str, ...]) ->
 
 def drop_recorded(conn: psycopg.Connection) -> int:
     """Drop every index a cleanup recorded (this one's, or a killed one's); returns how many went."""
-    if not conn.execute("SELECT to_regclass('supaseed.cleanup_indexes') IS NOT NULL").fetchone()[0]:
+    if not conn.execute(ledger.sql_text("SELECT to_regclass('supaseed.cleanup_indexes') IS NOT NULL")).fetchone()[0]:
         return 0
     dropped = 0
-    for schema, name in conn.execute("SELECT schema_name, index_name FROM supaseed.cleanup_indexes ORDER BY 1, 2").fetchall():
+    for schema, name in conn.execute(
+            ledger.sql_text("SELECT schema_name, index_name FROM supaseed.cleanup_indexes ORDER BY 1, 2")).fetchall():
         with conn.transaction():
             ours = conn.execute("SELECT obj_description(to_regclass(%s), 'pg_class') = %s",
                                 (sql.Identifier(schema, name).as_string(conn), MARK)).fetchone()[0]
             if ours:
                 conn.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(schema, name)))
                 dropped += 1
-            conn.execute("DELETE FROM supaseed.cleanup_indexes WHERE schema_name = %s AND index_name = %s", (schema, name))
+            conn.execute(ledger.sql_text("DELETE FROM supaseed.cleanup_indexes WHERE schema_name = %s AND index_name = %s"),
+                         (schema, name))
     return dropped

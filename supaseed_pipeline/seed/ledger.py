@@ -1,4 +1,4 @@
-"""The ledger: a `supaseed` schema in the target recording every run, partition and seeded key.
+"""The ledger: a schema in the target (`supaseed`, or setting ledgerSchema) recording every run, partition and seeded key.
 
 Cleanup and partition reruns delete exactly the recorded keys, children first. Rows that another
 session added and that reference seeded rows stop the delete with a message instead of being
@@ -7,10 +7,15 @@ cascaded away.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
+import re
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 import polars as pl
 import psycopg
@@ -20,12 +25,71 @@ from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.plan.allocation import BASE
 from supaseed_pipeline.seed import fk_indexes, locking, removal
 from supaseed_pipeline.seed.load import configure_session, text_array_literal
+from supaseed_pipeline.settings import LEDGER_SCHEMA_NAME
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
-LEDGER_SCHEMA = "supaseed"
+LEDGER_SCHEMA = "supaseed"   # the default name (setting ledgerSchema); the current one is schema()
 
-# The schema comment marks the ledger as supaseed's own: a `supaseed` schema without it is someone
-# else's, and nothing in it is ever written or dropped.
+# The ledger's schema name for the code running now. Set once per entry point (seed, cleanup, status,
+# export, the Dagster steps) from the settings with `using`; threads started inside copy the context.
+_SCHEMA: ContextVar[str] = ContextVar("supaseed_ledger_schema", default=LEDGER_SCHEMA)
+
+
+def schema() -> str:
+    """The ledger schema the current run uses."""
+    return _SCHEMA.get()
+
+
+@contextmanager
+def using(name: str | None) -> Iterator[str]:
+    """Run the block against the ledger schema `name` (None: keep the current one)."""
+    if name is None:
+        yield schema()
+        return
+    if not LEDGER_SCHEMA_NAME.fullmatch(name):   # settings validate it; this keeps any other caller from injecting SQL
+        raise SupaseedError(f"invalid ledger schema name {name!r}",
+                            hint="ledgerSchema takes a plain lower-case identifier such as seed_ledger")
+    token = _SCHEMA.set(name)
+    try:
+        yield name
+    finally:
+        _SCHEMA.reset(token)
+
+
+def scoped(func):
+    """Run `func` in the ledger schema of its `settings` argument (the current one when it is None)."""
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        settings = signature.bind_partial(*args, **kwargs).arguments.get("settings")
+        with using(getattr(settings, "ledger_schema", None)):
+            return func(*args, **kwargs)
+    return run
+
+
+# Ledger SQL is written against the default name; sql_text moves it to the current schema: the
+# `supaseed.` qualifier (also inside to_regclass('supaseed.x')), `SCHEMA [IF NOT EXISTS] supaseed` and the literal 'supaseed'.
+_QUALIFIER = re.compile(r"(?<![\w.\"])supaseed(?=\.)")
+_SCHEMA_WORD = re.compile(r"\b(SCHEMA (?:IF (?:NOT )?EXISTS )?)supaseed\b")
+_LITERAL = "'supaseed'"
+
+
+@functools.lru_cache(maxsize=1024)
+def _rewrite(text: str, name: str) -> str:
+    quoted = f'"{name}"'   # a validated lower-case name: quoting only guards reserved words
+    text = _SCHEMA_WORD.sub(lambda m: m.group(1) + quoted, text)
+    text = _QUALIFIER.sub(quoted, text)
+    return text.replace(_LITERAL, f"'{name}'")
+
+
+def sql_text(text: str) -> str:
+    """Ledger SQL written for `supaseed` as SQL for the current ledger schema."""
+    return _rewrite(text, schema())
+
+
+# The schema comment marks the ledger as supaseed's own: a schema of the ledger's name without it is
+# someone else's, and nothing in it is ever written or dropped.
 LEDGER_MARK = "supaseed ledger v2: rows seeded by supaseed; managed by supaseed, do not store your own objects here"
 LEDGER_TABLES = ("seeded_keys", "partitions", "runs", "deferred_ddl", "cleanup_indexes")
 ORIGINS = ("inserted", "trigger", "rule")
@@ -69,49 +133,50 @@ COMMENT ON SCHEMA supaseed IS '{LEDGER_MARK}';
 
 def _ledger_state(conn: psycopg.Connection) -> tuple[bool, bool, list[str]]:
     """(schema exists, carries our mark, objects in it that are not the ledger's)."""
-    row = conn.execute("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = 'supaseed'").fetchone()
+    row = conn.execute("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = %s",
+                       (schema(),)).fetchone()
     if row is None:
         return False, False, []
     foreign = [r[0] for r in conn.execute(
-        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        sql_text("SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = 'supaseed' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relname = ANY(%s) "
         "UNION ALL SELECT p.proname::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
         "WHERE n.nspname = 'supaseed' UNION ALL SELECT t.typname::text FROM pg_type t "
         "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'supaseed' AND t.typtype IN ('e', 'd', 'c') "
-        "AND t.typrelid = 0 ORDER BY 1", (list(LEDGER_TABLES),)).fetchall()]
+        "AND t.typrelid = 0 ORDER BY 1"), (list(LEDGER_TABLES),)).fetchall()]
     return True, row[0] == LEDGER_MARK, foreign
 
 
 def ensure_ledger(conn: psycopg.Connection) -> None:
-    """Create (or upgrade) the ledger; refuse a `supaseed` schema that supaseed did not create."""
+    """Create (or upgrade) the ledger; refuse a schema of the ledger's name that supaseed did not create."""
     exists, ours, foreign = _ledger_state(conn)
     if exists and not ours:
-        ledger_tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'supaseed' AND tablename = ANY(%s)",
-                                     (["runs", "partitions", "seeded_keys"],)).fetchone()[0]
+        ledger_tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s)",
+                                     (schema(), ["runs", "partitions", "seeded_keys"])).fetchone()[0]
         if foreign or ledger_tables < 3:
             # an unmarked schema holding only an earlier ledger's tables is adopted below
             what = f" (it holds {', '.join(foreign[:5])})" if foreign else ""
             raise SupaseedError(
-                f"the database already has a schema named supaseed that supaseed did not create{what}; "
+                f"the database already has a schema named {schema()} that supaseed did not create{what}; "
                 "supaseed keeps its ledger there and will not write to or drop another schema",
-                hint="rename your schema (ALTER SCHEMA supaseed RENAME TO ...), then run again; nothing was changed")
-    if exists and ours and conn.execute(
+                hint="set ledgerSchema to another name (or rename your schema), then run again; nothing was changed")
+    if exists and ours and conn.execute(sql_text(
             "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('supaseed.seeded_keys') "
-            "AND conname = 'seeded_keys_origin_check' AND pg_get_constraintdef(oid) LIKE '%rule%')").fetchone()[0]:
+            "AND conname = 'seeded_keys_origin_check' AND pg_get_constraintdef(oid) LIKE '%rule%')")).fetchone()[0]:
         return
-    conn.execute("CREATE SCHEMA IF NOT EXISTS supaseed")
-    conn.execute(LEDGER_DDL)
+    conn.execute(sql_text("CREATE SCHEMA IF NOT EXISTS supaseed"))
+    conn.execute(sql_text(LEDGER_DDL))
 
 
 def ledger_exists(conn: psycopg.Connection) -> bool:
-    return conn.execute("SELECT to_regclass('supaseed.seeded_keys') IS NOT NULL").fetchone()[0]
+    return conn.execute(sql_text("SELECT to_regclass('supaseed.seeded_keys') IS NOT NULL")).fetchone()[0]
 
 
 def recorded_row_count(conn: psycopg.Connection) -> int:
     """How many rows the ledger says supaseed seeded (0 without a ledger)."""
     if not ledger_exists(conn):
         return 0
-    return int(conn.execute("SELECT coalesce(sum(cardinality(keys)), 0)::bigint FROM supaseed.seeded_keys").fetchone()[0])
+    return int(conn.execute(sql_text("SELECT coalesce(sum(cardinality(keys)), 0)::bigint FROM supaseed.seeded_keys")).fetchone()[0])
 
 
 def encode_keys(frame: pl.DataFrame, key_columns: list[str]) -> pl.Series:
@@ -140,9 +205,9 @@ class Ledger:
         self.counts: dict[str, int] = {}
 
     def open(self) -> None:
-        self.conn.execute(
+        self.conn.execute(sql_text(
             "INSERT INTO supaseed.partitions (partition_key, run_id, seed, config_hash, schema_fingerprint) "
-            "VALUES (%s, %s, %s, %s, %s)",
+            "VALUES (%s, %s, %s, %s, %s)"),
             (self.record.partition_key, self.record.run_id, self.record.seed, self.record.config_hash,
              self.record.schema_fingerprint))
 
@@ -150,15 +215,15 @@ class Ledger:
         if keys.height == 0:
             return
         self.seq += 1
-        self.conn.execute(
+        self.conn.execute(sql_text(
             "INSERT INTO supaseed.seeded_keys (partition_key, seq, table_name, origin, key_columns, keys) "
-            "VALUES (%s, %s, %s, %s, %s, %s::text[])",
+            "VALUES (%s, %s, %s, %s, %s, %s::text[])"),
             (self.record.partition_key, self.seq, table, origin, key_columns,
              text_array_literal(encode_keys(keys, key_columns))))
         self.counts[table] = self.counts.get(table, 0) + keys.height
 
     def close(self) -> None:
-        self.conn.execute("UPDATE supaseed.partitions SET row_counts = %s WHERE partition_key = %s",
+        self.conn.execute(sql_text("UPDATE supaseed.partitions SET row_counts = %s WHERE partition_key = %s"),
                           (json.dumps(self.counts), self.record.partition_key))
 
 
@@ -166,7 +231,7 @@ def same_partition_exists(conn: psycopg.Connection, record: PartitionRecord) -> 
     """True when the partition is already seeded with the same seed, config and schema."""
     if not ledger_exists(conn):
         return False
-    row = conn.execute("SELECT seed, config_hash, schema_fingerprint FROM supaseed.partitions WHERE partition_key = %s",
+    row = conn.execute(sql_text("SELECT seed, config_hash, schema_fingerprint FROM supaseed.partitions WHERE partition_key = %s"),
                        (record.partition_key,)).fetchone()
     return row == (record.seed, record.config_hash, record.schema_fingerprint)
 
@@ -175,20 +240,20 @@ def start_run(conn: psycopg.Connection, run_id: str, seed: int, config_hash: str
               settings: dict, dagster_run_id: str | None) -> None:
     with conn.transaction():
         ensure_ledger(conn)
-        conn.execute(
+        conn.execute(sql_text(
             "INSERT INTO supaseed.runs (run_id, seed, config_hash, schema_fingerprint, settings, dagster_run_id) "
-            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (run_id) DO NOTHING",
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (run_id) DO NOTHING"),
             (run_id, seed, config_hash, fingerprint, json.dumps(settings), dagster_run_id))
 
 
 def analyze(conn: psycopg.Connection) -> None:
     """Fresh statistics for the ledger, so the planner joins it by hash, not by nested loops on stale guesses."""
-    conn.execute("ANALYZE supaseed.seeded_keys, supaseed.partitions, supaseed.runs")
+    conn.execute(sql_text("ANALYZE supaseed.seeded_keys, supaseed.partitions, supaseed.runs"))
 
 
 def finish_run(conn: psycopg.Connection, run_id: str, status: str) -> None:
     with conn.transaction():
-        conn.execute("UPDATE supaseed.runs SET finished_at = now(), status = %s WHERE run_id = %s", (status, run_id))
+        conn.execute(sql_text("UPDATE supaseed.runs SET finished_at = now(), status = %s WHERE run_id = %s"), (status, run_id))
 
 
 def drop_if_unused(conn: psycopg.Connection) -> bool:
@@ -199,15 +264,15 @@ def drop_if_unused(conn: psycopg.Connection) -> bool:
     with conn.transaction():
         conn.execute("SET LOCAL statement_timeout = 0")
         exists, ours, foreign = _ledger_state(conn)
-        if not exists or not ours or conn.execute("SELECT EXISTS (SELECT 1 FROM supaseed.seeded_keys)").fetchone()[0]:
+        if not exists or not ours or conn.execute(sql_text("SELECT EXISTS (SELECT 1 FROM supaseed.seeded_keys)")).fetchone()[0]:
             return False
-        if conn.execute("SELECT to_regclass('supaseed.deferred_ddl') IS NOT NULL").fetchone()[0] and \
-                conn.execute("SELECT EXISTS (SELECT 1 FROM supaseed.deferred_ddl)").fetchone()[0]:
+        if conn.execute(sql_text("SELECT to_regclass('supaseed.deferred_ddl') IS NOT NULL")).fetchone()[0] and \
+                conn.execute(sql_text("SELECT EXISTS (SELECT 1 FROM supaseed.deferred_ddl)")).fetchone()[0]:
             return False   # a bulk load's dropped definitions are still to be restored
         for table in LEDGER_TABLES:
-            conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier("supaseed", table)))
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(schema(), table)))
         if not foreign:
-            conn.execute("DROP SCHEMA supaseed")   # RESTRICT: anything we did not see keeps it
+            conn.execute(sql_text("DROP SCHEMA supaseed"))   # RESTRICT: anything we did not see keeps it
     return True
 
 
@@ -216,7 +281,7 @@ def drop_if_unused(conn: psycopg.Connection) -> bool:
 def _selected(conn: psycopg.Connection, partition_keys: list[str] | None) -> list[str]:
     """The recorded partitions to remove (all when None), user batches first and `base` last: the
     batches reference the base's rows, never the other way round."""
-    rows = conn.execute("SELECT partition_key FROM supaseed.partitions ORDER BY partition_key").fetchall()
+    rows = conn.execute(sql_text("SELECT partition_key FROM supaseed.partitions ORDER BY partition_key")).fetchall()
     keys = [r[0] for r in rows if partition_keys is None or r[0] in partition_keys]
     return sorted(keys, key=lambda k: (k == BASE, k))
 
@@ -237,7 +302,7 @@ def delete_seeded(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order
     keys = _selected(conn, partition_keys)
     stages, recorded = _stage(conn, snapshot, keys)
     removed = removal.delete_staged(conn, stages, recorded, load_order)
-    conn.execute("DELETE FROM supaseed.partitions WHERE partition_key = ANY(%s)", (keys,))
+    conn.execute(sql_text("DELETE FROM supaseed.partitions WHERE partition_key = ANY(%s)"), (keys,))
     return removed
 
 
@@ -319,7 +384,7 @@ def remove_partitions(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_o
                 conn.execute("SET LOCAL enable_seqscan = off")
                 stages, recorded = _stage(conn, snapshot, group)
                 step = removal.delete_staged(conn, stages, recorded, load_order, removed_note=note)
-                conn.execute("DELETE FROM supaseed.partitions WHERE partition_key = ANY(%s)", (group,))
+                conn.execute(sql_text("DELETE FROM supaseed.partitions WHERE partition_key = ANY(%s)"), (group,))
             for table, count in step.items():
                 removed[table] = removed.get(table, 0) + count
             for table, count in step.missing.items():
@@ -338,15 +403,15 @@ def status(conn: psycopg.Connection) -> dict:
     """What is seeded: per table rows and partitions, and the runs that seeded them."""
     if not ledger_exists(conn):
         return {"tables": {}, "partitions": [], "runs": []}
-    tables = conn.execute(
+    tables = conn.execute(sql_text(
         "SELECT table_name, sum(cardinality(keys))::bigint, count(DISTINCT partition_key) FROM supaseed.seeded_keys "
-        "GROUP BY table_name ORDER BY table_name").fetchall()
-    partitions = conn.execute(
+        "GROUP BY table_name ORDER BY table_name")).fetchall()
+    partitions = conn.execute(sql_text(
         "SELECT partition_key, run_id, seed, config_hash, schema_fingerprint, seeded_at, row_counts "
-        "FROM supaseed.partitions ORDER BY partition_key").fetchall()
-    runs = conn.execute(
+        "FROM supaseed.partitions ORDER BY partition_key")).fetchall()
+    runs = conn.execute(sql_text(
         "SELECT run_id, status, seed, config_hash, started_at, finished_at FROM supaseed.runs "
-        "ORDER BY started_at DESC LIMIT 20").fetchall()
+        "ORDER BY started_at DESC LIMIT 20")).fetchall()
     # a run still marked running whose sessions are gone was killed: never shown as running or succeeded
     live = {key for _, key in locking.holders(conn)}
     runs = [(run_id, "interrupted" if status == "running" and locking.token_key(run_id) not in live else status, *rest)

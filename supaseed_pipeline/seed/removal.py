@@ -17,6 +17,7 @@ import psycopg
 from psycopg import sql
 
 from supaseed_pipeline.errors import SupaseedError
+from supaseed_pipeline.seed import ledger   # the module: ledger imports this one
 from supaseed_pipeline.seed.load import ident
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
@@ -138,8 +139,9 @@ def stage_recorded(conn: psycopg.Connection, snapshot: SchemaSnapshot, number: i
         values = [sql.SQL("(k::jsonb->>{})::{}").format(sql.Literal(c), t) for c, t in zip(key_columns, types)]
     if with_part:
         values.insert(0, sql.SQL("array_position(%(parts)s::text[], s.partition_key)"))
-    conn.execute(sql.SQL("INSERT INTO {} SELECT {} FROM supaseed.seeded_keys AS s CROSS JOIN LATERAL unnest(s.keys) AS k "
-                         "WHERE s.table_name = %(table)s AND s.partition_key = ANY(%(parts)s::text[])").format(
+    conn.execute(sql.SQL(ledger.sql_text(
+        "INSERT INTO {} SELECT {} FROM supaseed.seeded_keys AS s CROSS JOIN LATERAL unnest(s.keys) AS k "
+        "WHERE s.table_name = %(table)s AND s.partition_key = ANY(%(parts)s::text[])")).format(
         stage, sql.SQL(", ").join(values)), {"parts": partition_keys, "table": table})
     conn.execute(sql.SQL("ANALYZE {}").format(stage))
     return Stage(stage, tuple(key_columns))
@@ -147,10 +149,10 @@ def stage_recorded(conn: psycopg.Connection, snapshot: SchemaSnapshot, number: i
 
 def recorded_tables(conn: psycopg.Connection, partition_keys: list[str]) -> list[tuple[str, list[str], int]]:
     """(table, key columns, keys recorded) over the given partitions, in the order they were recorded."""
-    rows = conn.execute(
+    rows = conn.execute(ledger.sql_text(
         "SELECT table_name, (array_agg(array_to_string(key_columns, chr(1)) ORDER BY partition_key, seq))[1], "
         "sum(cardinality(keys))::bigint, min(partition_key), min(seq) FROM supaseed.seeded_keys "
-        "WHERE partition_key = ANY(%s::text[]) GROUP BY table_name ORDER BY 4, 5, 1", (partition_keys,)).fetchall()
+        "WHERE partition_key = ANY(%s::text[]) GROUP BY table_name ORDER BY 4, 5, 1"), (partition_keys,)).fetchall()
     return [(table, columns.split(chr(1)), int(count)) for table, columns, count, _, _ in rows]
 
 
@@ -341,7 +343,7 @@ def check_tables_exist(conn: psycopg.Connection, tables) -> None:
     for table in tables:
         if conn.execute("SELECT to_regclass(%s)", (ident(table).as_string(conn),)).fetchone()[0] is None:
             raise SupaseedError(f"{table} is recorded in the ledger but no longer exists",
-                                hint="restore the table or remove its entries from supaseed.seeded_keys")
+                                hint=f"restore the table or remove its entries from {ledger.schema()}.seeded_keys")
 
 
 def delete_staged(conn: psycopg.Connection, stages: dict[str, Stage], recorded: dict[str, int], load_order: list[str],

@@ -8,12 +8,13 @@ from psycopg import sql
 
 from supaseed_pipeline.plan.mapping import TableMapping
 from supaseed_pipeline.seed.check_filter import check_body
+from supaseed_pipeline.seed.ledger import sql_text
 from supaseed_pipeline.seed.load import ident
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
 
 def seeded_tables(conn: psycopg.Connection) -> dict[str, int]:
-    rows = conn.execute("SELECT table_name, sum(cardinality(keys))::bigint FROM supaseed.seeded_keys GROUP BY 1").fetchall()
+    rows = conn.execute(sql_text("SELECT table_name, sum(cardinality(keys))::bigint FROM supaseed.seeded_keys GROUP BY 1")).fetchall()
     return {t: int(n) for t, n in rows}
 
 
@@ -54,7 +55,7 @@ def missing_seeded_rows(conn: psycopg.Connection, snapshot: SchemaSnapshot) -> l
     """Ledger keys whose rows are gone (expected row counts per table and partition)."""
     problems = []
     for table_name, key_columns, partition, keys in conn.execute(
-            "SELECT table_name, key_columns, partition_key, keys FROM supaseed.seeded_keys").fetchall():
+            sql_text("SELECT table_name, key_columns, partition_key, keys FROM supaseed.seeded_keys")).fetchall():
         table = snapshot.table(table_name)
         if table is None or len(key_columns) != 1:
             continue
@@ -69,18 +70,18 @@ def missing_seeded_rows(conn: psycopg.Connection, snapshot: SchemaSnapshot) -> l
 def users_without_personal_account(conn: psycopg.Connection, mapping: TableMapping) -> int:
     if not (mapping.is_supabase and mapping.account_table and mapping.account_personal_flag):
         return 0
-    return conn.execute(sql.SQL(
+    return conn.execute(sql.SQL(sql_text(
         "SELECT count(*) FROM unnest((SELECT array_agg(k) FROM supaseed.seeded_keys s, unnest(s.keys) k "
         "WHERE s.table_name = 'auth.users')) AS u(id) WHERE NOT EXISTS (SELECT 1 FROM {} a WHERE a.id::text = u.id "
-        "AND a.{} AND a.{}::text = u.id)").format(
+        "AND a.{} AND a.{}::text = u.id)")).format(
         ident(mapping.account_table), sql.Identifier(mapping.account_personal_flag),
         sql.Identifier(mapping.account_user_field or "id"))).fetchone()[0]
 
 
 def password_mismatches(conn: psycopg.Connection, password: str, sample: int = 5) -> int:
-    rows = conn.execute(
+    rows = conn.execute(sql_text(
         "SELECT u.encrypted_password FROM auth.users u WHERE u.id::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
-        "WHERE table_name = 'auth.users' LIMIT 1000) LIMIT %s", (sample,)).fetchall()
+        "WHERE table_name = 'auth.users' LIMIT 1000) LIMIT %s"), (sample,)).fetchall()
     return sum(1 for (hashed,) in rows if not hashed or not bcrypt.checkpw(password.encode(), hashed.encode()))
 
 

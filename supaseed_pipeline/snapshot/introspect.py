@@ -34,8 +34,7 @@ SUPABASE_INTERNAL_SCHEMAS = frozenset({
     "pgsodium", "pgsodium_masks", "net", "cron", "supabase_functions", "supabase_migrations",
     "pgbouncer", "_analytics", "pgtle", "tiger", "topology",
 })
-LEDGER_SCHEMA = "supaseed"
-DEFAULT_EXCLUDED_SCHEMAS = SYSTEM_SCHEMAS | SUPABASE_INTERNAL_SCHEMAS | {LEDGER_SCHEMA}
+DEFAULT_EXCLUDED_SCHEMAS = SYSTEM_SCHEMAS | SUPABASE_INTERNAL_SCHEMAS   # and the ledger's (setting ledgerSchema)
 
 _FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 _POLICY_COMMANDS = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}
@@ -46,7 +45,9 @@ _VARHDRSZ = 4
 
 def is_default_excluded(schema: str) -> bool:
     """True for system, Supabase-internal and ledger schemas."""
-    return schema in DEFAULT_EXCLUDED_SCHEMAS or schema.startswith(SYSTEM_SCHEMA_PREFIXES)
+    from supaseed_pipeline.seed import ledger   # late: the ledger, and its current name, belong to the seeding layer
+
+    return schema in DEFAULT_EXCLUDED_SCHEMAS or schema == ledger.schema() or schema.startswith(SYSTEM_SCHEMA_PREFIXES)
 
 
 def take_snapshot(

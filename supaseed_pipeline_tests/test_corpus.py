@@ -17,6 +17,7 @@ from psycopg import sql
 from supaseed_pipeline import realism
 from supaseed_pipeline.db.connect import connect
 from supaseed_pipeline.snapshot.introspect import take_snapshot
+from supaseed_pipeline.seed import api
 from supaseed_pipeline_tests import corpus
 
 # ---- why each fixture fails today (engine at commit time); one entry per failing fixture.
@@ -24,8 +25,6 @@ SEED_FAILS = {
 }
 # Fixtures that seed but whose values a reviewer would call filler (realism findings).
 FILLER = {
-    "basejump": "basejump.account_user.account_role is 'owner' in every row: the only memberships are the owner rows the "
-                "new-user trigger makes for personal accounts (no team memberships generated)",
 }
 
 
@@ -91,6 +90,27 @@ def test_seeded_values_are_not_filler(corpus_runs, name):
     run = corpus_runs(name)
     assert run.seed_error is None and run.realism is not None
     assert [f"{f.where} {f.kind}: {f.detail}" for f in run.realism.findings] == []
+
+
+def test_basejump_team_accounts_get_members_with_the_other_role(fresh_db):
+    """basejump flags accounts `personal_account` and types memberships with an account_role enum: besides the
+    personal accounts its new-user trigger makes, team accounts are generated with an owner and members."""
+    fixture = corpus.FIXTURES["basejump"]
+    corpus.apply_fixture(fresh_db, fixture)
+    api.seed(fresh_db, corpus.corpus_settings(fixture))
+    with connect(fresh_db) as conn:
+        by_kind = dict(conn.execute("""
+            SELECT a.personal_account::text || ':' || au.account_role::text, count(*)
+            FROM basejump.account_user au JOIN basejump.accounts a ON a.id = au.account_id GROUP BY 1""").fetchall())
+        teams = conn.execute("""SELECT count(*) FILTER (WHERE slug IS NOT NULL), count(*) FROM basejump.accounts
+                                WHERE NOT personal_account""").fetchone()
+        owners = conn.execute("""SELECT count(*) FROM basejump.accounts a WHERE NOT personal_account AND NOT EXISTS (
+            SELECT 1 FROM basejump.account_user au WHERE au.account_id = a.id AND au.user_id = a.primary_owner_user_id
+            AND au.account_role = 'owner')""").fetchone()[0]
+    assert teams[1] >= 3 and teams[0] == teams[1]           # the user's team and the generated ones, with slugs
+    assert owners == 0                                      # each team's primary owner is its 'owner' member
+    assert by_kind.get("false:member", 0) >= 2 * 3          # tenants.count teams, members_per_tenant members each
+    assert "true:member" not in by_kind                     # personal accounts have their owner only
 
 
 # ---- the realism scorer itself, on rows written by hand

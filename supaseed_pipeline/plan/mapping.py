@@ -51,6 +51,11 @@ class TableMapping(BaseModel):
     def is_supabase(self) -> bool:
         return self.user_table == "auth.users"
 
+    @property
+    def has_team_accounts(self) -> bool:
+        """Accounts flagged personal vs team, with memberships: team accounts and their members are generated."""
+        return self.framework == "makerkit-full" or bool(self.account_personal_flag and self.membership_table)
+
     def role_tables(self) -> list[str]:
         return [t for t in (self.user_table, self.identities_table, self.account_table, self.membership_table,
                             self.content_table, self.item_table) if t]
@@ -171,7 +176,7 @@ def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None
         mapping.framework = overrides.framework
         evidence.append(f"framework set in config: {overrides.framework}")
     elif user_table == "auth.users":
-        if mapping.account_personal_flag and mapping.membership_table:
+        if mapping.account_personal_flag == "is_personal_account" and mapping.membership_table:
             mapping.framework = "makerkit-full"
         elif mapping.account_table and mapping.account_table.endswith(".accounts") and mapping.account_user_field == "id":
             mapping.framework = "makerkit-lite"
@@ -223,7 +228,8 @@ def _map_accounts(mapping: TableMapping, snapshot: SchemaSnapshot, settings: See
     mapping.account_bio = bio_column or _first_column(accounts, "bio", "about", "description")
     public_data = accounts.column("public_data")
     mapping.account_public_data = "public_data" if public_data and public_data.base_type_name == "jsonb" else None
-    mapping.account_personal_flag = _first_column(accounts, "is_personal_account")
+    # MakerKit's is_personal_account, basejump's personal_account
+    mapping.account_personal_flag = _first_column(accounts, "is_personal_account", "personal_account")
     mapping.account_slug = _first_column(accounts, "slug")
     mapping.account_created_by_trigger = _trigger_inserts(snapshot, user_table, account_table)
     evidence.append(f"{account_table} linked to {user_table} through {owner}"
@@ -237,6 +243,8 @@ def _map_accounts(mapping: TableMapping, snapshot: SchemaSnapshot, settings: See
             role_fk = next((f for f in table.foreign_keys if f.ref_qualified not in {user_table, account_table}), None)
             if role_fk:
                 mapping.membership_role_field, mapping.roles_table = role_fk.columns[0], role_fk.ref_qualified
+            else:   # a role enum or text column (basejump's account_role) instead of a roles table
+                mapping.membership_role_field = _first_column(table, "account_role", "role", "member_role")
             evidence.append(f"{table.qualified} has a (user, account) primary key: memberships")
             break
 

@@ -360,7 +360,7 @@ class _PartitionRun(UserRoles):
         elif name == mapping.account_table and mapping.account_created_by_trigger and name in self.loaded:
             self._enrich_accounts(name)
             self._load_team_accounts(name)
-        elif name == mapping.membership_table and mapping.framework == "makerkit-full":
+        elif name == mapping.membership_table and mapping.has_team_accounts:
             self._load_memberships(name)
         elif name == mapping.content_table and self.e.domain is not None and self.owners is not None:
             self._load_content(name)

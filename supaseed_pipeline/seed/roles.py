@@ -110,7 +110,7 @@ class UserRoles:
 
     def _load_team_accounts(self, name: str) -> None:
         mapping = self.e.mapping
-        if mapping.framework != "makerkit-full" or self.owners is None or self.owners.height == 0:
+        if not mapping.has_team_accounts or self.owners is None or self.owners.height == 0:
             return
         # tenants.count teams over the whole seed, each owned by its home owner: exact whatever the batches
         population = max(self.e.owner_total(), 1)
@@ -146,6 +146,9 @@ class UserRoles:
         if teams is None or teams.height == 0 or self.owners is None:
             return
         roles = self.e.existing_pool(self.conn, mapping.roles_table, ["name"])["name"].to_list() if mapping.roles_table else []
+        role_column = self._table(name).column(mapping.membership_role_field) if mapping.membership_role_field else None
+        if not roles and role_column is not None and role_column.enum_labels:
+            roles = list(role_column.enum_labels)   # basejump: account_role enum ('owner', 'member')
         member_role = "member" if "member" in roles else (roles[-1] if roles else "member")
         owner_role = "owner" if "owner" in roles else (roles[0] if roles else "owner")
         rows = {"user": [], "account": [], "role": []}
@@ -157,7 +160,16 @@ class UserRoles:
             chosen = list(dict.fromkeys(users[i] for i in picks if users[i] != owner))[:members]
             for user in chosen:
                 rows["user"].append(user); rows["account"].append(team); rows["role"].append(member_role)
+        # owner rows an insert trigger already made (basejump adds the creator when auth.uid() is the owner)
+        made = self.loaded.get(name)
+        if made is not None and made.height and {mapping.membership_user_field, mapping.membership_account_field} <= set(made.columns):
+            seen = set(zip(made[mapping.membership_user_field].cast(pl.String).to_list(),
+                           made[mapping.membership_account_field].cast(pl.String).to_list()))
+            keep = [(u, a, r) for u, a, r in zip(rows["user"], rows["account"], rows["role"]) if (str(u), str(a)) not in seen]
+            rows = {"user": [k[0] for k in keep], "account": [k[1] for k in keep], "role": [k[2] for k in keep]}
         n = len(rows["user"])
+        if n == 0:
+            return
         fixed = {mapping.membership_user_field: pl.Series(rows["user"]), mapping.membership_account_field: pl.Series(rows["account"])}
         if mapping.membership_role_field:
             fixed[mapping.membership_role_field] = pl.Series(rows["role"])

@@ -184,3 +184,34 @@ def test_cli_refuses_an_invalid_ledger_schema_and_changes_nothing(demo_db, tmp_p
         assert len(lines) == 1 and "ledgerSchema" in lines[0] and "Traceback" not in result.stdout + result.stderr
     assert dump(demo_db) == before
     assert schema_state(demo_db, "supaseed") is None and schema_state(demo_db, "Ledger") is None
+
+
+# ---------------------------------------------------------------------------------------------- Dagster
+
+def test_dagster_seed_checks_status_and_cleanup_use_the_configured_schema(demo_db, tmp_path, monkeypatch):
+    import dagster as dg
+
+    from supaseed_pipeline.definitions import defs
+
+    execute(demo_db, USERS_OWN)
+    theirs = schema_state(demo_db, "supaseed")
+    pristine = dump(demo_db)
+    (tmp_path / "supaseed.json").write_text(json.dumps(config()))
+    monkeypatch.setenv("SUPASEED_DATABASE_URL", demo_db.url)
+    monkeypatch.setenv("SUPASEED_CONFIG", str(tmp_path / "supaseed.json"))
+    monkeypatch.setenv("SUPASEED_DATA_DIR", str(tmp_path / "data"))
+    with dg.instance_for_test() as instance:
+        result = defs.resolve_job_def("seed_job").execute_in_process(instance=instance)
+        assert result.success and ledger.schema() == "supaseed"   # the steps' schema does not leak out
+        evaluations = result.get_asset_check_evaluations()
+        # the checks read the ledger (seeded rows present, personal accounts, passwords) in seed_ledger
+        assert {"seeded_rows_present", "users_have_personal_accounts"} <= {e.check_name for e in evaluations}
+        assert all(e.passed for e in evaluations), [e.check_name for e in evaluations if not e.passed]
+        assert recorded(demo_db)["auth.users"] == 8 and schema_state(demo_db, "supaseed") == theirs
+        status = defs.resolve_job_def("status_job").execute_in_process(instance=instance)
+        assert status.output_for_node("report_status")["tables"]["auth.users"]["rows"] == 8
+        cleaned = defs.resolve_job_def("cleanup_job").execute_in_process(
+            instance=instance, run_config={"ops": {"remove_seeded_rows": {"config": {"force": True}}}})
+        assert cleaned.success
+    assert dump(demo_db, leave_out="seed_ledger") == pristine
+    assert schema_state(demo_db, "supaseed") == theirs

@@ -863,6 +863,8 @@ def main(argv: list[str] | None = None) -> int:
 
     runs: dict[str, Run] = {}
     started = time.perf_counter()
+    if args.work_dir:
+        Path(args.work_dir).mkdir(parents=True, exist_ok=True)   # --work-dir may name a folder not made yet
     work = Path(tempfile.mkdtemp(prefix="supaseed_bench_", dir=args.work_dir))
     try:
         connections = psutil.cpu_count() or 1

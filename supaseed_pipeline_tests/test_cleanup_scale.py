@@ -20,6 +20,7 @@ from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.seed import api, fk_indexes, removal
 from supaseed_pipeline.settings import load_settings
+from supaseed_pipeline_tests.test_data_safety import execute, user_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,23 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 def settings(**overrides):
     base = {"userCount": 6, "batchSize": 2, "setupsPerUser": 2, "domain": "outdoor", "lockTimeoutSeconds": 5}
     return load_settings(overrides={**base, **overrides}, environ={}, use_default_file=False)
-
-
-def execute(target: Target, statement: str, params=None):
-    with connect(target, autocommit=True) as conn:
-        cur = conn.execute(statement, params)
-        return cur.fetchall() if cur.description else None
-
-
-def user_rows(target: Target) -> dict[str, list[str]]:
-    """Every row of every table outside the system schemas and the ledger, as sorted text."""
-    with connect(target) as conn:
-        tables = conn.execute(
-            "SELECT n.nspname::text, c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', "
-            "'information_schema', 'supaseed') AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1, 2").fetchall()
-        return {f"{s}.{t}": sorted(r[0] for r in conn.execute(sql.SQL("SELECT x::text FROM {} x").format(
-            sql.Identifier(s, t)))) for s, t in tables}
 
 
 def cleanup_indexes(target: Target) -> list[str]:

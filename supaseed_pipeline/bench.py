@@ -371,12 +371,17 @@ def dump_inserted(target: Target, folder: Path) -> list[tuple[str, list[str], Pa
     with connect(target, autocommit=True) as conn:
         for name, columns, query in _inserted_queries(conn):
             path = folder / f"{name}.csv"
-            with conn.cursor() as cur, open(path, "wb") as out:
-                with cur.copy(sql.SQL("COPY ({}) TO STDOUT (FORMAT csv)").format(query)) as copy:
-                    for block in copy:
-                        out.write(block)
+            _copy_out(conn, query, "csv", path)
             files.append((name, columns, path))
     return files
+
+
+def _copy_out(conn, query: sql.Composable, fmt: str, path: Path) -> None:
+    """COPY a query's rows to a file, block by block (csv or binary)."""
+    with conn.cursor() as cur, open(path, "wb") as out:
+        with cur.copy(sql.SQL("COPY ({}) TO STDOUT (FORMAT {})").format(query, sql.SQL(fmt))) as copy:
+            for block in copy:
+                out.write(block)
 
 
 def dump_binary(target: Target, folder: Path, slices: int) -> list[tuple[str, list[str], Path]]:
@@ -391,10 +396,7 @@ def dump_binary(target: Target, folder: Path, slices: int) -> list[tuple[str, li
                 sliced = query if parts == 1 else sql.SQL("SELECT * FROM ({}) q WHERE abs(hashtext(q::text)) % {} = {}").format(
                     query, sql.Literal(parts), sql.Literal(part))
                 path = folder / f"{name}.{part}.bin"
-                with conn.cursor() as cur, open(path, "wb") as out:
-                    with cur.copy(sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(sliced)) as copy:
-                        for block in copy:
-                            out.write(block)
+                _copy_out(conn, sliced, "binary", path)
                 files.append((name, columns, path))
     return files
 

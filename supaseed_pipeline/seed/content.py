@@ -44,7 +44,7 @@ def _lookup_ids(run, activities: pl.Series) -> pl.Series | None:
     lookup = run._table(mapping.lookup_table)
     key = run._plan(mapping.lookup_table).key_columns[0]
     label_columns = [c for c in ("activity", "category", "slug", "name") if lookup.column(c)]
-    rows = run.e.existing_pool(run.conn, mapping.lookup_table, [key, *label_columns])
+    rows = run.e.existing_pool(run.io, mapping.lookup_table, [key, *label_columns])
     if rows.height == 0 and mapping.lookup_table in run.loaded:
         rows = run.loaded[mapping.lookup_table]
     if rows.height == 0:

@@ -1,7 +1,8 @@
 """The user-driven roles of a partition: users (auth.users or a plain table), identities, the accounts
 the app's trigger made (enriched), team accounts and their memberships.
 
-A mixin of the engine's partition run: it uses the run's loaded frames, ledger and insert helper.
+A mixin of the partition planner (`seed/planner.py`): it uses the planner's frames, loader and insert helper,
+and hands on `owners`, `new_users`, `teams` and their owners to the roles after it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from supaseed_pipeline.generate.columns import person_names
 from supaseed_pipeline.generate.frames import TableRequest, build_frame
 from supaseed_pipeline.generate.pools import pool, slugify
 from supaseed_pipeline.plan import allocation
-from supaseed_pipeline.seed import load
 from supaseed_pipeline.seed.supabase import auth_user_frame, avatar_urls, identity_frame, password_hash
 
 
@@ -31,7 +31,7 @@ class UserRoles:
         return self.e.domain.persona_for(index, self.e.seed, allowed)
 
     def _load_users(self, name: str) -> None:
-        existing = self.e.load_existing_owners(self.conn) if self.e.settings.user_strategy != "create-new" else None
+        existing = self.e.existing_owners if self.e.settings.user_strategy != "create-new" else None
         positions = self._owner_index()
         n_existing = existing.height if existing is not None else 0
         reused = positions[positions < n_existing]
@@ -61,8 +61,8 @@ class UserRoles:
                     account_ids = pl.Series([lookup.get(u, u) for u in user_ids.to_list()])
             owners.append(pl.DataFrame({"user_id": user_ids, "account_id": account_ids, "persona": personas,
                                         "owner_index": pl.Series(new_index + n_existing)}))
-            self._new_users = frame
-            self._new_user_index = new_index
+            self.new_users = frame
+            self.new_user_index = new_index
         self.owners = pl.concat(owners) if owners else None
 
     def _plain_user_fixed(self, index: np.ndarray, columns: list[str]) -> dict[str, pl.Series]:
@@ -73,22 +73,22 @@ class UserRoles:
         return fixed
 
     def _load_identities(self, name: str) -> None:
-        if getattr(self, "_new_users", None) is None:
+        if self.new_users is None:
             return
-        frame = identity_frame(self._new_users, self.e.seed, self._new_user_index, self._plan(name).write_columns)
+        frame = identity_frame(self.new_users, self.e.seed, self.new_user_index, self._plan(name).write_columns)
         self._insert(name, frame)
 
     def _enrich_accounts(self, name: str) -> None:
         """Accounts the app's trigger created: fill name, picture and bio (public_data) — ids untouched."""
         mapping = self.e.mapping
-        if getattr(self, "_new_users", None) is None:
+        if self.new_users is None:
             return
         accounts = self.loaded[name]
         user_field = mapping.account_user_field
-        index = self._new_user_index
+        index = self.new_user_index
         first, last = person_names(index, self.e.seed)
         personas = self.owners["persona"].tail(len(index))
-        updates = {"__user": self._new_users["id"]}
+        updates = {"__user": self.new_users["id"]}
         if mapping.account_name:
             updates[mapping.account_name] = pl.select(pl.concat_str([first, last], separator=" ")).to_series()
         if mapping.account_picture:
@@ -106,7 +106,7 @@ class UserRoles:
         personal = accounts.filter(pl.col(user_field).is_in(update["__user"].implode())) if user_field in accounts.columns else accounts
         update = update.join(personal.select([pl.col(user_field).alias("__user"), pl.col(key)]) if user_field != key
                              else personal.select(pl.col(key).alias("__user"), pl.col(key)), on="__user").drop("__user")
-        load.update_columns(self.conn, self._table(name), [key], update)
+        self.io.update(self._table(name), [key], update)
 
     def _load_team_accounts(self, name: str) -> None:
         mapping = self.e.mapping
@@ -135,17 +135,17 @@ class UserRoles:
         if mapping.account_slug and mapping.account_slug in frame.columns:
             slugs = pl.select(pl.concat_str([slugify(pl.lit(names)), pl.Series(index).cast(pl.String)], separator="-"))
             frame = frame.with_columns(slugs.to_series().alias(mapping.account_slug))
-        self._teams = self._insert(name, frame)
-        self._team_owners = owner_rows["user_id"]
-        self._first_team = first
+        self.teams = self._insert(name, frame)
+        self.team_owners = owner_rows["user_id"]
+        self.first_team = first
 
     def _load_memberships(self, name: str) -> None:
         """Owner membership for each team (the kit adds it only when auth.uid() matches) plus members."""
         mapping = self.e.mapping
-        teams = getattr(self, "_teams", None)
+        teams = self.teams
         if teams is None or teams.height == 0 or self.owners is None:
             return
-        roles = self.e.existing_pool(self.conn, mapping.roles_table, ["name"])["name"].to_list() if mapping.roles_table else []
+        roles = self.e.existing_pool(self.io, mapping.roles_table, ["name"])["name"].to_list() if mapping.roles_table else []
         role_column = self._table(name).column(mapping.membership_role_field) if mapping.membership_role_field else None
         if not roles and role_column is not None and role_column.enum_labels:
             roles = list(role_column.enum_labels)   # basejump: account_role enum ('owner', 'member')
@@ -154,7 +154,7 @@ class UserRoles:
         rows = {"user": [], "account": [], "role": []}
         members = min(self.e.settings.tenants.members_per_tenant, allocation.MEMBERSHIP_SLOTS_PER_TEAM - 1)
         users = self.owners["user_id"].to_list()
-        for position, (team, owner) in enumerate(zip(teams["id"].to_list(), self._team_owners.to_list())):
+        for position, (team, owner) in enumerate(zip(teams["id"].to_list(), self.team_owners.to_list())):
             rows["user"].append(owner); rows["account"].append(team); rows["role"].append(owner_role)
             picks = rnd.choose(np.arange(members * 3) + position * 1000, rnd.salt(self.e.seed, "members", team), len(users))
             chosen = list(dict.fromkeys(users[i] for i in picks if users[i] != owner))[:members]
@@ -173,6 +173,6 @@ class UserRoles:
         fixed = {mapping.membership_user_field: pl.Series(rows["user"]), mapping.membership_account_field: pl.Series(rows["account"])}
         if mapping.membership_role_field:
             fixed[mapping.membership_role_field] = pl.Series(rows["role"])
-        request = TableRequest(name, allocation.membership_band(self._first_team), n, fixed=fixed)
+        request = TableRequest(name, allocation.membership_band(self.first_team), n, fixed=fixed)
         frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
         self._insert(name, frame)

@@ -14,11 +14,9 @@ from typing import Callable
 
 import numpy as np
 import polars as pl
-import psycopg
 
 from supaseed_pipeline.plan import trigger_rules
 from supaseed_pipeline.plan.trigger_rules import PairRule, ParentRule
-from supaseed_pipeline.seed import load
 from supaseed_pipeline.snapshot.models import SchemaSnapshot, Table
 
 PROBE_ROWS = 24   # candidate parents tried per opaque trigger and FK
@@ -26,7 +24,7 @@ PROBE_ROWS = 24   # candidate parents tried per opaque trigger and FK
 
 @dataclass
 class PoolContext:
-    conn: psycopg.Connection
+    io: object                                                    # the partition's loader (seed/loader.py)
     snapshot: SchemaSnapshot
     table: Table
     loaded: dict[str, pl.DataFrame]                              # frames of tables this partition loaded
@@ -65,7 +63,7 @@ def _filter_parents(context: PoolContext, rule: ParentRule, pools: dict[str, pl.
         return
     fk = _fk(context.table, rule.fk)
     tested = [c.column for c in rule.conditions if c.column not in fk.ref_columns]
-    parents = load.read_rows(context.conn, fk.ref_qualified, list(fk.ref_columns) + tested,
+    parents = context.io.read(fk.ref_qualified, list(fk.ref_columns) + tested,
                              where=(list(fk.ref_columns), _as_keys(pool, list(fk.ref_columns))))
     allowed = parents.filter(trigger_rules.passing(parents, rule.conditions))
     kept = trigger_rules.keep_keys(pool, list(fk.ref_columns), allowed, list(fk.ref_columns))
@@ -85,7 +83,7 @@ def _pair_pool(context: PoolContext, rule: PairRule, pools: dict[str, pl.DataFra
     first_fk = next(f for f in table.foreign_keys if row_columns[0] in f.columns)
     first_pool = pools[first_fk.name]
     first_ref = first_fk.ref_columns[first_fk.columns.index(row_columns[0])]
-    found = load.read_rows(context.conn, rule.table, their_columns + tested,
+    found = context.io.read(rule.table, their_columns + tested,
                            where=([their_columns[0]], first_pool.select(pl.col(first_ref).cast(pl.String).alias("k0"))))
     found = found.filter(trigger_rules.passing(found, rule.conditions))
     # sorted: the rows come back in join order, and the same seed must pick the same pairs
@@ -105,7 +103,7 @@ def _probe(context: PoolContext, fk_name: str, pools: dict[str, pl.DataFrame]) -
     count = min(PROBE_ROWS, pool.height)
     positions = np.unique(np.linspace(0, pool.height - 1, count).astype(np.int64))
     frame = context.probe_frame(fk_name, positions, pools)
-    accepted = load.accepted_rows(context.conn, context.table, frame)
+    accepted = context.io.accepted(context.table, frame)
     kept = pool[positions.tolist()].filter(pl.Series(accepted, dtype=pl.Boolean))
     if kept.height:
         pools[fk_name] = kept

@@ -1,0 +1,168 @@
+"""The loader: everything a partition's planner asks of the database, behind one object.
+
+The planner (`seed/planner.py`) generates frames in memory and never touches a connection; every write
+and every read-back (keys the database assigns, rows triggers and rules make, existing parents, CHECKs
+only the server can evaluate) goes through the loader it is given:
+
+- `DatabaseLoader` executes them on a connection inside the partition's transaction and records every
+  stored key in the ledger;
+- `DryRunLoader` writes nothing: it keeps the frames, answers read-backs from what it kept (a trigger
+  that makes one row per source row, keys the database would assign) and reads only rows that already
+  exist. `supaseed seed --dry-run` runs the real planner with it, so its counts are the counts.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import polars as pl
+import psycopg
+from psycopg import sql
+
+from supaseed_pipeline.plan.graph import TablePlan
+from supaseed_pipeline.seed import load
+from supaseed_pipeline.snapshot.models import Table
+
+
+class DatabaseLoader:
+    """Writes and read-backs of one partition on its transaction's connection; stored keys go to the ledger."""
+
+    writes = True
+
+    def __init__(self, conn: psycopg.Connection, ledger=None):
+        self.conn, self.ledger = conn, ledger
+
+    # ---- writes
+
+    def copy(self, table: Table, frame: pl.DataFrame) -> None:
+        load.copy_frame(self.conn, table.qualified, frame)
+
+    def insert_returning(self, table: Table, frame: pl.DataFrame, returning: list[str]) -> pl.DataFrame:
+        return load.insert_returning(self.conn, table, frame, returning)
+
+    def insert_together(self, frames: list[tuple[str, pl.DataFrame]], overriding: set[str]) -> None:
+        load.insert_in_one_statement(self.conn, frames, overriding=overriding)
+
+    def update(self, table: Table, keys: list[str], frame: pl.DataFrame) -> None:
+        load.update_columns(self.conn, table, keys, frame)
+
+    def reserve_keys(self, table: str, column: str, count: int) -> pl.Series:
+        return load.reserve_keys(self.conn, table, column, count)
+
+    def advance_sequences(self, table: str, columns: list[str]) -> None:
+        load.advance_sequences(self.conn, table, columns)
+
+    def record(self, table: str, key_columns: list[str], keys: pl.DataFrame, origin: str = "inserted") -> None:
+        if self.ledger is not None:
+            self.ledger.add(table, key_columns, keys, origin=origin)
+
+    # ---- reads
+
+    def read(self, table: str, columns: list[str], where: tuple[list[str], pl.DataFrame] | None = None) -> pl.DataFrame:
+        return load.read_rows(self.conn, table, columns, where=where)
+
+    def has_rows(self, table: str) -> bool:
+        return self.conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(load.ident(table))).fetchone()[0]
+
+    def made_by_trigger(self, table: str, columns: list[str], match_columns: list[str], values: pl.DataFrame) -> pl.DataFrame:
+        """Rows an AFTER trigger made in `table`, found by the source rows' keys (`values`: k0, k1, ...)."""
+        return load.read_rows(self.conn, table, columns, where=(match_columns, values))
+
+    def made_by_rule(self, source: str, source_keys: list[str], first: pl.DataFrame, target: str,
+                     target_keys: list[str]) -> pl.DataFrame:
+        """Rows an INSERT rule on `source` wrote to `target`: those with the seeded rows' transaction id."""
+        xmin = load.read_rows(self.conn, source, ["xmin"], where=(source_keys, first.rename(
+            {c: f"k{i}" for i, c in enumerate(source_keys)})))
+        if xmin.height == 0:
+            return pl.DataFrame(schema={c: pl.String for c in target_keys})
+        return load.rows_with_xmin(self.conn, target, target_keys, xmin["xmin"][0])
+
+    def accepted(self, table: Table, frame: pl.DataFrame) -> list[bool]:
+        return load.accepted_rows(self.conn, table, frame)
+
+    def passing_checks(self, table: Table, plan: TablePlan, frame: pl.DataFrame) -> pl.DataFrame:
+        from supaseed_pipeline.seed.check_filter import filter_by_database
+
+        return filter_by_database(self.conn, table, plan, frame)
+
+
+class DryRunLoader(DatabaseLoader):
+    """Plans against a target without changing it: writes are kept in memory, read-backs answered from them.
+
+    Reads of rows that already exist go to the connection (a transaction the caller rolls back: the CHECK
+    filter stages candidates in a temp table). What cannot be known without writing is assumed: an AFTER
+    trigger makes one row per source row, an INSERT rule's rows are not counted.
+    """
+
+    writes = False
+
+    def __init__(self, conn: psycopg.Connection):
+        super().__init__(conn, ledger=None)
+        self.kept: dict[str, pl.DataFrame] = {}     # rows of the `base` partition, read by later partitions
+        self.keep_rows = True
+        self._numbers = itertools.count(1)
+
+    def _keep(self, table: str, frame: pl.DataFrame) -> None:
+        if not self.keep_rows or frame.height == 0:
+            return
+        frame = frame.with_columns(pl.all().cast(pl.String))
+        previous = self.kept.get(table)
+        self.kept[table] = frame if previous is None else pl.concat([previous, frame], how="diagonal_relaxed")
+
+    def _assigned(self, table: str, count: int) -> pl.Series:
+        """Stand-ins for keys the database would assign: unique within the dry run."""
+        first = next(self._numbers)
+        for _ in range(count - 1):
+            next(self._numbers)
+        return pl.Series(np.arange(first, first + count, dtype=np.int64)).cast(pl.String)
+
+    def copy(self, table: Table, frame: pl.DataFrame) -> None:
+        self._keep(table.qualified, frame)
+
+    def insert_returning(self, table: Table, frame: pl.DataFrame, returning: list[str]) -> pl.DataFrame:
+        out = pl.DataFrame({c: frame[c].cast(pl.String) if c in frame.columns else self._assigned(table.qualified, frame.height)
+                            for c in returning})
+        self._keep(table.qualified, pl.concat([frame.with_columns(pl.all().cast(pl.String)),
+                                               out.select([c for c in out.columns if c not in frame.columns])],
+                                              how="horizontal"))
+        return out
+
+    def insert_together(self, frames: list[tuple[str, pl.DataFrame]], overriding: set[str]) -> None:
+        for table, frame in frames:
+            self._keep(table, frame)
+
+    def update(self, table: Table, keys: list[str], frame: pl.DataFrame) -> None:
+        pass
+
+    def reserve_keys(self, table: str, column: str, count: int) -> pl.Series:
+        return self._assigned(table, count).cast(pl.Int64)
+
+    def advance_sequences(self, table: str, columns: list[str]) -> None:
+        pass
+
+    def read(self, table: str, columns: list[str], where: tuple[list[str], pl.DataFrame] | None = None) -> pl.DataFrame:
+        existing = super().read(table, columns, where)
+        kept = self.kept.get(table)
+        if kept is None or not all(c in kept.columns for c in columns):
+            return existing
+        mine = kept.select(columns)
+        if where is not None:
+            match_columns, values = where
+            mine = kept.join(values.rename({f"k{i}": c for i, c in enumerate(match_columns)}),
+                             on=match_columns, how="semi").select(columns)
+        return pl.concat([existing, mine]).unique(maintain_order=True).sort(columns)
+
+    def has_rows(self, table: str) -> bool:
+        return table in self.kept or super().has_rows(table)
+
+    def made_by_trigger(self, table: str, columns: list[str], match_columns: list[str], values: pl.DataFrame) -> pl.DataFrame:
+        made = values.rename({f"k{i}": c for i, c in enumerate(match_columns)})
+        others = [c for c in columns if c not in made.columns]
+        return made.with_columns([self._assigned(table, made.height).alias(c) for c in others]).select(columns)
+
+    def made_by_rule(self, source, source_keys, first, target, target_keys) -> pl.DataFrame:
+        return pl.DataFrame(schema={c: pl.String for c in target_keys})
+
+    def accepted(self, table: Table, frame: pl.DataFrame) -> list[bool]:
+        return [True] * frame.height

@@ -569,7 +569,7 @@ def run_seed(app: App, flags: dict[str, Any], *, extra: dict[str, Any] | None = 
     """The seed command's path: validate settings, plan read-only, then run the Dagster job (or print the plan)."""
     settings = app.settings(**flags, **(extra or {}))
     target = app.target(settings)
-    plan = plan_seed(target, settings, partition_keys, guard=not dry_run)
+    plan = plan_seed(target, settings, partition_keys, guard=not dry_run, dry_run=dry_run)
     if precondition:
         precondition(target, plan.prepared)
     if dry_run:
@@ -588,13 +588,19 @@ class SeedPlan:
 
     prepared: Any
     partitions: list
-    estimates: dict[str, int | None]
+    estimates: dict[str, int | None]   # per table: expected rows (progress bars), or the dry run's exact rows
+    left_out: dict[str, str] = field(default_factory=dict)   # dry run: tables the generator refused, and why
+    by_triggers: dict[str, int] = field(default_factory=dict)   # dry run: at most this many more, made by triggers
 
 
-def plan_seed(target: Target, settings: SeedSettings, keys: list[str] | None, *, guard: bool) -> SeedPlan:
-    """Prepare and select partitions in a read-only transaction; refuse production targets unless allowed."""
+def plan_seed(target: Target, settings: SeedSettings, keys: list[str] | None, *, guard: bool,
+              dry_run: bool = False) -> SeedPlan:
+    """Prepare and select partitions in a read-only transaction; refuse production targets unless allowed.
+
+    With `dry_run`, the planner runs over the selected partitions with a loader that writes nothing, and
+    the rows per table are the rows a seed would write (not estimates)."""
     from supaseed_pipeline.seed import api
-
+    from supaseed_pipeline.seed.dry_run import DryRun
     from supaseed_pipeline.snapshot.introspect import take_snapshot
 
     if guard:
@@ -611,53 +617,17 @@ def plan_seed(target: Target, settings: SeedSettings, keys: list[str] | None, *,
             with steps.step("checking the production guard"):
                 api.guard_production(conn, target, settings)
         with steps.step("counting existing rows"):
-            populated = {name for name in prepared.engine.reference if has_rows(conn, name)}
-    return SeedPlan(prepared, partitions, estimate_rows(prepared, partitions, populated))
-
-
-def has_rows(conn, name: str) -> bool:
-    from psycopg import sql
-
-    from supaseed_pipeline.seed.load import ident
-
-    return conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(ident(name))).fetchone()[0]
-
-
-def estimate_rows(prepared, partitions, populated: set[str]) -> dict[str, int | None]:
-    """Rows each seeded table should get for the selected partitions (None where the domain decides)."""
-    from supaseed_pipeline.seed.engine import BASE
-
-    engine, mapping, settings = prepared.engine, prepared.mapping, prepared.engine.settings
-    owners = sum(p.owner_count for p in partitions if p.key != BASE)
-    with_base = any(p.key == BASE for p in partitions)
-    teams = settings.tenants.count if mapping.framework == "makerkit-full" and owners else 0
-    estimates: dict[str, int | None] = {}
-    for name in [t for t in prepared.graph.load_order if t in engine.seedable]:
-        config = settings.tables.get(name) or settings.tables.get(name.split(".", 1)[-1])
-        if name in engine.reference:
-            if not with_base:
-                estimates[name] = 0
-            elif config and config.count is not None:
-                estimates[name] = config.count
-            elif name in populated:
-                estimates[name] = 0   # existing rows (lookups such as roles) are reused
-            elif name == mapping.lookup_table and engine.domain is not None:
-                estimates[name] = engine.domain.lookup_rows().height
-            else:
-                estimates[name] = settings.rows_per_table
-        elif name in (mapping.user_table, mapping.identities_table):
-            estimates[name] = owners
-        elif name == mapping.account_table:
-            estimates[name] = owners + teams
-        elif name == mapping.membership_table:
-            estimates[name] = teams * (1 + settings.tenants.members_per_tenant)
-        elif name == mapping.content_table:
-            estimates[name] = owners * settings.setups_per_user
-        elif config and config.count is not None:
-            estimates[name] = config.count
-        else:
-            estimates[name] = None
-    return estimates
+            estimates = prepared.engine.expected_rows(conn, partitions)
+    if not dry_run:
+        return SeedPlan(prepared, partitions, estimates)
+    # the real planner over every selected partition, with a loader that writes nothing
+    with connection(target) as conn:
+        steps = PlanningSteps(conn, target, settings)
+        with steps.step(f"planning {len(partitions)} partition(s) without writing"):
+            results = prepared.engine.dry_run(conn, partitions)
+    dry = DryRun.of(results)
+    return SeedPlan(prepared, partitions, {name: dry.planned.get(name, 0) for name in estimates}, dry.left_out,
+                    dry.by_triggers)
 
 
 def print_plan(app: App, target: Target, settings: SeedSettings, plan: SeedPlan) -> None:
@@ -665,15 +635,17 @@ def print_plan(app: App, target: Target, settings: SeedSettings, plan: SeedPlan)
     engine, mapping = plan.prepared.engine, plan.prepared.mapping
     app.out.print(f"[bold]Plan for {escape(target.display)}[/bold] (dry run: nothing is written)")
     app.out.print(f"framework: {mapping.framework}; seed {settings.seed}; config hash {settings.fingerprint()}")
-    grid = table("#step", "table", "#rows (≈)", "loaded with", title="Load order")
+    grid = table("#step", "table", "#rows", "+ made by triggers", "loaded with", title="Load order")
     for step, name in enumerate(engine.describe()["load_order"], 1):
-        rows = plan.estimates.get(name)
+        rows, made = plan.estimates.get(name) or 0, plan.by_triggers.get(name)
         scope = "each user batch" if name in engine.user_scoped else "base (once)"
-        grid.add_row(str(step), escape(name), "domain decides" if rows is None else f"{rows:,}", scope)
+        grid.add_row(str(step), escape(name), f"{rows:,}", f"up to {made:,}" if made else "", scope)
     app.show(grid)
     total = sum(v for v in plan.estimates.values() if v)
-    app.out.print(f"about {total:,} rows in {len(plan.estimates)} tables, plus rows the domain sizes and rows "
-                  "created by triggers")
+    app.out.print(f"{total:,} rows in {len(plan.estimates)} tables, exactly as a seed writes them; AFTER triggers may "
+                  f"add up to {sum(plan.by_triggers.values()):,} more (one per row they fire on, as conditions allow)")
+    for name, line in sorted(plan.left_out.items()):
+        app.out.print(f"[yellow]left out[/yellow] {escape(name)}: {escape(line)}")
     print_cycles(app, plan.prepared.graph)
     if engine.skipped:
         skipped = table("skipped table", "reason")

@@ -20,6 +20,7 @@ from supaseed_pipeline.db.connect import Target, connect, create_database, drop_
 from supaseed_pipeline.demo import DEMO_SQL_DIR
 from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.seed import api, verify
+from supaseed_pipeline.seed.dry_run import DryRun, dry_run
 from supaseed_pipeline.seed.load import ident
 from supaseed_pipeline.settings import SeedSettings, load_settings
 from supaseed_pipeline.snapshot.introspect import take_snapshot
@@ -99,6 +100,13 @@ def checksums(target: Target) -> dict[str, tuple[int, str]]:
         return out
 
 
+def sequence_values(target: Target) -> dict[str, int | None]:
+    with connect(target) as conn:
+        # last_value is NULL until nextval is first called: a dry run must not call it either
+        return {f"{r[0]}.{r[1]}": r[2] for r in conn.execute(
+            "SELECT schemaname, sequencename, last_value FROM pg_sequences").fetchall()}
+
+
 def unique_index_violations(conn, snapshot: SchemaSnapshot, tables: list[str]) -> list[str]:
     """Unique indexes that are not constraints (partial, expression): verify.constraint_violations skips them."""
     problems = []
@@ -134,6 +142,9 @@ class CorpusRun:
     seed_error: str | None = None
     seconds: float = 0.0
     loaded: Counter = field(default_factory=Counter)
+    loaded_by_triggers: Counter = field(default_factory=Counter)
+    dry: DryRun | None = None                                   # `seed --dry-run` before the seed
+    changed_by_dry_run: list[str] = field(default_factory=list)   # tables or sequences it changed (none)
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     lost_rows: dict[str, int] = field(default_factory=dict)
@@ -195,10 +206,16 @@ def run_fixture(server: Target, fixture: Fixture, **overrides) -> CorpusRun:
         run.before = checksums(target)
         run.problems_before = constraint_problems(target)
         settings = corpus_settings(fixture, **overrides)
+        sequences = sequence_values(target)
+        run.dry = dry_run(target, settings)
+        after_dry = checksums(target)
+        run.changed_by_dry_run = sorted(t for t in set(run.before) | set(after_dry) if run.before.get(t) != after_dry.get(t))
+        run.changed_by_dry_run += [f"sequence {s}" for s, v in sequence_values(target).items() if sequences.get(s) != v]
         started = time.perf_counter()
         try:
             results = api.seed(target, settings)
             run.loaded = sum((Counter(r.rows) for r in results), Counter())
+            run.loaded_by_triggers = sum((Counter(r.by_triggers) for r in results), Counter())
         except SupaseedError as exc:
             run.seed_error = str(exc)
         except Exception as exc:  # noqa: BLE001 - a traceback instead of a one-line error is itself a finding

@@ -175,3 +175,17 @@ def test_realism_command_prints_score_and_worst_columns(fresh_db, capsys):
     assert out.startswith("realism score 0.0 / 100: 1 of 1 columns") and "public.tags.label" in out
     assert realism.main(["--database-url", fresh_db.with_database("supaseed_no_such_db").url]) == 1
     assert "error:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", list(corpus.FIXTURES))
+def test_dry_run_counts_are_the_seeds_counts(corpus_runs, name):
+    """`seed --dry-run` runs the real planner: per table, the rows it plans are the rows the seed wrote
+    (apart from rows AFTER triggers made, which it bounds from above), and it changes nothing."""
+    run = corpus_runs(name)
+    assert run.seeded, run.seed_error
+    assert run.changed_by_dry_run == []
+    assert run.dry.left_out == {}
+    written = {t: n - run.loaded_by_triggers.get(t, 0) for t, n in run.loaded.items()}
+    assert {t: n for t, n in run.dry.planned.items() if n} == {t: n for t, n in written.items() if n}
+    for table, made in run.loaded_by_triggers.items():
+        assert made <= run.dry.by_triggers.get(table, 0), table

@@ -82,3 +82,35 @@ def test_per_table_count_is_exact_for_any_batch_size(demo_db, batch_size):
 def test_setups_per_user_is_exact_at_any_size(demo_db):
     api.seed(demo_db, settings(userCount=1_000, batchSize=300, setupsPerUser=3))
     assert scalar(demo_db, "SELECT count(*) FROM public.setups") == 3_000
+
+
+@pytest.mark.parametrize("strategy", ["create-new", "hybrid"])
+def test_dry_run_plans_exactly_what_the_seed_writes(demo_db, strategy):
+    """`seed --dry-run` is the real planner with a loader that writes nothing: over several batches, tenants,
+    a counted table and (hybrid) users that already exist, its per-table rows are the seed's."""
+    from supaseed_pipeline.seed.dry_run import dry_run
+
+    with connect(demo_db) as conn:
+        conn.execute("CREATE TABLE public.user_notes (id uuid PRIMARY KEY, user_id uuid NOT NULL "
+                     "REFERENCES auth.users ON DELETE CASCADE, body text NOT NULL)")
+        if strategy == "hybrid":
+            conn.execute("""
+                INSERT INTO auth.users (instance_id, id, aud, role, email, raw_user_meta_data, created_at, updated_at)
+                SELECT '00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated',
+                       'existing' || i || '@example.com', '{}', now(), now() FROM generate_series(1, 12) i""")
+        conn.commit()
+    config = settings(userCount=2_300, batchSize=1_000, setupsPerUser=2, tenants={"count": 3}, workers=2,
+                      userStrategy=strategy, additionalUsers={"count": 5},
+                      tables={"public.user_notes": {"count": 17}})
+    planned = dry_run(demo_db, config)
+    assert scalar(demo_db, "SELECT count(*) FROM public.setups") == 0   # nothing written
+    results = api.seed(demo_db, config)
+    written: dict[str, int] = {}
+    for result in results:
+        for table, rows in result.rows.items():
+            written[table] = written.get(table, 0) + rows - result.by_triggers.get(table, 0)
+    assert {t: n for t, n in planned.planned.items() if n} == {t: n for t, n in written.items() if n}
+    owners = 2_300 if strategy == "create-new" else 12 + 5
+    assert planned.planned["public.setups"] == owners * 2
+    assert planned.planned["public.user_notes"] == 17
+    assert team_accounts(demo_db) == 3 == planned.planned["public.accounts"]

@@ -13,22 +13,18 @@ import re
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
 import polars as pl
 import psycopg
 from psycopg import sql
 
 from supaseed_pipeline.errors import SupaseedError
-from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import UnsupportedColumn
-from supaseed_pipeline.generate.frames import TableRequest, build_frame
 from supaseed_pipeline.plan import allocation
 from supaseed_pipeline.plan.allocation import BASE, Partition
 from supaseed_pipeline.plan.graph import ConstraintGraph
-from supaseed_pipeline.plan.mapping import TableMapping, link_column
+from supaseed_pipeline.plan.mapping import TableMapping
 from supaseed_pipeline.seed import ledger as ledger_mod
 from supaseed_pipeline.seed import load, locking
-from supaseed_pipeline.seed import progress as progress_events
 from supaseed_pipeline.seed.loader import DatabaseLoader, DryRunLoader
 from supaseed_pipeline.seed.planner import PartitionPlanner
 from supaseed_pipeline.transient import is_transient
@@ -48,6 +44,7 @@ class PartitionResult:
     preview: dict[str, pl.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     left_out: dict[str, str] = field(default_factory=dict)   # table -> why it was left out of the run
+    by_triggers: dict[str, int] = field(default_factory=dict)   # of `rows`: those AFTER triggers made
 
     @property
     def total(self) -> int:
@@ -168,6 +165,42 @@ class SeedEngine:
         rows = conn.execute(ledger_mod.sql_text("SELECT unnest(keys) FROM supaseed.seeded_keys WHERE table_name = %s"),
                             (table,)).fetchall()
         return [r[0] for r in rows]
+
+    def expected_rows(self, conn: psycopg.Connection, partitions: list[Partition]) -> dict[str, int | None]:
+        """Rows each seeded table should get for these partitions, from the settings alone (progress bars;
+        None where the domain decides). `dry_run` gives the exact figures."""
+        settings, mapping = self.settings, self.mapping
+        reader = DatabaseLoader(conn)
+        owners = sum(p.owner_count for p in partitions if p.key != BASE)
+        with_base = any(p.key == BASE for p in partitions)
+        teams = settings.tenants.count if mapping.has_team_accounts and owners else 0
+        expected: dict[str, int | None] = {}
+        for name in [t for t in self.graph.load_order if t in self.seedable]:
+            config = settings.tables.get(name) or settings.tables.get(name.split(".", 1)[-1])
+            if name in self.reference:
+                if not with_base:
+                    expected[name] = 0
+                elif config and config.count is not None:
+                    expected[name] = config.count
+                elif reader.has_rows(name):
+                    expected[name] = 0   # existing rows (lookups such as roles) are reused
+                elif name == mapping.lookup_table and self.domain is not None:
+                    expected[name] = self.domain.lookup_rows().height
+                else:
+                    expected[name] = settings.rows_per_table
+            elif name in (mapping.user_table, mapping.identities_table):
+                expected[name] = owners
+            elif name == mapping.account_table:
+                expected[name] = owners + teams
+            elif name == mapping.membership_table:
+                expected[name] = teams * (1 + settings.tenants.members_per_tenant)
+            elif name == mapping.content_table:
+                expected[name] = owners * settings.setups_per_user
+            elif config and config.count is not None:
+                expected[name] = config.count
+            else:
+                expected[name] = None
+        return expected
 
     def describe(self) -> dict:
         """The plan, for dry runs and Dagster metadata."""

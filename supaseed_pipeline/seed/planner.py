@@ -287,6 +287,7 @@ class PartitionPlanner(UserRoles):
                 self.io.record(effect.target, target_plan.key_columns, created, origin="trigger")
                 self._remember(effect.target, created)
                 self.result.rows[effect.target] = self.result.rows.get(effect.target, 0) + created.height
+                self.result.by_triggers[effect.target] = self.result.by_triggers.get(effect.target, 0) + created.height
 
     def _load_generic(self, name: str) -> None:
         start, count = self._rows_for(name)

@@ -8,6 +8,7 @@ its rows reference only rows of the same partition, of `base`, or rows that exis
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -129,6 +130,9 @@ class SeedEngine:
     def load_existing_owners(self, conn: psycopg.Connection) -> pl.DataFrame:
         """Existing users (use-existing / hybrid), filtered as configured, in a stable order."""
         if self.existing_owners is not None:
+            return self.existing_owners
+        if conn is None:   # planning from a snapshot alone: no users exist
+            self.existing_owners = pl.DataFrame(schema={"user_id": pl.String, "account_id": pl.String})
             return self.existing_owners
         config = self.settings.existing_users
         table = config.table or self.mapping.account_table or self.mapping.user_table
@@ -283,26 +287,27 @@ class SeedEngine:
         result.seconds = time.perf_counter() - started
         return result
 
-    def dry_run(self, conn: psycopg.Connection, partitions: list[Partition], progress=None) -> list[PartitionResult]:
+    def dry_run(self, conn: psycopg.Connection | None, partitions: list[Partition], progress=None) -> list[PartitionResult]:
         """The partitions planned by the real planner with a `DryRunLoader`: the rows a seed would write.
 
         Nothing is written: the planner's frames stay in memory (only `base`'s, which later partitions
         read, are kept) and the transaction, where the CHECK filter stages candidates, is rolled back.
         Tables the generator refuses are left out as in a real run, on a copy of the engine's list.
+        Without a connection the planner runs on the snapshot alone, as if every table were empty.
         """
         saved = self._pool_cache, dict(self.left_out)
         self._pool_cache = {}
         io = DryRunLoader(conn)
         results = []
         try:
-            with conn.transaction(force_rollback=True):
+            with conn.transaction(force_rollback=True) if conn is not None else contextlib.nullcontext():
                 if any(p.key != BASE for p in partitions) and self.settings.user_strategy != "create-new":
                     self.load_existing_owners(conn)
                 for partition in partitions:
                     io.keep_rows = partition.key == BASE
                     record = ledger_mod.PartitionRecord(partition.key, "dry-run", self.seed, self.settings.fingerprint(),
                                                         self.snapshot.fingerprint)
-                    if partition.key == BASE and ledger_mod.same_partition_exists(conn, record):
+                    if partition.key == BASE and conn is not None and ledger_mod.same_partition_exists(conn, record):
                         results.append(PartitionResult(partition.key))   # a real run keeps it as it is
                         continue
                     results.append(self._dry_run_partition(io, partition, progress))

@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 import sys
-import tempfile
 import time
 import traceback
 import uuid
@@ -26,12 +25,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
 from rich.table import Table as RichTable
 
+from supaseed_pipeline import environment, run_settings
 from supaseed_pipeline.db import resolve_target
 from supaseed_pipeline.db.connect import Target, connect, connection
 from supaseed_pipeline.errors import ConfigError, SupaseedError, redact
 from supaseed_pipeline.seed import locking
 from supaseed_pipeline.config_files import read_env_file
-from supaseed_pipeline.settings import SeedSettings, _camel_keys, _deep_merge, find_config_file, load_settings, read_config_file
+from supaseed_pipeline.settings import SeedSettings, _deep_merge, find_config_file, load_settings
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 EXIT_PARTIAL = 3   # seeded, but some tables were left out (each with its reason and fix)
@@ -96,7 +96,8 @@ class App:
             raise ConfigError(f"env file {path} not found", hint="pass an existing file to --env-file")
         if not path.is_file():
             return
-        added = dotenv_into_environment(read_env_file(path))
+        # for the rest of the command only, and never in os.environ (environment.py says why)
+        added = click.get_current_context().with_resource(environment.layered(read_env_file(path)))
         self.env_sources = {name: f".env file {path}" for name in added}
         self.detail(f"{path}: {', '.join(added) or 'nothing new'} taken (the real environment wins)")
 
@@ -128,28 +129,6 @@ class App:
     def detail(self, text: str) -> None:
         if self.verbose:
             click.echo(f"  {one_line(text)}", err=True)
-
-
-_saved_environment: list[tuple[str, str | None]] = []
-
-
-def dotenv_into_environment(values: dict[str, str]) -> list[str]:
-    """Set the .env variables the environment does not already have (so the Dagster resource, the embedded
-    server's data folder and everything else see them too); `restore_environment` undoes it."""
-    added = [name for name, value in values.items() if name not in os.environ and value != ""]
-    for name in added:
-        _saved_environment.append((name, None))
-        os.environ[name] = values[name]
-    return added
-
-
-def restore_environment() -> None:
-    while _saved_environment:
-        name, value = _saved_environment.pop()
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
 
 def _supaseed_error_names() -> set[str]:
@@ -409,7 +388,6 @@ def main(ctx: click.Context, config_file: str | None, env_file: str | None, data
     """
     ctx.obj = App(config_file=config_file, database_url=database_url, verbose=verbose or debug, debug=debug,
                   allow_production=allow_production, env_file=env_file)
-    ctx.call_on_close(restore_environment)
 
 
 # ---------------------------------------------------------------------------------------------- init
@@ -440,7 +418,7 @@ def init(app: App, detect: bool, constraint_aware: bool, force: bool, output: st
     if path.exists() and not force:
         raise Failure(f"{path} already exists; pass --force to overwrite it", EXIT_USAGE)
     app.apply_env_file()
-    base_file = app.config_file or os.environ.get("SUPASEED_CONFIG")  # never the file being replaced
+    base_file = app.config_file or environment.get("SUPASEED_CONFIG")  # never the file being replaced
     data = config_document(load_settings(base_file, environ={}, use_default_file=False))
     if detect or constraint_aware:
         settings, target, prepared = prepare_target(app, load_settings(base_file, app.overrides(), use_default_file=False))
@@ -575,7 +553,7 @@ def run_seed(app: App, flags: dict[str, Any], *, extra: dict[str, Any] | None = 
     if dry_run:
         print_plan(app, target, settings, plan)
         return None
-    report = run_seed_job(app, settings, target, flags, extra, plan, per_partition=partition_keys is not None)
+    report = run_seed_job(app, settings, target, flags, plan, per_partition=partition_keys is not None)
     print_summary(app, target, report)
     if benchmark:
         print_benchmark(app, report)
@@ -757,10 +735,11 @@ class SeedProgress:
             self.progress.update(task.id, total=done, completed=done)
 
 
-def run_seed_job(app: App, settings: SeedSettings, target: Target, flags: dict[str, Any],
-                 extra: dict[str, Any] | None, plan: SeedPlan, *, per_partition: bool) -> SeedReport:
+def run_seed_job(app: App, settings: SeedSettings, target: Target, flags: dict[str, Any], plan: SeedPlan, *,
+                 per_partition: bool) -> SeedReport:
     """Execute `seed_job` in-process (once, or once per requested partition) and collect what it did."""
     from supaseed_pipeline.definitions import defs
+    from supaseed_pipeline.defs.resources import TARGET_TAG
     from supaseed_pipeline.seed.progress import listening
 
     job = defs.get_job_def("seed_job")
@@ -768,14 +747,15 @@ def run_seed_job(app: App, settings: SeedSettings, target: Target, flags: dict[s
     progress = SeedProgress(app.out, keys, plan.estimates, app.verbose)
     report = SeedReport(partitions=keys)
     started = time.perf_counter()
-    with job_environment(settings), job_config_file(app, extra) as config_file, dagster_instance() as (instance, kind):
+    # the run reads exactly these settings (URL, .env, flags) through an opaque token, never through run config
+    with run_settings.handed_over(settings) as settings_token, dagster_instance() as (instance, kind):
         report.instance = kind
         run_config = {
-            "resources": {"supaseed": {"config": resource_config(app, flags, config_file)}},
+            "resources": {"supaseed": {"config": resource_config(app, flags, settings_token)}},
             "loggers": {"console": {"config": {"log_level": "INFO" if app.verbose else "CRITICAL"}}},
         }
         token = f"cli-{uuid.uuid4().hex}"
-        tags = {"supaseed/target": target.identity, "supaseed/trigger": "cli", locking.RUN_TOKEN_TAG: token}
+        tags = {TARGET_TAG: target.identity, "supaseed/trigger": "cli", locking.RUN_TOKEN_TAG: token}
         # one lock from the first step to the last: no other run slips in between reference data and batches
         with connect(target, autocommit=True) as lock_conn, \
                 locking.run_lock(lock_conn, target.identity, settings.lock_timeout_seconds, token), \
@@ -813,52 +793,18 @@ def batch_selection(keys: list[str]) -> dict[str, Any]:
     return {"run_config": {"ops": {"user_batches": {"config": {"batches": batches}}}}}
 
 
-def resource_config(app: App, flags: dict[str, Any], config_file: str | None) -> dict[str, Any]:
-    """The SupaseedResource config: the settings file and flag overrides (never the database URL)."""
+def resource_config(app: App, flags: dict[str, Any], settings_token: str) -> dict[str, Any]:
+    """The SupaseedResource config: the token of the command's settings, plus the settings file and flags so the
+    run page shows what was asked (never the database URL or a secret; the token's settings win in this process)."""
     values = {RESOURCE_FIELDS[k]: v for k, v in flags.items() if k in RESOURCE_FIELDS and v is not None}
     if app.allow_production:
         values["allow_production"] = True
-    if config_file:
-        values["config_file"] = config_file
-    return values
-
-
-@contextlib.contextmanager
-def job_environment(settings: SeedSettings) -> Iterator[None]:
-    """Hand the target URL to the Dagster resource through SUPASEED_DATABASE_URL (not run config), then restore."""
-    url = settings.target_url()
-    saved = {name: os.environ.get(name) for name in ("SUPASEED_DATABASE_URL", "SUPABASE_DB_URL")}
-    os.environ.pop("SUPABASE_DB_URL", None)  # it would win over SUPASEED_DATABASE_URL in the resource
-    if url:
-        os.environ["SUPASEED_DATABASE_URL"] = url
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-@contextlib.contextmanager
-def job_config_file(app: App, extra: dict[str, Any] | None) -> Iterator[str | None]:
-    """The config file for the Dagster resource: the user's file, or a private temporary copy with `extra` merged in."""
     path = find_config_file(app.config_file)
-    if not extra:
-        yield str(path.resolve()) if path else None
-        return
-    data = _camel_keys(read_config_file(path)) if path else {}
-    data = {k: v for k, v in _deep_merge(data, extra).items() if k not in ("databaseUrl", "supabaseServiceKey")}
-    folder = tempfile.mkdtemp(prefix="supaseed-")
-    derived = Path(folder) / "supaseed.json"
-    derived.touch(mode=0o600)
-    derived.write_text(json.dumps(data), encoding="utf-8")
-    try:
-        yield str(derived)
-    finally:
-        derived.unlink(missing_ok=True)
-        os.rmdir(folder)
+    if path:
+        values["config_file"] = str(path.resolve())
+    # database_url: None: the token's settings hold the URL, and an EnvVar the definitions bound when they were
+    # loaded must not be resolved (it may be unset by now: tests run many commands in one process)
+    return {"settings_token": settings_token, "database_url": None, **values}
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
+from supaseed_pipeline import environment
 from supaseed_pipeline.config_files import read_config_file
 from supaseed_pipeline.errors import ConfigError, redact, register_secret
 
@@ -338,7 +339,7 @@ def find_config_file(explicit: str | os.PathLike | None = None) -> Path | None:
         if not path.exists():   # a directory or an unreadable file is named by read_config_file
             raise ConfigError(f"config file {path} not found", hint="pass an existing file or run `supaseed init`")
         return path
-    env_path = os.environ.get("SUPASEED_CONFIG")
+    env_path = environment.get("SUPASEED_CONFIG")   # a .env file may set it too
     if env_path:
         return find_config_file(env_path)
     for name in DEFAULT_CONFIG_FILES:
@@ -376,7 +377,7 @@ def load_settings(
     `env_sources` says where an environment variable came from (e.g. ".env file ./.env") and
     `override_source` names the overrides (e.g. "--database-url"), for `target_source`.
     """
-    environ = os.environ if environ is None else environ
+    environ = environment.current() if environ is None else environ   # plus the command's .env
     path = find_config_file(config_file) if (config_file or use_default_file) else None
     data = _camel_keys(read_config_file(path)) if path else {}
     sources = {key: f"{key} in {path}" for key in ("databaseUrl", "supabaseUrl") if key in data}

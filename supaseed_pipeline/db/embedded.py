@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 
 
+from supaseed_pipeline import environment
 from supaseed_pipeline.db.connect import Target, connect
 
 DEMO_DATABASE = "supaseed_demo"
@@ -23,7 +24,7 @@ DEMO_DATABASE = "supaseed_demo"
 
 def data_dir() -> Path:
     """The project data folder: $SUPASEED_DATA_DIR, else `.supaseed` beside pyproject.toml, else the CWD."""
-    explicit = os.environ.get("SUPASEED_DATA_DIR")
+    explicit = environment.get("SUPASEED_DATA_DIR")   # a .env file may set it too
     if explicit:
         path = Path(explicit)
     else:

@@ -11,7 +11,7 @@ import dagster as dg
 
 from supaseed_pipeline.db.connect import connect
 from supaseed_pipeline.defs.partitions import sync_batches
-from supaseed_pipeline.defs.resources import SupaseedResource
+from supaseed_pipeline.defs.resources import TARGET_TAG, SupaseedResource
 from supaseed_pipeline.seed import api, ledger
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 
@@ -73,7 +73,7 @@ def status_job():
 def nightly_staging_reseed(context: dg.ScheduleEvaluationContext, supaseed: SupaseedResource):
     day = context.scheduled_execution_time.strftime("%Y-%m-%d")
     return dg.RunRequest(run_key=f"nightly:{day}",
-                         tags={"supaseed/target": supaseed.target().identity, "supaseed/trigger": "nightly"})
+                         tags={TARGET_TAG: supaseed.target().identity, "supaseed/trigger": "nightly"})
 
 
 @dg.sensor(job=seed_job, minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED,
@@ -92,5 +92,5 @@ def reseed_on_schema_change(context: dg.SensorEvaluationContext, supaseed: Supas
     if previous is None or previous == fingerprint:
         return dg.SkipReason(f"schema fingerprint {fingerprint} unchanged")
     return dg.RunRequest(run_key=f"schema:{fingerprint}",
-                         tags={"supaseed/target": target.identity, "supaseed/trigger": "schema-change",
+                         tags={TARGET_TAG: target.identity, "supaseed/trigger": "schema-change",
                                "supaseed/previous_fingerprint": previous})

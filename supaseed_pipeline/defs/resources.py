@@ -4,7 +4,9 @@ import os
 from typing import Optional
 
 import dagster as dg
+from pydantic import Field
 
+from supaseed_pipeline import run_settings
 from supaseed_pipeline.db import resolve_target
 from supaseed_pipeline.defs.console import supaseed_console
 from supaseed_pipeline.db.connect import Target
@@ -14,10 +16,19 @@ from supaseed_pipeline.plan.mapping import TableMapping
 from supaseed_pipeline.settings import SeedSettings, load_settings
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
+TARGET_TAG = "supaseed/target"   # a run's target identity (host:port/dbname, no credentials)
+
 
 class SupaseedResource(dg.ConfigurableResource):
-    """Settings file plus run-time overrides; the database URL comes from the environment, never run config."""
+    """Settings file plus run-time overrides; the database URL comes from the environment, never run config.
 
+    A `supaseed` command running the job in its own process registers its resolved settings (flags, `.env`,
+    the target URL) and passes only `settings_token`; those settings then win over every other field.
+    """
+
+    settings_token: Optional[str] = Field(
+        default=None, description="Set by the supaseed CLI: an opaque key of the settings it resolved, valid in its "
+                                  "own process only (elsewhere the fields below apply).")
     config_file: Optional[str] = None
     # Bound to dg.EnvVar("SUPASEED_DATABASE_URL") in the definitions: run config records the variable's name only.
     database_url: Optional[str] = None
@@ -30,6 +41,9 @@ class SupaseedResource(dg.ConfigurableResource):
     allow_production: Optional[bool] = None
 
     def settings(self) -> SeedSettings:
+        handed = run_settings.lookup(self.settings_token)
+        if handed is not None:
+            return handed
         overrides = {
             "userCount": self.user_count, "setupsPerUser": self.setups_per_user, "seed": self.seed,
             "batchSize": self.batch_size, "domain": self.domain, "userStrategy": self.user_strategy,
@@ -39,6 +53,18 @@ class SupaseedResource(dg.ConfigurableResource):
 
     def target(self, settings: SeedSettings | None = None) -> Target:
         return resolve_target((settings or self.settings()).target_url())
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """A CLI run re-executed elsewhere (the UI, a code server) must not seed another database than it did."""
+        run = context.dagster_run
+        if not self.settings_token or run_settings.lookup(self.settings_token) is not None or run is None:
+            return
+        launched_for = run.tags.get(TARGET_TAG)
+        here = self.target().identity
+        if launched_for and launched_for != here:
+            raise dg.Failure(f"this run was started by `supaseed` for {launched_for}; its settings lived in that "
+                             f"command's process, and here the target is {here} — run `supaseed seed` again, or "
+                             f"launch a new run here", allow_retries=False)
 
 
 # How each planning document is read back (the snapshot keeps its fingerprint in the document).
@@ -83,7 +109,9 @@ def database_url_binding() -> Optional[dg.EnvVar]:
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    supaseed = SupaseedResource(database_url=database_url_binding())
+    # configured at launch, so the IO manager's nested `supaseed` is the run's configured resource (with the
+    # CLI's settings_token), not a second copy built from these defaults
+    supaseed = SupaseedResource.configure_at_launch(database_url=database_url_binding())
     return dg.Definitions(
         resources={"supaseed": supaseed, "planning_documents": PlanningDocuments(supaseed=supaseed)},
         # one process: steps share nothing in memory, but a CI run is 3x faster without a subprocess per step

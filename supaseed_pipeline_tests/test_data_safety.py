@@ -220,7 +220,7 @@ def test_a_bulk_load_left_half_way_by_an_older_run_is_repaired_before_the_schema
     assert not execute(demo_db, "SELECT * FROM supaseed.deferred_ddl")
 
 
-def test_a_killed_bulk_load_rolls_back_to_the_schema_as_it_was(demo_db):
+def test_a_killed_bulk_load_leaves_whole_batches_and_the_next_seed_repairs_the_schema(demo_db):
     declared = fk_definitions(demo_db)
     before = user_rows(demo_db)
     script = (f"from supaseed_pipeline.db.connect import Target\n"
@@ -248,11 +248,16 @@ def test_a_killed_bulk_load_rolls_back_to_the_schema_as_it_was(demo_db):
     while execute(demo_db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                            "AND pid <> pg_backend_pid()")[0][0] and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert fk_definitions(demo_db) == declared
-    assert user_rows(demo_db) == before
-    results = api.seed(demo_db, settings(bulkLoad=True))
+    # batches commit one by one: what stays is whole batches, every row recorded, the dropped definitions too
+    assert execute(demo_db, "SELECT count(*) FROM supaseed.deferred_ddl")[0][0] > 0
+    users = execute(demo_db, "SELECT count(*) FROM auth.users")[0][0] - len(before["auth.users"])
+    assert users % 2000 == 0 and users == len(seeded_keys(demo_db, "auth.users"))
+    results = api.seed(demo_db, settings(bulkLoad=True))   # repairs the schema, replaces the killed run's batches
     assert sum(r.rows.get("auth.users", 0) for r in results) == 4
     assert fk_definitions(demo_db) == declared
+    assert not execute(demo_db, "SELECT * FROM supaseed.deferred_ddl")
+    api.cleanup(demo_db, settings())
+    assert user_rows(demo_db) == before
 
 
 # ------------------------------------------------------------------------------------------ one run at a time

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextvars
+import contextlib
 import threading
 import uuid
 
@@ -148,7 +148,8 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
             try:
                 # a bulk load that died half way (an older ledger) is repaired before the schema is read,
                 # so the snapshot, and every row generated from it, has the user's foreign keys
-                bulk.restore(conn)
+                bulk.restore(conn, open_connection=lambda: _build_connection(target, settings),
+                             connections=settings.workers)
                 prepared = prepare(conn, settings, snapshot)
                 partitions = select_partitions(prepared.engine, conn, partition_keys)
             except psycopg.Error as exc:
@@ -169,19 +170,25 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                                     workers=workers, progress=_serialised(progress),
                                     on_partition=lambda r: (results.append(r), report(r)))
 
+                _remove_stale_partitions(conn, prepared, settings, partitions, full_run=full_run)
                 if settings.bulk_load and full_run:
-                    # One transaction (partitions become savepoints): the dropped indexes and foreign keys
-                    # come back before anything commits, and a killed load rolls back to the schema as it was.
-                    with conn.transaction():
-                        _remove_stale_partitions(conn, prepared, settings, partitions, full_run=full_run)
-                        # populated lookups (roles, setup types) keep their indexes; the tables that grow must be empty
-                        tables = bulk.empty_tables(conn, sorted(prepared.engine.seedable), sorted(prepared.engine.user_scoped))
-                        bulk.defer(conn, tables)
-                        load_all()
-                        bulk.restore(conn)
+                    # Keys, indexes and foreign keys go once for the run (recorded first, see bulk.py); the
+                    # batches then commit one by one on `workers` connections, as in the default load; a
+                    # run that dies half way is repaired by the next seed or cleanup (bulk.restore above).
+                    # populated lookups (roles, setup types) keep their indexes; the tables that grow must be empty
+                    tables = bulk.empty_tables(conn, sorted(prepared.engine.seedable), sorted(prepared.engine.user_scoped))
+                    bulk.defer(conn, tables, _droppable_keys(conn, prepared, tables))
+                    try:
+                        load_all(settings.workers)
+                    except BaseException:
+                        try:   # the definitions come back over what committed; the load's error is the one to report
+                            _restore_after_bulk(conn, target, settings, prepared, run_id, run_token or run_id)
+                        except (SupaseedError, psycopg.Error):
+                            pass
+                        raise
+                    _restore_after_bulk(conn, target, settings, prepared, run_id, run_token or run_id)
                 else:
                     # autocommit: each partition's `conn.transaction()` is a real transaction, committed on its own
-                    _remove_stale_partitions(conn, prepared, settings, partitions, full_run=full_run)
                     load_all(settings.workers)
                 results.sort(key=lambda r: (r.key != BASE, r.key))
                 _refuse_when_nothing_was_seeded(prepared.engine, results)
@@ -225,39 +232,78 @@ def load_partitions(target: Target, settings: SeedSettings, engine: SeedEngine, 
     batches = [p for p in partitions if p.key != BASE]
     for partition in first:
         on_partition(engine.seed_partition(conn, partition, run_id, progress))
-    workers = max(1, min(workers, len(batches)))
-    if workers == 1:
+    if max(1, min(workers, len(batches))) == 1:
         for partition in batches:
             on_partition(engine.seed_partition(conn, partition, run_id, progress))
         return
-    queue = list(reversed(batches))
-    claim = threading.Lock()
-    failures: list[BaseException] = []
+    locking.on_connections(batches, lambda worker, partition: on_partition(
+        engine.seed_partition(worker, partition, run_id, progress)), lambda: _worker(target, settings, token), workers)
 
-    def work() -> None:
-        try:
-            with connect(target) as worker:
-                worker.autocommit = True
-                with seeding_lock(worker, target, settings.lock_timeout_seconds, token):
-                    while True:
-                        with claim:
-                            if failures or not queue:
-                                return
-                            partition = queue.pop()
-                        on_partition(engine.seed_partition(worker, partition, run_id, progress))
-        except BaseException as exc:   # re-raised below, in the caller's thread
-            with claim:
-                failures.append(exc)
 
-    # each thread runs in a copy of this context: it sees the run's ledger schema (ledger.using)
-    threads = [threading.Thread(target=contextvars.copy_context().run, args=(work,), name=f"supaseed-worker-{n}")
-               for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
+@contextlib.contextmanager
+def _worker(target: Target, settings: SeedSettings, token: str):
+    """A connection working for the run `token`: autocommit, holding the run's lock in shared mode."""
+    with connect(target) as worker:
+        worker.autocommit = True
+        with seeding_lock(worker, target, settings.lock_timeout_seconds, token):
+            yield worker
+
+
+def _droppable_keys(conn: psycopg.Connection, prepared: Prepared, tables: list[str]) -> list[str]:
+    """Empty tables whose primary keys and unique constraints may go while a bulk load runs: loaded by
+    COPY with keys we generate, and never looked up by key before the load ends (no trigger or rule
+    names them, no trigger fills them, no UPDATE or read-back of their rows, no sequence to advance)."""
+    graph, mapping = prepared.engine.graph, prepared.mapping
+    trigger_made = {e.target for e in graph.trigger_effects}
+    named = bulk.tables_named_by_triggers(conn, tables)
+    keys = []
+    for table in tables:
+        plan = graph.tables.get(table)
+        if plan is None or table in named or table in trigger_made or table in {mapping.account_table}:
+            continue
+        if not plan.key_columns or not plan.keys_generated or plan.rewritten_on_insert or plan.deferred_update_fks \
+                or plan.reserved_keys or plan.rule_targets:
+            continue
+        keys.append(table)
+    return keys
+
+
+def _build_connection(target: Target, settings: SeedSettings) -> psycopg.Connection:
+    """A connection for rebuilding indexes and keys: no statement timeout (a build grows with the table)."""
+    worker = connect(target)
+    worker.autocommit = True
+    configure_session(worker, statement_timeout_s=0, lock_timeout_s=settings.lock_timeout_seconds)
+    return worker
+
+
+def _restore_after_bulk(conn: psycopg.Connection, target: Target, settings: SeedSettings, prepared: Prepared,
+                        run_id: str, token: str) -> None:
+    """Rebuild what the bulk load dropped, in parallel. Rows that break a key or unique index (a
+    duplicate) make the run fail: exactly this run's recorded rows are removed, every definition comes
+    back, and the error names the constraint."""
+    try:
+        # keep_going: when a key fails, every foreign key that does not rely on it comes back first, so
+        # the run's rows are removed as cleanup removes them (cascades, triggers that guard direct deletes)
+        bulk.restore(conn, open_connection=lambda: _build_connection(target, settings), connections=settings.workers,
+                     keep_going=True)
+    except bulk.RebuildFailed as failed:
+        broken = next((f for f in failed.failures if f.unique), None)
+        if broken is None:
+            raise
+        keys = [r[0] for r in conn.execute(ledger.sql_text("SELECT partition_key FROM supaseed.partitions WHERE run_id = %s "
+                                                           "ORDER BY partition_key"), (run_id,)).fetchall()]
+        removed = ledger.remove_partitions(conn, prepared.snapshot, prepared.graph.load_order, keys,
+                                           statement_timeout_s=settings.statement_timeout_seconds,
+                                           lock_timeout_s=settings.lock_timeout_seconds,
+                                           open_connection=lambda: _worker(target, settings, token),
+                                           workers=settings.workers) if keys else {}
+        bulk.restore(conn, open_connection=lambda: _build_connection(target, settings), connections=settings.workers)
+        raise SupaseedError(
+            f"bulkLoad: the loaded rows break {'key' if broken.kind == 'key' else 'unique index'} {broken.name} on "
+            f"{broken.table}: {broken.message}; this run's {sum(removed.values()):,} rows were removed and every key, "
+            "index and foreign key is back",
+            hint=f"seed without bulkLoad to see which table's rows collide (the default load checks every row), "
+                 f"or set tables.{broken.table}.columns so its values are unique") from None
 
 
 def _refuse_when_nothing_was_seeded(engine: SeedEngine, results: list[PartitionResult]) -> None:
@@ -274,8 +320,8 @@ def _remove_stale_partitions(conn, prepared: Prepared, settings: SeedSettings, p
                              full_run: bool) -> None:
     """Partitions seeded under another config or schema (or no longer planned) would collide with new rows.
 
-    A full run removes them first, in one transaction; a run of selected partitions refuses instead,
-    because other partitions may still reference them.
+    A full run removes them first, as cleanup does (partition by partition, each committed on its
+    own); a run of selected partitions refuses instead, because other partitions may still reference them.
     """
     planned = {p.key for p in prepared.engine.partitions(conn)}
     rows = conn.execute(ledger.sql_text("SELECT partition_key, config_hash, schema_fingerprint FROM supaseed.partitions")).fetchall()
@@ -290,10 +336,10 @@ def _remove_stale_partitions(conn, prepared: Prepared, settings: SeedSettings, p
             f"{' ...' if len(stale) > 4 else ''}), which could collide with this run",
             hint="run a full seed (no partition) to replace them all, or `supaseed cleanup --force` first")
     try:
-        with conn.transaction():
-            configure_session(conn, statement_timeout_s=settings.statement_timeout_seconds,
-                              lock_timeout_s=settings.lock_timeout_seconds)
-            ledger.delete_seeded(conn, prepared.snapshot, prepared.graph.load_order, stale)
+        # the cleanup path: partition by partition, temporary FK indexes, never one transaction over all
+        ledger.remove_partitions(conn, prepared.snapshot, prepared.graph.load_order, stale,
+                                 statement_timeout_s=settings.statement_timeout_seconds,
+                                 lock_timeout_s=settings.lock_timeout_seconds)
     except psycopg.Error as exc:
         raise explain_load_error(exc, "(previous seed)") from None
 
@@ -314,17 +360,22 @@ def cleanup(target: Target, settings: SeedSettings, *, partition_keys: list[str]
             return {}
         conn.execute(psycopg.sql.SQL("SET lock_timeout = {}").format(
             psycopg.sql.Literal(timeout_ms(settings.lock_timeout_seconds))))
-        with seeding_lock(conn, target, settings.lock_timeout_seconds, run_token):
+        token = run_token or f"cleanup-{uuid.uuid4().hex}"
+        with seeding_lock(conn, target, settings.lock_timeout_seconds, token):
             try:
-                bulk.restore(conn)
+                bulk.restore(conn, open_connection=lambda: _build_connection(target, settings),
+                             connections=settings.workers)
                 snapshot = take_snapshot(conn)
             except psycopg.Error as exc:
                 raise explain_read_error(conn, exc, f"reading the schema of {target.identity}") from None
             graph = build_constraint_graph(snapshot)
             try:
+                # partitions are independent (as when they were seeded): removed on `workers` connections
                 deleted = ledger.remove_partitions(conn, snapshot, graph.load_order, partition_keys,
                                                    statement_timeout_s=settings.statement_timeout_seconds,
-                                                   lock_timeout_s=settings.lock_timeout_seconds, progress=progress)
+                                                   lock_timeout_s=settings.lock_timeout_seconds, progress=progress,
+                                                   open_connection=lambda: _worker(target, settings, token),
+                                                   workers=settings.workers)
             except psycopg.Error as exc:
                 raise explain_load_error(exc, "(cleanup)") from None
     return deleted

@@ -1,10 +1,20 @@
-"""bulkLoad for empty targets: load first, then build secondary indexes and validate foreign keys.
+"""bulkLoad for empty targets: load first, then build keys and indexes and validate foreign keys.
 
-The dropped definitions are written to the ledger's `deferred_ddl` before anything is dropped, so a run
-that dies half way is repaired by the next seed or cleanup (`restore`) before it does anything else.
+What is dropped: every foreign key of the loaded tables, every index that backs no constraint, and, on
+`key_tables` (tables nothing reads back by key while the load runs), primary keys and unique
+constraints too. Each definition is written to the ledger's `deferred_ddl` before anything is dropped,
+so a run that dies half way is repaired by the next seed or cleanup (`restore`) before it does
+anything else. The load then commits batch by batch on several connections; `restore` builds the
+indexes on several connections at once, attaches the keys to their indexes, adds the foreign keys
+NOT VALID and validates them in parallel: the shape of the fastest load the server can take.
 """
 
 from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Callable
 
 import psycopg
 from psycopg import sql
@@ -13,15 +23,22 @@ from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.seed.ledger import ensure_ledger, schema, sql_text
 from supaseed_pipeline.seed.load import ident
 
+# kind: 'key' (a primary key or unique constraint; index_definition builds its index), 'index' or
+# 'foreign_key'. Ledgers made before keys were deferred have a CHECK without 'key': it is replaced.
 DDL = """
 CREATE TABLE IF NOT EXISTS supaseed.deferred_ddl (
     table_name text NOT NULL,
-    kind text NOT NULL CHECK (kind IN ('index', 'foreign_key')),
+    kind text NOT NULL,
     name text NOT NULL,
     definition text NOT NULL,
     PRIMARY KEY (table_name, kind, name)
 );
+ALTER TABLE supaseed.deferred_ddl ADD COLUMN IF NOT EXISTS index_definition text;
+ALTER TABLE supaseed.deferred_ddl DROP CONSTRAINT IF EXISTS deferred_ddl_kind_check;
 """
+
+# maintenance_work_mem while rebuilding: the default 64MB sorts a 16M-row uuid index on disk
+BUILD_MEMORY = "256MB"
 
 
 def empty_tables(conn: psycopg.Connection, tables: list[str], must_be_empty: list[str]) -> list[str]:
@@ -37,62 +54,253 @@ def empty_tables(conn: psycopg.Connection, tables: list[str], must_be_empty: lis
     return empty
 
 
-def defer(conn: psycopg.Connection, tables: list[str]) -> int:
-    """Record, then drop, the secondary indexes and foreign keys of the given tables; returns how many."""
+def tables_named_by_triggers(conn: psycopg.Connection, tables: list[str]) -> set[str]:
+    """Tables whose name appears in the source of an enabled trigger function or a rule: such code may
+    look rows up by key while the load runs (a slug trigger, a counter), so their keys stay."""
+    rows = conn.execute("""
+        SELECT DISTINCT p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+        WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'
+        UNION ALL SELECT pg_get_ruledef(r.oid) FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+        WHERE r.rulename <> '_RETURN'""").fetchall()
+    sources = [r[0].lower() for r in rows if r[0]]
+    named = set()
+    for table in tables:
+        bare = table.partition(".")[2].strip('"').lower()
+        if any(_names(source, bare) for source in sources):
+            named.add(table)
+    return named
+
+
+def _names(source: str, word: str) -> bool:
+    start = source.find(word)
+    while start >= 0:
+        before = source[start - 1] if start else " "
+        after = source[start + len(word)] if start + len(word) < len(source) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+        start = source.find(word, start + 1)
+    return False
+
+
+def defer(conn: psycopg.Connection, tables: list[str], key_tables: list[str] = ()) -> int:
+    """Record, then drop, the foreign keys and secondary indexes of `tables` and the primary keys and
+    unique constraints of `key_tables` (a subset); returns how many definitions were dropped.
+
+    A key another table's foreign key relies on stays unless that foreign key is dropped too; an
+    index that backs a constraint (or an exclusion constraint) stays unless its constraint goes.
+    """
     with conn.transaction():
         ensure_ledger(conn)
         conn.execute(sql_text(DDL))
+        keys = list(key_tables)
         rows = conn.execute("""
-            SELECT format('%%I.%%I', n.nspname, c.relname), 'index', format('%%I.%%I', n.nspname, i.relname),
-                   pg_get_indexdef(x.indexrelid)
-            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE NOT x.indisunique AND NOT x.indisprimary AND format('%%s.%%s', n.nspname, c.relname) = ANY(%s)
-              AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)
+            WITH t AS (SELECT c.oid, format('%%I.%%I', n.nspname, c.relname) AS quoted
+                       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE format('%%s.%%s', n.nspname, c.relname) = ANY(%(tables)s)),
+                 k AS (SELECT c.oid, format('%%I.%%I', n.nspname, c.relname) AS quoted
+                       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE format('%%s.%%s', n.nspname, c.relname) = ANY(%(keys)s)),
+                 dropped_keys AS (
+                       SELECT x.oid, x.conindid FROM pg_constraint x JOIN k ON k.oid = x.conrelid
+                       WHERE x.contype IN ('p', 'u') AND pg_get_constraintdef(x.oid) NOT LIKE '%%WITHOUT OVERLAPS%%'
+                         AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = x.conindid
+                                         AND f.conrelid NOT IN (SELECT oid FROM t)))
+            SELECT t.quoted, 'foreign_key', f.conname::text, pg_get_constraintdef(f.oid), NULL::text, 1
+            FROM pg_constraint f JOIN t ON t.oid = f.conrelid WHERE f.contype = 'f'
             UNION ALL
-            SELECT format('%%I.%%I', n.nspname, c.relname), 'foreign_key', k.conname, pg_get_constraintdef(k.oid)
-            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE k.contype = 'f' AND format('%%s.%%s', n.nspname, c.relname) = ANY(%s)""", (tables, tables)).fetchall()
-        for table, kind, name, definition in rows:
-            conn.execute(sql_text("INSERT INTO supaseed.deferred_ddl VALUES (%s, %s, %s, %s)"), (table, kind, name, definition))
+            SELECT k.quoted, 'key', x.conname::text, pg_get_constraintdef(x.oid), pg_get_indexdef(x.conindid), 2
+            FROM pg_constraint x JOIN k ON k.oid = x.conrelid WHERE x.oid IN (SELECT oid FROM dropped_keys)
+            UNION ALL
+            SELECT t.quoted, 'index', format('%%I.%%I', n.nspname, i.relname), pg_get_indexdef(x.indexrelid), NULL, 3
+            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN t ON t.oid = x.indrelid
+            JOIN pg_namespace n ON n.oid = i.relnamespace
+            WHERE NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype <> 'f')
+              AND (NOT x.indisunique OR (x.indrelid IN (SELECT oid FROM k) AND NOT EXISTS (
+                   SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = x.indexrelid
+                   AND f.conrelid NOT IN (SELECT oid FROM t))))
+            ORDER BY 6, 1, 3""", {"tables": list(tables), "keys": keys}).fetchall()
+        for table, kind, name, definition, index_definition, _ in rows:
+            conn.execute(sql_text("INSERT INTO supaseed.deferred_ddl (table_name, kind, name, definition, index_definition) "
+                                  "VALUES (%s, %s, %s, %s, %s)"), (table, kind, name, definition, index_definition))
             if kind == "index":
                 conn.execute(sql.SQL("DROP INDEX {}").format(sql.SQL(name)))
-            else:
+            else:   # foreign keys first (ORDER BY), so the keys they rely on can go after them
                 conn.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(sql.SQL(table), sql.Identifier(name)))
     return len(rows)
 
 
-def restore(conn: psycopg.Connection) -> int:
-    """Rebuild what `defer` dropped: indexes, then foreign keys added NOT VALID and validated.
+@dataclass
+class Failed:
+    table: str
+    kind: str
+    name: str
+    message: str
+    unique: bool    # duplicate rows: a key or unique index that the rows break
 
-    A foreign key whose rows no longer match stays NOT VALID (declared and enforced for new rows,
-    never absent) and the error names the rows that block it.
-    """
+
+class RebuildFailed(SupaseedError):
+    """Keys or indexes that could not be rebuilt; their definitions stay in deferred_ddl, and the
+    foreign keys were not touched (they may rely on a key that is missing)."""
+
+    def __init__(self, failures: list[Failed]):
+        first = failures[0]
+        what = {"key": "key", "index": "index"}[first.kind]
+        super().__init__(f"rebuilding {what} {first.name} on {first.table} after a bulk load failed: {first.message}"
+                         + (f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""),
+                         hint=f"its definition is kept in {schema()}.deferred_ddl; fix the rows and run seed or cleanup again")
+        self.failures = failures
+
+
+def in_parallel(open_connection: Callable[[], psycopg.Connection] | None, connections: int, jobs: list,
+                work: Callable[[psycopg.Connection, object], None], conn: psycopg.Connection) -> list[BaseException | None]:
+    """work(connection, job) for every job, on up to `connections` connections at once (`conn` alone
+    without `open_connection`); returns each job's exception or None, in job order."""
+    if not jobs:
+        return []
+    if open_connection is None or connections <= 1 or len(jobs) == 1:
+        outcomes = []
+        for job in jobs:
+            try:
+                work(conn, job)
+                outcomes.append(None)
+            except psycopg.Error as exc:
+                outcomes.append(exc)
+        return outcomes
+    local = threading.local()
+    opened: list[psycopg.Connection] = []
+    lock = threading.Lock()
+
+    def run(job):
+        if not hasattr(local, "conn"):
+            local.conn = open_connection()
+            with lock:
+                opened.append(local.conn)
+        try:
+            work(local.conn, job)
+        except psycopg.Error as exc:
+            return exc
+        return None
+
+    try:
+        with ThreadPoolExecutor(max_workers=min(connections, len(jobs)), thread_name_prefix="supaseed-rebuild") as pool:
+            return list(pool.map(run, jobs))
+    finally:
+        for opened_conn in opened:
+            opened_conn.close()
+
+
+def _pending(conn: psycopg.Connection) -> list[tuple[str, str, str, str, str | None]]:
     if not conn.execute(sql_text("SELECT to_regclass('supaseed.deferred_ddl') IS NOT NULL")).fetchone()[0]:
+        return []
+    conn.execute(sql_text(DDL))   # an older ledger's table: index_definition and the kind 'key'
+    return conn.execute(sql_text("SELECT table_name, kind, name, definition, index_definition FROM supaseed.deferred_ddl "
+                                 "ORDER BY table_name, name")).fetchall()
+
+
+def _forget(conn: psycopg.Connection, table: str, kind: str, name: str) -> None:
+    conn.execute(sql_text("DELETE FROM supaseed.deferred_ddl WHERE table_name = %s AND kind = %s AND name = %s"),
+                 (table, kind, name))
+
+
+def _key_index(table: str, name: str) -> sql.Composable:
+    """A key's index has the constraint's name, in the table's schema."""
+    return sql.SQL("{}.{}").format(sql.SQL(table.split(".")[0]), sql.Identifier(name))
+
+
+def _build(conn: psycopg.Connection, entry) -> None:
+    """One index (a key's: only its index; `_attach` makes it the key once every build is done)."""
+    table, kind, name, definition, index_definition = entry
+    conn.execute(sql.SQL("SET maintenance_work_mem = {}").format(sql.Literal(BUILD_MEMORY)))
+    with conn.transaction():
+        if kind == "index":
+            conn.execute(sql.SQL(definition))
+            _forget(conn, table, kind, name)
+        elif not conn.execute("SELECT to_regclass(%s) IS NOT NULL", (_key_index(table, name).as_string(conn),)).fetchone()[0]:
+            conn.execute(sql.SQL(index_definition))   # (built already by a run that died before attaching it)
+
+
+def _attach(conn: psycopg.Connection, entry) -> None:
+    """The key constraint on its built index: a catalog change, no second scan of the table."""
+    table, kind, name, definition, _ = entry
+    kind_sql = "PRIMARY KEY" if definition.startswith("PRIMARY KEY") else "UNIQUE"
+    timing = " DEFERRABLE INITIALLY DEFERRED" if "INITIALLY DEFERRED" in definition else \
+        " DEFERRABLE" if "DEFERRABLE" in definition and "NOT DEFERRABLE" not in definition else ""
+    with conn.transaction():
+        conn.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {} USING INDEX {}{}").format(
+            sql.SQL(table), sql.Identifier(name), sql.SQL(kind_sql), sql.Identifier(name), sql.SQL(timing)))
+        _forget(conn, table, kind, name)
+
+
+def restore(conn: psycopg.Connection, *, open_connection: Callable[[], psycopg.Connection] | None = None,
+            connections: int = 1, keep_going: bool = False) -> int:
+    """Rebuild what `defer` dropped: indexes (keys' included) on up to `connections` connections at
+    once, then the keys on their indexes, then foreign keys added NOT VALID and validated in parallel.
+
+    A key or index that cannot be built raises RebuildFailed: before any foreign key is touched, or,
+    with `keep_going`, after every foreign key that does not rely on it is back (what removing rows
+    needs: their cascades). A foreign key whose rows no longer match stays NOT VALID (declared and
+    enforced for new rows, never absent) and the error names the rows that block it.
+    """
+    rows = _pending(conn)
+    if not rows:
         return 0
-    rows = conn.execute(sql_text("SELECT table_name, kind, name, definition FROM supaseed.deferred_ddl "
-                                 "ORDER BY kind DESC, table_name, name")).fetchall()
-    for table, kind, name, definition in rows:
+    builds = sorted([r for r in rows if r[1] in ("key", "index")], key=lambda r: r[1] != "key")
+    failures = []
+    for entry, outcome in zip(builds, in_parallel(open_connection, connections, builds, _build, conn)):
+        if outcome is not None:
+            failures.append(Failed(entry[0], entry[1], entry[2], _message(outcome),
+                                   isinstance(outcome, psycopg.errors.UniqueViolation)))
+    for entry in builds:
+        if entry[1] == "key" and not any(f.name == entry[2] and f.table == entry[0] for f in failures):
+            try:
+                _attach(conn, entry)
+            except psycopg.Error as exc:
+                failures.append(Failed(entry[0], entry[1], entry[2], _message(exc), False))
+    if failures and not keep_going:
+        raise RebuildFailed(failures)
+    fks, added = [r for r in rows if r[1] == "foreign_key"], []
+    for table, kind, name, definition, _ in fks:
         try:
             with conn.transaction():
-                if kind == "index":
-                    conn.execute(sql.SQL(definition))
-                else:
-                    conn.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {} NOT VALID").format(
-                        sql.SQL(table), sql.Identifier(name), sql.SQL(definition)))
-                conn.execute(sql_text("DELETE FROM supaseed.deferred_ddl WHERE table_name = %s AND kind = %s AND name = %s"),
-                             (table, kind, name))
+                conn.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {} NOT VALID").format(
+                    sql.SQL(table), sql.Identifier(name), sql.SQL(definition)))
+                _forget(conn, table, kind, name)
+            added.append((table, kind, name, definition, None))
         except psycopg.Error as exc:
-            raise SupaseedError(f"rebuilding {kind.replace('_', ' ')} {name} on {table} after a bulk load failed: "
-                                f"{(exc.diag.message_primary or str(exc)).strip()}",
+            if failures:   # it relies on a key that is not back: it stays recorded, with that key
+                continue
+            raise SupaseedError(f"rebuilding foreign key {name} on {table} after a bulk load failed: {_message(exc)}",
                                 hint=f"its definition is kept in {schema()}.deferred_ddl; fix the rows and run seed again") from None
-        if kind == "foreign_key":
+    fks = added
+    # one job per referencing table: two validations of one table would wait for each other
+    by_table: dict[str, list[str]] = {}
+    for table, _, name, _, _ in fks:
+        by_table.setdefault(table, []).append(name)
+
+    def validate(worker: psycopg.Connection, job) -> None:
+        table, names = job
+        for name in names:
             try:
-                with conn.transaction():
-                    conn.execute(sql.SQL("ALTER TABLE {} VALIDATE CONSTRAINT {}").format(sql.SQL(table), sql.Identifier(name)))
+                worker.execute(sql.SQL("ALTER TABLE {} VALIDATE CONSTRAINT {}").format(sql.SQL(table), sql.Identifier(name)))
             except psycopg.Error as exc:
-                raise SupaseedError(
-                    f"foreign key {name} on {table} is back but NOT VALID: {(exc.diag.message_detail or exc.diag.message_primary or str(exc)).strip()}",
-                    hint=f"fix or delete the rows of {table} that reference missing rows, then "
-                         f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}") from None
+                exc.add_note(name)
+                raise
+
+    jobs = sorted(by_table.items())
+    for (table, _), outcome in zip(jobs, in_parallel(open_connection, connections, jobs, validate, conn)):
+        if outcome is not None:
+            name = (getattr(outcome, "__notes__", None) or ["?"])[-1]
+            raise SupaseedError(
+                f"foreign key {name} on {table} is back but NOT VALID: "
+                f"{(outcome.diag.message_detail or outcome.diag.message_primary or str(outcome)).strip()}",
+                hint=f"fix or delete the rows of {table} that reference missing rows, then "
+                     f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+    if failures:
+        raise RebuildFailed(failures)
     return len(rows)
+
+
+def _message(exc: psycopg.Error) -> str:
+    primary = (exc.diag.message_primary or str(exc)).strip()
+    detail = (exc.diag.message_detail or "").strip()
+    return f"{primary} ({detail})" if detail else primary

@@ -11,6 +11,7 @@ import functools
 import inspect
 import json
 import re
+import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -340,15 +341,18 @@ def _groups(keys: list[str], links: set[tuple[int, int]]) -> list[list[str]]:
 
 def remove_partitions(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order: list[str],
                       partition_keys: list[str] | None = None, *, statement_timeout_s: float, lock_timeout_s: float,
-                      progress: Callable[[RemovalStep], None] | None = None) -> removal.Removal:
+                      progress: Callable[[RemovalStep], None] | None = None,
+                      open_connection: Callable[[], psycopg.Connection] | None = None,
+                      workers: int = 1) -> removal.Removal:
     """Cleanup at scale: remove the recorded partitions batch by batch, each in its own transaction.
 
     `conn` is in autocommit. First, in one read-only pass over every partition at once: the refusal
     (rows supaseed did not seed reference seeded rows), which partitions reference each other (they go
     together) and a rolled-back probe of tables that could keep rows; a refusal there changes nothing.
     Then indexes for unindexed referencing columns (dropped at the end, see fk_indexes), then one
-    transaction per partition: user batches, then `base`. Killed half way, whole partitions are gone
-    with their ledger entries and a rerun continues with the rest.
+    transaction per partition: user batches (on up to `workers` connections from `open_connection` at
+    once: they are independent, as when they were seeded), then `base`. Killed half way, whole
+    partitions are gone with their ledger entries and a rerun continues with the rest.
 
     Timeouts: the work of one partition is bounded by the seed's own statement timeout (the seed wrote
     that partition under it, and its delete does the same work through indexes); the whole-table passes
@@ -369,29 +373,43 @@ def remove_partitions(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_o
     groups = _groups(keys, links)
     removed: dict[str, int] = {}
     missing: dict[str, int] = {}
-    done = 0
-    try:
-        for relation, columns in fk_indexes.unindexed(conn, references):
-            fk_indexes.create(conn, relation, columns)
-        for group in groups:
-            started = time.perf_counter()
-            note = "nothing was removed" if not done else \
-                f"{done} of the {len(keys)} partitions were removed before this one; run cleanup again for the rest"
-            with conn.transaction():
-                configure_session(conn, statement_timeout_s=statement_timeout_s, lock_timeout_s=lock_timeout_s)
-                # one partition is a small slice of each table: reach its rows through the key and FK
-                # indexes, never by a whole-table scan per partition (that would make cleanup quadratic)
-                conn.execute("SET LOCAL enable_seqscan = off")
-                stages, recorded = _stage(conn, snapshot, group)
-                step = removal.delete_staged(conn, stages, recorded, load_order, removed_note=note)
-                conn.execute(sql_text("DELETE FROM supaseed.partitions WHERE partition_key = ANY(%s)"), (group,))
+    done = [0]
+    lock = threading.Lock()
+
+    def remove_group(worker: psycopg.Connection, group: list[str]) -> None:
+        started = time.perf_counter()
+        with lock:
+            note = "nothing was removed" if not done[0] else \
+                f"{done[0]} of the {len(keys)} partitions were removed before this one; run cleanup again for the rest"
+        with worker.transaction():
+            configure_session(worker, statement_timeout_s=statement_timeout_s, lock_timeout_s=lock_timeout_s)
+            # one partition is a small slice of each table: reach its rows through the key and FK
+            # indexes, never by a whole-table scan per partition (that would make cleanup quadratic)
+            worker.execute("SET LOCAL enable_seqscan = off")
+            group_stages, recorded = _stage(worker, snapshot, group)
+            step = removal.delete_staged(worker, group_stages, recorded, load_order, removed_note=note)
+            worker.execute(sql_text("DELETE FROM supaseed.partitions WHERE partition_key = ANY(%s)"), (group,))
+        with lock:
             for table, count in step.items():
                 removed[table] = removed.get(table, 0) + count
             for table, count in step.missing.items():
                 missing[table] = missing.get(table, 0) + count
-            done += len(group)
+            done[0] += len(group)
             if progress:
-                progress(RemovalStep(group, sum(step.values()), done, len(keys), time.perf_counter() - started))
+                progress(RemovalStep(group, sum(step.values()), done[0], len(keys), time.perf_counter() - started))
+
+    try:
+        for relation, columns in fk_indexes.unindexed(conn, references):
+            fk_indexes.create(conn, relation, columns)
+        batches = [g for g in groups if BASE not in g]
+        if open_connection is None or workers <= 1:
+            for group in batches:
+                remove_group(conn, group)
+        else:
+            locking.on_connections(batches, remove_group, open_connection, workers)
+        for group in groups:
+            if BASE in group:
+                remove_group(conn, group)
     finally:
         if not conn.closed and not conn.broken and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
             configure_session(conn, statement_timeout_s=0, lock_timeout_s=lock_timeout_s)

@@ -10,10 +10,12 @@ run never leaves one behind.
 
 from __future__ import annotations
 
+import contextvars
+import threading
 import time
 import zlib
-from contextlib import contextmanager, suppress
-from typing import Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
+from typing import Callable, Iterator, TypeVar
 
 import psycopg
 
@@ -82,3 +84,41 @@ def partition_lock(conn: psycopg.Connection, partition_key: str) -> None:
     """Hold a partition for the rest of the current transaction (waits up to lock_timeout for another
     step or worker of the same run that loads it)."""
     conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_PARTITIONS, token_key(partition_key)))
+
+
+Job = TypeVar("Job")
+
+
+def on_connections(jobs: list[Job], work: Callable[[psycopg.Connection, Job], None],
+                   open_worker: Callable[[], AbstractContextManager[psycopg.Connection]], workers: int) -> None:
+    """work(connection, job) for every job, in order, on up to `workers` connections at once, each
+    opened by `open_worker` (a context manager: the connection with whatever it holds, e.g. the run's
+    lock). Jobs are independent and each commits on its own. After the first failure no new job
+    starts; it is raised once the running ones end (jobs done stay done)."""
+    workers = max(1, min(workers, len(jobs)))
+    queue = list(reversed(jobs))
+    claim = threading.Lock()
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with open_worker() as worker:
+                while True:
+                    with claim:
+                        if failures or not queue:
+                            return
+                        job = queue.pop()
+                    work(worker, job)
+        except BaseException as exc:   # re-raised below, in the caller's thread
+            with claim:
+                failures.append(exc)
+
+    # each thread runs in a copy of this context: it sees the run's ledger schema (ledger.using)
+    threads = [threading.Thread(target=contextvars.copy_context().run, args=(run,), name=f"supaseed-worker-{n}")
+               for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]

@@ -131,15 +131,6 @@ class App:
             click.echo(f"  {one_line(text)}", err=True)
 
 
-def _supaseed_error_names() -> set[str]:
-    names, pending = set(), [SupaseedError]
-    while pending:
-        cls = pending.pop()
-        names.add(cls.__name__)
-        pending.extend(cls.__subclasses__())
-    return names
-
-
 def to_failure(exc: BaseException) -> Failure:
     """Map an exception raised by a command to the line, exit code and verbose detail the user sees."""
     import psycopg
@@ -821,34 +812,44 @@ def dagster_instance() -> Iterator[tuple[Any, str]]:
 
 
 def job_failure(result) -> Failure:
-    """The user-facing message of a failed run: the original SupaseedError of the failed step when there is one."""
-    ours = _supaseed_error_names()
+    """The user-facing failure of a failed run, read from the failed step's user_failure_data.
+
+    Every supaseed step fails with a dg.Failure whose description is the user's line and whose metadata
+    says the kind (defs/failures.py); anything else is Dagster's own error, reported with its innermost cause.
+    """
+    from supaseed_pipeline.defs.failures import ERROR_TYPE, EXIT_KIND, USAGE
+
     for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            chain, error = [], event.step_failure_data.error
-            while error is not None:
-                chain.append(error)
-                error = error.cause or error.context
-            # a SupaseedError, else the dagster Failure the seeding steps re-raise it as, else the innermost error
-            root = next((e for e in chain if e.cls_name in ours), None) or next(
-                (e for e in chain if e.cls_name == "Failure"), chain[-1])
-            message = _error_text(root)
-            code = EXIT_USAGE if root.cls_name == "ConfigError" else EXIT_FAILURE
-            if root.cls_name not in ours | {"Failure"}:
-                message = f"{root.cls_name}: {message}"
-            return Failure(message, code, [f"step {event.step_key} failed in Dagster run {result.run_id}",
-                                           f"{root.cls_name}"])
+        if not event.is_step_failure or event.step_failure_data is None:
+            continue
+        where = f"step {event.step_key} failed in Dagster run {result.run_id}"
+        user = event.step_failure_data.user_failure_data
+        if user is not None and user.description:
+            metadata = {key: getattr(value, "value", value) for key, value in (user.metadata or {}).items()}
+            details = [where] + [f"{key}: {metadata[key]}" for key in (ERROR_TYPE, "hint") if metadata.get(key)]
+            return Failure(user.description, EXIT_USAGE if metadata.get(EXIT_KIND) == USAGE else EXIT_FAILURE, details)
+        return framework_failure(where, event.step_failure_data.error)
     checks = [f"{e.check_name}: {_check_problem(e)}" for e in result.get_asset_check_evaluations() if not e.passed]
     if checks:
         return Failure(f"asset check failed: {'; '.join(checks)}", EXIT_FAILURE, [f"Dagster run {result.run_id}"])
-    return Failure(f"Dagster run {result.run_id} of seed_job failed", EXIT_FAILURE)
+    run_failure = next((e for e in result.all_events if e.is_run_failure), None)
+    return framework_failure(f"Dagster run {result.run_id} of seed_job failed",
+                             getattr(run_failure.event_specific_data, "error", None) if run_failure else None)
 
 
-def _error_text(error) -> str:
-    """The message of a SerializableErrorInfo without its `module.Class: ` prefix."""
-    text = (error.message or "").strip()
-    head, sep, rest = text.partition(": ")
-    return rest if sep and head.split(".")[-1] == error.cls_name else text
+def framework_failure(where: str, error) -> Failure:
+    """A failure Dagster raised itself (not a supaseed step's): its innermost cause in one line, the trace for --debug."""
+    if error is None:
+        return Failure(where, EXIT_FAILURE)
+    innermost = error
+    while innermost.cause is not None or innermost.context is not None:
+        innermost = innermost.cause or innermost.context
+    text = (innermost.message or "").strip()
+    head, sep, rest = text.partition(": ")   # format_exception_only's `module.Class: ` prefix
+    failure = Failure(f"{where}: {rest if sep and head.split('.')[-1] == innermost.cls_name else text} "
+                      "(rerun with --debug for the traceback)", EXIT_FAILURE, [where])
+    failure.trace = redact(error.to_string()).rstrip().splitlines()
+    return failure
 
 
 def _check_problem(evaluation) -> str:

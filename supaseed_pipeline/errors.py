@@ -27,6 +27,7 @@ class SupaseedError(Exception):
         if hint:
             text = f"{text} — {redact(hint.strip())}"
         super().__init__(text)
+        self.hint = redact(hint.strip()) if hint else None   # also on its own (Dagster failure metadata)
 
     @property
     def message(self) -> str:

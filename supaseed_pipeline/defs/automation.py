@@ -10,6 +10,7 @@ import os
 import dagster as dg
 
 from supaseed_pipeline.db.connect import connect
+from supaseed_pipeline.defs.failures import USAGE, run_step, user_failure
 from supaseed_pipeline.defs.partitions import sync_batches
 from supaseed_pipeline.defs.resources import TARGET_TAG, SupaseedResource
 from supaseed_pipeline.seed import api, ledger
@@ -39,9 +40,9 @@ class CleanupConfig(dg.Config):
 def remove_seeded_rows(context: dg.OpExecutionContext, config: CleanupConfig, supaseed: SupaseedResource) -> None:
     """Delete exactly the rows the ledger records (children first); refuses without force."""
     if not config.force:
-        raise dg.Failure("cleanup needs force: true in its config (it deletes every seeded row)", allow_retries=False)
-    settings = supaseed.settings()
-    deleted = api.cleanup(supaseed.target(settings), settings, partition_keys=config.partitions or None)
+        raise user_failure("cleanup needs force: true in its config (it deletes every seeded row)", kind=USAGE)
+    settings = run_step(supaseed.settings)
+    deleted = run_step(lambda: api.cleanup(supaseed.target(settings), settings, partition_keys=config.partitions or None))
     if not config.partitions:
         sync_batches(context.instance, [])   # nothing is seeded: no batch may show green
     context.log.info(f"deleted {sum(deleted.values())} rows: {deleted}")
@@ -50,8 +51,8 @@ def remove_seeded_rows(context: dg.OpExecutionContext, config: CleanupConfig, su
 @dg.op
 def report_status(context: dg.OpExecutionContext, supaseed: SupaseedResource) -> dict:
     """Log what is seeded: rows and partitions per table, and the runs that seeded them."""
-    settings = supaseed.settings()
-    status = api.status(supaseed.target(settings), settings)
+    settings = run_step(supaseed.settings)
+    status = run_step(lambda: api.status(supaseed.target(settings), settings))
     for table, figures in status["tables"].items():
         context.log.info(f"{table}: {figures['rows']} rows in {figures['partitions']} partition(s)")
     return {"tables": status["tables"], "partitions": len(status["partitions"])}

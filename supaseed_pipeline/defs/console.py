@@ -11,16 +11,14 @@ from dagster._utils.log import create_console_logger
 
 
 def user_failure_line(event) -> str | None:
-    """The one-line message of a step or run failure caused by a dg.Failure, else None."""
+    """The one-line message of a step or run failure caused by a dg.Failure (its user_failure_data), else None."""
     data = event.event_specific_data if event is not None else None
-    error = getattr(data, "error", None)
-    if error is None:
-        return None
+    first_step = getattr(data, "first_step_failure_event", None)   # a run failure: the step failure that caused it
+    if first_step is not None:
+        data = first_step.event_specific_data
     user = getattr(data, "user_failure_data", None)
     if user is not None and user.description:
         return user.description.strip().splitlines()[0]
-    if error.cls_name == dg.Failure.__name__:   # a run failure carries its first step's error, serialised
-        return error.message.split(": ", 1)[-1].strip().splitlines()[0]
     return None
 
 

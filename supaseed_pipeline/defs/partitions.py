@@ -10,6 +10,7 @@ import hashlib
 import dagster as dg
 
 from supaseed_pipeline.db.connect import Target
+from supaseed_pipeline.defs.failures import USAGE, user_failure
 
 SEED_BATCHES = dg.DynamicPartitionsDefinition(name="seed_batches")
 SQLITE_CHUNK = 1000   # sqlite limits the number of variables in one insert (dagster issue #16260)
@@ -29,8 +30,8 @@ def engine_key(target: Target, key: str) -> str:
     if not sep:
         return key
     if tag != target_tag(target):
-        raise dg.Failure(f"batch {key} belongs to another target (this one is tagged {target_tag(target)}) — "
-                         f"re-run planning and pick a batch of {target.identity}", allow_retries=False)
+        raise user_failure(f"batch {key} belongs to another target (this one is tagged {target_tag(target)})",
+                           kind=USAGE, hint=f"re-run planning and pick a batch of {target.identity}")
     return rest
 
 

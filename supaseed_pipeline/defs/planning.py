@@ -9,7 +9,7 @@ import json
 import dagster as dg
 
 from supaseed_pipeline.db.connect import connect
-from supaseed_pipeline.defs.failures import RETRY, run_step
+from supaseed_pipeline.defs.failures import RETRY, run_step, user_failure
 from supaseed_pipeline.defs.partitions import batch_key, sync_batches, target_tag
 from supaseed_pipeline.defs.resources import SupaseedResource
 from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
@@ -77,8 +77,8 @@ def table_mapping(context: dg.AssetExecutionContext, supaseed: SupaseedResource,
                   constraint_graph: ConstraintGraph) -> dg.Output[TableMapping]:
     """Detect the framework and the users/accounts/setups roles, and register exactly the planned user batches."""
     if constraint_graph.fingerprint != schema_snapshot.fingerprint:
-        raise dg.Failure(f"the constraint graph was built from schema {constraint_graph.fingerprint}, the stored "
-                         f"snapshot is {schema_snapshot.fingerprint} — re-run planning", allow_retries=False)
+        raise user_failure(f"the constraint graph was built from schema {constraint_graph.fingerprint}, the stored "
+                           f"snapshot is {schema_snapshot.fingerprint}", hint="re-run planning")
     settings = run_step(supaseed.settings)
     target = run_step(lambda: supaseed.target(settings))
 

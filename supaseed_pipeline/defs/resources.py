@@ -9,6 +9,7 @@ from pydantic import Field
 from supaseed_pipeline import run_settings
 from supaseed_pipeline.db import resolve_target
 from supaseed_pipeline.defs.console import supaseed_console
+from supaseed_pipeline.defs.failures import USAGE, user_failure
 from supaseed_pipeline.db.connect import Target
 from supaseed_pipeline.documents import load_document_text, save_document
 from supaseed_pipeline.plan.graph import ConstraintGraph
@@ -62,9 +63,9 @@ class SupaseedResource(dg.ConfigurableResource):
         launched_for = run.tags.get(TARGET_TAG)
         here = self.target().identity
         if launched_for and launched_for != here:
-            raise dg.Failure(f"this run was started by `supaseed` for {launched_for}; its settings lived in that "
-                             f"command's process, and here the target is {here} — run `supaseed seed` again, or "
-                             f"launch a new run here", allow_retries=False)
+            raise user_failure(f"this run was started by `supaseed` for {launched_for}; its settings lived in that "
+                               f"command's process, and here the target is {here}",
+                               hint="run `supaseed seed` again, or launch a new run here")
 
 
 # How each planning document is read back (the snapshot keeps its fingerprint in the document).
@@ -97,8 +98,8 @@ class PlanningDocuments(dg.ConfigurableIOManager):
         target = self.supaseed.target()
         text = load_document_text(target, name)
         if text is None:
-            raise dg.Failure(f"no {name} document is stored for {target.identity} — materialize the planning "
-                             f"group (schema_snapshot, constraint_graph, table_mapping) first", allow_retries=False)
+            raise user_failure(f"no {name} document is stored for {target.identity}", kind=USAGE,
+                               hint="materialize the planning group (schema_snapshot, constraint_graph, table_mapping) first")
         return DOCUMENT_MODELS[name](text)
 
 

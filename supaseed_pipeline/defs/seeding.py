@@ -12,7 +12,7 @@ from pydantic import Field
 
 from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.defs import checks
-from supaseed_pipeline.defs.failures import RETRY, run_step
+from supaseed_pipeline.defs.failures import RETRY, run_step, user_failure
 from supaseed_pipeline.defs.partitions import SEED_BATCHES, batch_key, engine_key, sync_batches
 from supaseed_pipeline.defs.resources import SupaseedResource
 from supaseed_pipeline.metrics import masked_preview, peak_rss_mb
@@ -49,11 +49,10 @@ def verified_snapshot(context: dg.AssetExecutionContext, target: Target, stored:
     """
     if any(executed_here(context, name) for name in ("schema_snapshot", *checked_upstream)):
         return stored
-    with connect(target) as conn:
-        live = run_step(lambda: take_snapshot(conn))
+    with connect(target) as conn:   # callers run this inside run_step
+        live = take_snapshot(conn)
     if live.fingerprint != stored.fingerprint:
-        raise dg.Failure(f"{SCHEMA_CHANGED} (planned {stored.fingerprint}, the database is now {live.fingerprint})",
-                         allow_retries=False)
+        raise user_failure(f"{SCHEMA_CHANGED} (planned {stored.fingerprint}, the database is now {live.fingerprint})")
     return stored
 
 
@@ -109,16 +108,20 @@ def result_metadata(results: list[PartitionResult], tables: list[str] | None, se
 def reference_data(context: dg.AssetExecutionContext, supaseed: SupaseedResource, schema_snapshot: SchemaSnapshot,
                    table_mapping: TableMapping) -> dg.MaterializeResult:
     """Rows for tables that do not depend on users (lookups and the rest of the schema), loaded once."""
-    settings = run_step(supaseed.settings)
-    target = run_step(lambda: supaseed.target(settings))
-    with ledger.using(settings.ledger_schema):   # the snapshot leaves the ledger schema out; checks read the ledger
-        snapshot = verified_snapshot(context, target, schema_snapshot)
-        results = run_step(lambda: api.seed(target, settings, partition_keys=[BASE], dagster_run_id=context.run.run_id,
-                                               run_token=context.run.tags.get(locking.RUN_TOKEN_TAG),
-                                               replace_stale=not requested_batches(context), snapshot=snapshot))
-        loaded = sorted(rows_per_table(results))
-        with connect(target) as conn:
-            check = checks.constraints_result(conn, snapshot, loaded, "reference_constraints_hold", "reference_data", [BASE])
+    def seed_reference():
+        settings = supaseed.settings()
+        target = supaseed.target(settings)
+        with ledger.using(settings.ledger_schema):   # the snapshot leaves the ledger schema out; checks read the ledger
+            snapshot = verified_snapshot(context, target, schema_snapshot)
+            results = api.seed(target, settings, partition_keys=[BASE], dagster_run_id=context.run.run_id,
+                               run_token=context.run.tags.get(locking.RUN_TOKEN_TAG),
+                               replace_stale=not requested_batches(context), snapshot=snapshot)
+            loaded = sorted(rows_per_table(results))
+            with connect(target) as conn:
+                check = checks.constraints_result(conn, snapshot, loaded, "reference_constraints_hold", "reference_data",
+                                                  [BASE])
+        return settings, results, check
+    settings, results, check = run_step(seed_reference)   # every error leaves as a retry or a one-line failure
     return dg.MaterializeResult(metadata=result_metadata(results, None, settings.seed, [BASE]), check_results=[check])
 
 
@@ -148,11 +151,14 @@ seed_batches = dg.AssetSpec(
 def user_batches(context: dg.AssetExecutionContext, config: BatchesConfig, supaseed: SupaseedResource,
                  schema_snapshot: SchemaSnapshot, constraint_graph: ConstraintGraph, table_mapping: TableMapping):
     """Generate and COPY the user batches (each with its accounts and setups in one transaction), then check them."""
-    settings = run_step(supaseed.settings)
-    target = run_step(lambda: supaseed.target(settings))
-    with ledger.using(settings.ledger_schema):   # yields stay outside: a generator may resume in another context
-        results, batches, groups, check_results = _seed_user_batches(
-            context, config, settings, target, schema_snapshot, constraint_graph, table_mapping)
+    def seed_user_batches():
+        settings = supaseed.settings()
+        target = supaseed.target(settings)
+        with ledger.using(settings.ledger_schema):   # yields stay outside: a generator may resume in another context
+            return settings, *_seed_user_batches(context, config, settings, target, schema_snapshot, constraint_graph,
+                                                 table_mapping)
+    # every error leaves as a retry (transient) or a one-line failure
+    settings, results, batches, groups, check_results = run_step(seed_user_batches)
     for asset in USER_ASSETS:
         yield dg.MaterializeResult(asset_key=asset, metadata=result_metadata(results, groups[asset], settings.seed, batches),
                                    check_results=check_results[asset])
@@ -178,9 +184,9 @@ def _seed_user_batches(context: dg.AssetExecutionContext, config: BatchesConfig,
             "dagster/row_count": result.total, "rows_per_table": dg.MetadataValue.json(result.rows),
             "seconds": round(result.seconds, 2)}))
 
-    results = run_step(lambda: api.seed(target, settings, partition_keys=selected, dagster_run_id=context.run.run_id,
-                                           run_token=context.run.tags.get(locking.RUN_TOKEN_TAG),
-                                           on_partition=report, replace_stale=selected is None, snapshot=snapshot))
+    results = api.seed(target, settings, partition_keys=selected, dagster_run_id=context.run.run_id,
+                       run_token=context.run.tags.get(locking.RUN_TOKEN_TAG),
+                       on_partition=report, replace_stale=selected is None, snapshot=snapshot)
     results = [r for r in results if r.key != BASE]
     batches = [batch_key(target, r.key) for r in results]
     if selected is None:   # a full seed: the instance lists exactly the batches that now exist

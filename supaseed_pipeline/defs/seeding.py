@@ -196,7 +196,7 @@ def _seed_user_batches(context: dg.AssetExecutionContext, config: BatchesConfig,
         reasons = {**constraint_graph.skipped, **{t: why for r in results for t, why in r.left_out.items()}}
         check_results = checks.batch_results(conn, snapshot, table_mapping, settings,
                                              sorted(rows_per_table(results)), batches, reasons)
-    log_summary(context, results, constraint_graph, time.perf_counter() - started)
+    log_summary(context, results, reasons, check_results, time.perf_counter() - started)
     return results, batches, groups, check_results
 
 
@@ -206,18 +206,33 @@ def sync_batches_add_only(instance: dg.DagsterInstance, keys: list[str]) -> None
         instance.add_dynamic_partitions(SEED_BATCHES.name, missing)
 
 
-def log_summary(context: dg.AssetExecutionContext, results: list[PartitionResult], graph: ConstraintGraph,
-                seconds: float) -> None:
-    """One screen at the end of a run: rows per table (reference data from this run too), time, left-out tables."""
+SUMMARY_LEFT_OUT_LINES = 12   # one screen: the rest is in the tables_in_scope_have_rows check's metadata
+
+
+def log_summary(context: dg.AssetExecutionContext, results: list[PartitionResult], left_out: dict[str, str],
+                check_results: dict[str, list[dg.AssetCheckResult]], seconds: float) -> None:
+    """One screen at the end of a run (the last INFO line): rows per table (reference data from this run too),
+    the run's time, left-out tables with why, and the checks."""
     rows = rows_per_table(results)
     event = context.instance.get_latest_materialization_event(dg.AssetKey("reference_data"))
     if event and event.run_id == context.run.run_id:
         reference = event.asset_materialization.metadata.get("rows_per_table")
         for table, count in (reference.value if reference else {}).items():
             rows[table] = rows.get(table, 0) + count
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    if record is not None and record.start_time:   # the whole run, planning included
+        seconds = max(seconds, time.time() - record.start_time)
     width = max((len(t) for t in rows), default=10)
     lines = [f"seeded {sum(rows.values()):,} rows in {len(rows)} tables, {len(results)} batch(es), {seconds:.1f}s:"]
     lines += [f"  {table:<{width}}  {count:>10,}" for table, count in sorted(rows.items())]
-    if graph.skipped:
-        lines.append(f"left out ({len(graph.skipped)}): " + "; ".join(f"{t}: {why}" for t, why in sorted(graph.skipped.items())[:12]))
+    if left_out:
+        lines.append(f"left out ({len(left_out)}):")
+        lines += [f"  {table}: {why}" for table, why in sorted(left_out.items())[:SUMMARY_LEFT_OUT_LINES]]
+        if len(left_out) > SUMMARY_LEFT_OUT_LINES:
+            lines.append(f"  ... and {len(left_out) - SUMMARY_LEFT_OUT_LINES} more (check tables_in_scope_have_rows)")
+    evaluated = [result for per_asset in check_results.values() for result in per_asset]
+    failed = [f"{r.check_name}{' (warning)' if r.severity == dg.AssetCheckSeverity.WARN else ''}"
+              for r in evaluated if not r.passed]
+    lines.append(f"checks: {len(evaluated) - len(failed)} of {len(evaluated)} passed"
+                 + (f"; failed: {', '.join(failed)}" if failed else ""))
     context.log.info("\n".join(lines))

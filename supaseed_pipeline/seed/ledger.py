@@ -128,6 +128,9 @@ CREATE TABLE IF NOT EXISTS supaseed.seeded_keys (
 -- origin: inserted by supaseed, made by a trigger on a seeded row, or made by a rule (CREATE RULE ... DO ALSO)
 ALTER TABLE supaseed.seeded_keys DROP CONSTRAINT IF EXISTS seeded_keys_origin_check;
 ALTER TABLE supaseed.seeded_keys ADD CONSTRAINT seeded_keys_origin_check CHECK (origin IN {ORIGINS!r});
+-- keys arrays are stored uncompressed: random keys (uuids) do not compress, and pglz trying to costs
+-- 5x the insert itself (0.26 s vs 0.05 s for 164,000 uuids), on every batch of every seed
+ALTER TABLE supaseed.seeded_keys ALTER COLUMN keys SET STORAGE EXTERNAL;
 COMMENT ON SCHEMA supaseed IS '{LEDGER_MARK}';
 """
 
@@ -163,7 +166,9 @@ def ensure_ledger(conn: psycopg.Connection) -> None:
                 hint="set ledgerSchema to another name (or rename your schema), then run again; nothing was changed")
     if exists and ours and conn.execute(sql_text(
             "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('supaseed.seeded_keys') "
-            "AND conname = 'seeded_keys_origin_check' AND pg_get_constraintdef(oid) LIKE '%rule%')")).fetchone()[0]:
+            "AND conname = 'seeded_keys_origin_check' AND pg_get_constraintdef(oid) LIKE '%rule%') "
+            "AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('supaseed.seeded_keys') "
+            "AND attname = 'keys' AND attstorage = 'e')")).fetchone()[0]:
         return
     conn.execute(sql_text("CREATE SCHEMA IF NOT EXISTS supaseed"))
     conn.execute(sql_text(LEDGER_DDL))
@@ -367,8 +372,7 @@ def remove_partitions(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_o
         stages, _ = _stage(conn, snapshot, keys, with_part=True)
         removal.check_tables_exist(conn, stages)
         references = removal.catalog_references(conn, set(stages))
-        removal.refuse_foreign_references(conn, stages, references)
-        links = removal.partition_links(conn, stages, references)
+        links = removal.refuse_and_link(conn, stages, references)
         removal.probe_deletes(conn, stages, references)
     groups = _groups(keys, links)
     removed: dict[str, int] = {}

@@ -190,13 +190,18 @@ def refuse_foreign_references(conn: psycopg.Connection, stages: dict[str, Stage]
                 child_stage.table, _match("o", "c", [(k, k) for k in child_stage.key_columns]))
         count = conn.execute(sql.SQL("SELECT count(*) FROM {} AS c {}{}").format(
             ident(ref.child_rel), _seeded_parent_join(ref, stages[ref.parent]), own)).fetchone()[0]
-        if count:
-            effect = {"CASCADE": "delete", "SET NULL": "change", "SET DEFAULT": "change"}.get(ref.on_delete, "orphan")
-            raise SupaseedError(
-                f"{count} row(s) of {ref.child_rel} that supaseed did not seed reference seeded rows of "
-                f"{ref.parent} through foreign key {ref.name} ({', '.join(ref.columns)} → {', '.join(ref.ref_columns)}, "
-                f"ON DELETE {ref.on_delete}); removing the seed would {effect} them",
-                hint=f"delete or re-point those {ref.child_rel} rows first, then run again; {removed_note}")
+        _refuse(ref, count, removed_note)
+
+
+def _refuse(ref: Reference, count: int, removed_note: str) -> None:
+    """The refusal of `refuse_foreign_references` when `count` foreign rows reference seeded ones."""
+    if count:
+        effect = {"CASCADE": "delete", "SET NULL": "change", "SET DEFAULT": "change"}.get(ref.on_delete, "orphan")
+        raise SupaseedError(
+            f"{count} row(s) of {ref.child_rel} that supaseed did not seed reference seeded rows of "
+            f"{ref.parent} through foreign key {ref.name} ({', '.join(ref.columns)} → {', '.join(ref.ref_columns)}, "
+            f"ON DELETE {ref.on_delete}); removing the seed would {effect} them",
+            hint=f"delete or re-point those {ref.child_rel} rows first, then run again; {removed_note}")
 
 
 def _cascade_parents(table: str, stages: dict[str, Stage], references: list[Reference]) -> list[Reference]:
@@ -391,23 +396,27 @@ def delete_staged(conn: psycopg.Connection, stages: dict[str, Stage], recorded: 
 
 # ------------------------------------------------------------------------------------------ batch by batch
 
-def partition_links(conn: psycopg.Connection, stages: dict[str, Stage],
-                    references: list[Reference]) -> set[tuple[int, int]]:
-    """(child part, parent part) wherever a seeded row of one partition references a seeded row of
-    another (stages staged `with_part`). Such partitions must go in one transaction: alone, either
-    delete would orphan, cascade into or null the other's rows."""
+def refuse_and_link(conn: psycopg.Connection, stages: dict[str, Stage], references: list[Reference],
+                    removed_note: str = "nothing was removed") -> set[tuple[int, int]]:
+    """`refuse_foreign_references`, and the links between partitions, over stages staged `with_part`,
+    in one pass per foreign key: (child part, parent part) wherever a seeded row of one partition
+    references a seeded row of another. Such partitions must go in one transaction: alone, either
+    delete would orphan, cascade into or null the other's rows. The rows referencing seeded rows are
+    read once, grouped by the partition of the referencing row (none: a row supaseed did not seed)
+    and of the row it references."""
     links: set[tuple[int, int]] = set()
     part = sql.Identifier(PART)
     for ref in references:
-        if ref.child not in stages or ref.parent not in stages:
+        if ref.child not in stages:
+            refuse_foreign_references(conn, stages, [ref], removed_note)
             continue
         own = stages[ref.child]
-        rows = conn.execute(sql.SQL("SELECT DISTINCT o.{part}, k.{part} FROM {child} AS c JOIN {own} AS o ON {match} {join} "
-                                    "WHERE o.{part} <> k.{part}").format(
-            part=part, child=ident(ref.child_rel), own=own.table,
-            match=_match("o", "c", [(k, k) for k in own.key_columns]), join=_seeded_parent_join(ref, stages[ref.parent])
-        )).fetchall()
-        links.update((int(a), int(b)) for a, b in rows)
+        rows = conn.execute(sql.SQL("SELECT o.{part}, k.{part}, count(*) FROM {child} AS c {join} "
+                                    "LEFT JOIN {own} AS o ON {match} GROUP BY 1, 2").format(
+            part=part, child=ident(ref.child_rel), own=own.table, join=_seeded_parent_join(ref, stages[ref.parent]),
+            match=_match("o", "c", [(k, k) for k in own.key_columns]))).fetchall()
+        _refuse(ref, sum(count for child_part, _, count in rows if child_part is None), removed_note)
+        links.update((int(a), int(b)) for a, b, _ in rows if a is not None and a != b)
     return links
 
 

@@ -128,8 +128,16 @@ def reference_data(context: dg.AssetExecutionContext, supaseed: SupaseedResource
 seed_batches = dg.AssetSpec(
     "seed_batches", partitions_def=SEED_BATCHES, group_name="seeding", deps=list(USER_ASSETS), kinds={"postgres"},
     owners=OWNERS, tags=TAGS,
-    description="One partition per planned user batch of the current target: green once its users, accounts and "
-                "setups are committed. Reported by the seeding step; reseed a batch with user_batches' `batches` config.",
+    # Dagster paints an empty partition set green ("0 partitions"), and the keys need the target's plan, which
+    # cannot be read when the definitions load (no database then): so the asset says what the empty set means.
+    description="One partition per planned user batch of the current target (`<target hash>-p00000`, ...). "
+                "Empty until planning runs: table_mapping registers the batches, so before the first run this "
+                "asset shows \"0 partitions\" (green in Dagster's graph) and nothing is seeded yet. A batch turns "
+                "green when its users, accounts and setups are committed; reseed some with user_batches' "
+                "`batches` config.",
+    metadata={"batches": "registered when planning runs (table_mapping), pruned when the plan shrinks; "
+                         "none before the first run",
+              "seeded by": "user_batches (users, accounts, setups), one materialization per committed batch"},
 )
 
 

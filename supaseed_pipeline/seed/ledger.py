@@ -344,6 +344,16 @@ def _groups(keys: list[str], links: set[tuple[int, int]]) -> list[list[str]]:
     return sorted(members.values(), key=lambda g: (BASE in g, keys.index(g[0])))
 
 
+def _roomy_temp_tables(conn: psycopg.Connection) -> None:
+    """Local buffers for the stages (8MB by default: a stage of millions of keys would be written out
+    and read back page by page). Only possible before the session first touches a temp table."""
+    try:
+        with conn.transaction():
+            conn.execute("SET temp_buffers = '256MB'")
+    except psycopg.Error:
+        pass   # this session has used temp tables already: keep its setting
+
+
 def remove_partitions(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order: list[str],
                       partition_keys: list[str] | None = None, *, statement_timeout_s: float, lock_timeout_s: float,
                       progress: Callable[[RemovalStep], None] | None = None,
@@ -368,7 +378,10 @@ def remove_partitions(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_o
     if not keys:
         return removal.Removal({}, {})
     configure_session(conn, statement_timeout_s=0, lock_timeout_s=lock_timeout_s)
+    _roomy_temp_tables(conn)
     with conn.transaction():
+        # the up-front pass stages every recorded key (22M at 1M users): sorts and hashes in memory
+        conn.execute("SET LOCAL work_mem = '64MB'")
         stages, _ = _stage(conn, snapshot, keys, with_part=True)
         removal.check_tables_exist(conn, stages)
         references = removal.catalog_references(conn, set(stages))

@@ -143,7 +143,11 @@ def stage_recorded(conn: psycopg.Connection, snapshot: SchemaSnapshot, number: i
         "INSERT INTO {} SELECT {} FROM supaseed.seeded_keys AS s CROSS JOIN LATERAL unnest(s.keys) AS k "
         "WHERE s.table_name = %(table)s AND s.partition_key = ANY(%(parts)s::text[])")).format(
         stage, sql.SQL(", ").join(values)), {"parts": partition_keys, "table": table})
-    _index_and_analyze(conn, stage, key_columns)
+    if with_part:
+        # the whole-seed pass joins these stages by hash (sequential scans on): no index to build
+        conn.execute(sql.SQL("ANALYZE {}").format(stage))
+    else:
+        _index_and_analyze(conn, stage, key_columns)
     return Stage(stage, tuple(key_columns))
 
 

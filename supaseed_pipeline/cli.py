@@ -6,39 +6,36 @@ Every command loads the settings first (so a bad config fails before any connect
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import sys
 import time
 import traceback
-import uuid
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import click
-import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
 from rich.table import Table as RichTable
 
-from supaseed_pipeline import environment, run_settings
+from supaseed_pipeline import environment, seed_run
 from supaseed_pipeline.db import resolve_target
-from supaseed_pipeline.db.connect import Target, connect, connection
+from supaseed_pipeline.db.connect import Target, connection
 from supaseed_pipeline.errors import ConfigError, SupaseedError, redact
-from supaseed_pipeline.seed import locking
+from supaseed_pipeline.plan.junctions import junction_tables
+from supaseed_pipeline.seed import read_only as read_only_planning
+from supaseed_pipeline.seed.read_only import PlanningSteps, read_only
+from supaseed_pipeline.seed.tenants import can_list_team_accounts, require_team_accounts, team_accounts
 from supaseed_pipeline.config_files import read_env_file
-from supaseed_pipeline.settings import SeedSettings, _deep_merge, find_config_file, load_settings
+from supaseed_pipeline.settings import SeedSettings, find_config_file, load_settings
+from supaseed_pipeline.seed_run import RunFailed, SeedReport
+from supaseed_pipeline.settings_document import config_document, document_text, schema_document
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 EXIT_PARTIAL = 3   # seeded, but some tables were left out (each with its reason and fix)
-# Settings key -> SupaseedResource field, for the flags the Dagster resource accepts directly.
-RESOURCE_FIELDS = {"userCount": "user_count", "setupsPerUser": "setups_per_user", "seed": "seed",
-                   "batchSize": "batch_size", "domain": "domain", "allowProduction": "allow_production"}
-PLANNING_ASSETS = ("schema_snapshot", "constraint_graph", "table_mapping", "reference_data")
 
 
 # ---------------------------------------------------------------------------------------------- plumbing
@@ -135,6 +132,10 @@ def to_failure(exc: BaseException) -> Failure:
     """Map an exception raised by a command to the line, exit code and verbose detail the user sees."""
     import psycopg
 
+    if isinstance(exc, RunFailed):   # the failed step's own line and kind (seed_run.job_failure)
+        failure = Failure(str(exc), EXIT_USAGE if exc.usage else EXIT_FAILURE, exc.details)
+        failure.trace = exc.trace
+        return failure
     if isinstance(exc, ConfigError):
         return Failure(str(exc), EXIT_USAGE, [f"{type(exc).__name__} (configuration)"])
     if isinstance(exc, SupaseedError):
@@ -266,78 +267,18 @@ def accept_global_options(command: click.Command) -> None:
         accept_global_options(sub)
 
 
-@contextlib.contextmanager
-def read_only(target: Target) -> Iterator:
-    """A connection whose transaction cannot write: for commands that only look."""
-    with connection(target) as conn:
-        conn.read_only = True
-        try:
-            yield conn
-        finally:
-            if not conn.closed:
-                conn.rollback()
-
-
-class PlanningSteps:
-    """Bounded waits for the read-only planning connection, and errors that name the step that failed.
-
-    Without this a locked table made planning hang forever, and a statement timeout came back as a bare
-    "canceling statement due to statement timeout" with no hint of what was being read.
-    """
-
-    def __init__(self, conn, target: Target, settings: SeedSettings):
-        from supaseed_pipeline.seed.load import configure_session
-
-        self.conn, self.target, self.settings = conn, target, settings
-        configure_session(conn, statement_timeout_s=settings.statement_timeout_seconds,
-                          lock_timeout_s=settings.lock_timeout_seconds)
-
-    @contextlib.contextmanager
-    def step(self, what: str) -> Iterator[None]:
-        import psycopg
-
-        from supaseed_pipeline.seed.load import explain_read_error, first_line
-
-        try:
-            yield
-        except psycopg.Error as exc:
-            if self.conn.closed or self.conn.broken:
-                raise explain_read_error(self.conn, exc, f"{what} of {self.target.identity}") from None
-            self.conn.rollback()   # the aborted transaction would refuse the queries that explain the error
-            if exc.sqlstate == "57014":
-                raise ConfigError(
-                    f"planning step '{what}' on {self.target.identity} hit statementTimeoutSeconds "
-                    f"({self.settings.statement_timeout_seconds:g}s): {first_line(exc.diag.message_primary or str(exc))}",
-                    hint="raise statementTimeoutSeconds (0 = no limit); nothing was changed") from None
-            raise explain_read_error(self.conn, exc, f"planning step '{what}' on {self.target.identity}") from None
-
-
 def prepare_target(app: App, settings: SeedSettings | None = None):
     """Settings, target and the prepared plan (snapshot, graph, mapping, engine), read-only."""
-    from supaseed_pipeline.seed import api
-    from supaseed_pipeline.snapshot.introspect import take_snapshot
-
     settings = settings or app.settings()
     target = app.target(settings)
-    with read_only(target) as conn:
-        steps = PlanningSteps(conn, target, settings)
-        with steps.step("taking the schema snapshot"):
-            snapshot = take_snapshot(conn)
-        with steps.step("mapping the tables"):
-            prepared = api.prepare(conn, settings, snapshot)
-    return settings, target, prepared
+    return settings, target, read_only_planning.prepare(target, settings)
 
 
 def snapshot_and_graph(app: App):
     """Target, schema snapshot and constraint graph (no table mapping needed)."""
-    from supaseed_pipeline.plan.graph import build_constraint_graph
-    from supaseed_pipeline.snapshot.introspect import take_snapshot
-
     settings = app.settings()
     target = app.target(settings)
-    with read_only(target) as conn, PlanningSteps(conn, target, settings).step("taking the schema snapshot"):
-        snapshot = take_snapshot(conn)
-    return target, snapshot, build_constraint_graph(snapshot)
+    return (target, *read_only_planning.snapshot_and_graph(target, settings))
 
 
 def table(*columns: str, title: str | None = None) -> RichTable:
@@ -419,38 +360,9 @@ def init(app: App, detect: bool, constraint_aware: bool, force: bool, output: st
             print_constraint_notes(app, prepared)
     if app.database_url:
         data["databaseUrl"] = app.database_url
-    SeedSettings.model_validate(data)  # what we write must load
-    text = yaml.safe_dump(data, sort_keys=False) if path.suffix.lower() in {".yaml", ".yml"} else json.dumps(data, indent=2) + "\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(document_text(data, path), encoding="utf-8")   # refuses a document that would not load
     app.out.print(f"wrote {escape(str(path))}" + (" (it contains the database URL: keep it out of version control)"
                                                   if app.database_url else ""))
-
-
-def config_document(settings: SeedSettings) -> dict[str, Any]:
-    """The settings as the camelCase file shape, secrets left out."""
-    return settings.model_dump(mode="json", by_alias=True, exclude_none=True,
-                               exclude={"database_url", "supabase_service_key", "password"})
-
-
-def schema_document(mapping, current: dict[str, Any]) -> dict[str, Any]:
-    """The `schema` section pinned to what detection found (explicit settings kept)."""
-    detected = {
-        "framework": mapping.framework,
-        "primaryUserTable": mapping.user_table,
-        "userTable": {"emailField": mapping.user_email, "nameField": mapping.user_name,
-                      "pictureField": mapping.user_picture},
-        "accountTable": mapping.account_table,
-        "accountUserField": mapping.account_user_field,
-        "setupsTable": {"name": mapping.content_table, "userField": mapping.content_user_field},
-        "setupTypesTable": mapping.lookup_table,
-        "gearItemsTable": mapping.item_table,
-    }
-    return _deep_merge(current, _without_none(detected))
-
-
-def _without_none(data: dict[str, Any]) -> dict[str, Any]:
-    cleaned = {k: (_without_none(v) if isinstance(v, dict) else v) for k, v in data.items() if v is not None}
-    return {k: v for k, v in cleaned.items() if v != {}}
 
 
 def print_constraint_notes(app: App, prepared) -> None:
@@ -647,29 +559,6 @@ class TableTiming:
     peak_rss_mb: float = 0.0
 
 
-@dataclass
-class StageFigures:
-    step: str
-    seconds: float
-    rows: int = 0
-    peak_rss_mb: float | None = None
-
-
-@dataclass
-class SeedReport:
-    """What one seed command did: rows per table, timings, Dagster runs."""
-
-    rows: dict[str, int] = field(default_factory=dict)
-    timings: dict[str, TableTiming] = field(default_factory=dict)
-    stages: list[StageFigures] = field(default_factory=list)
-    run_ids: list[str] = field(default_factory=list)
-    partitions: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    instance: str = "ephemeral"
-    failed_checks: list[str] = field(default_factory=list)
-    left_out: dict[str, str] = field(default_factory=dict)   # table -> reason — fix
-
-
 class SeedProgress:
     """Rich progress bars (partitions and tables) fed by the engine's progress events; times tables and stages.
 
@@ -686,7 +575,6 @@ class SeedProgress:
         self.tasks: dict[str, Any] = {}
         self.seen: list[str] = []
         self.timings: dict[str, TableTiming] = {}
-        self.stage_peaks: dict[str, float] = {}
         self.last = time.perf_counter()
 
     def __call__(self, partition: str, table_name: str, rows: int) -> None:
@@ -708,16 +596,10 @@ class SeedProgress:
         self.progress.advance(self.tasks[table_name], rows)
 
     def on_dagster_event(self, entry) -> None:
-        """Step boundaries from the Dagster event log: restart the table clock, record the peak memory per stage."""
-        from supaseed_pipeline.metrics import peak_rss_mb
-
+        """Step boundaries from the Dagster event log: a step's start restarts the table clock."""
         event = entry.get_dagster_event() if entry.is_dagster_event else None
-        if event is None or not event.step_key:
-            return
-        if event.is_step_start:
+        if event is not None and event.step_key and event.is_step_start:
             self.last = time.perf_counter()
-        elif event.is_step_success:
-            self.stage_peaks[event.step_key] = peak_rss_mb()
 
     def finish(self) -> None:
         """Every bar at 100 %: the batches done, each table's total = rows loaded."""
@@ -728,164 +610,18 @@ class SeedProgress:
 
 def run_seed_job(app: App, settings: SeedSettings, target: Target, flags: dict[str, Any], plan: SeedPlan, *,
                  per_partition: bool) -> SeedReport:
-    """Execute `seed_job` in-process (once, or once per requested partition) and collect what it did."""
-    from supaseed_pipeline.definitions import defs
-    from supaseed_pipeline.defs.resources import TARGET_TAG
-    from supaseed_pipeline.seed.progress import listening
-
-    job = defs.get_job_def("seed_job")
+    """Run `seed_job` in-process (seed_run.py) under progress bars, once, or for the requested partitions only."""
     keys = [p.key for p in plan.partitions]
     progress = SeedProgress(app.out, keys, plan.estimates, app.verbose)
-    report = SeedReport(partitions=keys)
-    started = time.perf_counter()
-    # the run reads exactly these settings (URL, .env, flags) through an opaque token, never through run config
-    with run_settings.handed_over(settings) as settings_token, dagster_instance() as (instance, kind):
-        report.instance = kind
-        run_config = {
-            "resources": {"supaseed": {"config": resource_config(app, flags, settings_token)}},
-            "loggers": {"console": {"config": {"log_level": "INFO" if app.verbose else "CRITICAL"}}},
-        }
-        token = f"cli-{uuid.uuid4().hex}"
-        tags = {TARGET_TAG: target.identity, "supaseed/trigger": "cli", locking.RUN_TOKEN_TAG: token}
-        # one lock from the first step to the last: no other run slips in between reference data and batches
-        with connect(target, autocommit=True) as lock_conn, \
-                locking.run_lock(lock_conn, target.identity, settings.lock_timeout_seconds, token), \
-                progress.progress, listening(progress):
-            run_id = str(uuid.uuid4())
-            instance.add_event_listener(run_id, progress.on_dagster_event)
-            selection = batch_selection(keys) if per_partition else {}
-            app.detail(f"Dagster run {run_id} of seed_job{' for ' + ', '.join(keys) if per_partition else ''} "
-                       f"({kind} instance)")
-            result = job.execute_in_process(run_config={**run_config, **selection.get("run_config", {})},
-                                            instance=instance, raise_on_error=False, run_id=run_id, tags=tags,
-                                            **{k: v for k, v in selection.items() if k != "run_config"})
-            report.run_ids.append(result.run_id)
-            if not result.success:
-                raise job_failure(result)
-            collect_run(report, result, progress.stage_peaks)
-            progress.finish()
+    with progress.progress:
+        report = seed_run.run_seed_job(
+            settings, target, partitions=keys, per_partition=per_partition, flags=flags,
+            config_file=find_config_file(app.config_file), allow_production=app.allow_production,
+            log_level="INFO" if app.verbose else "CRITICAL", on_rows=progress, on_event=progress.on_dagster_event,
+            detail=app.detail)
+        progress.finish()
     report.timings = progress.timings
-    report.seconds = time.perf_counter() - started
-    if report.failed_checks:
-        raise Failure(f"seeded, but {len(report.failed_checks)} asset check(s) failed: {'; '.join(report.failed_checks)}")
     return report
-
-
-def batch_selection(keys: list[str]) -> dict[str, Any]:
-    """execute_in_process arguments for chosen partitions: `base` alone is the reference data; user
-    batches go to user_batches' `batches` config (one run, every batch in it)."""
-    import dagster as dg
-
-    from supaseed_pipeline.seed.engine import BASE
-
-    batches = [k for k in keys if k != BASE]
-    if not batches:
-        return {"asset_selection": [dg.AssetKey(name) for name in PLANNING_ASSETS]}
-    return {"run_config": {"ops": {"user_batches": {"config": {"batches": batches}}}}}
-
-
-def resource_config(app: App, flags: dict[str, Any], settings_token: str) -> dict[str, Any]:
-    """The SupaseedResource config: the token of the command's settings, plus the settings file and flags so the
-    run page shows what was asked (never the database URL or a secret; the token's settings win in this process)."""
-    values = {RESOURCE_FIELDS[k]: v for k, v in flags.items() if k in RESOURCE_FIELDS and v is not None}
-    if app.allow_production:
-        values["allow_production"] = True
-    path = find_config_file(app.config_file)
-    if path:
-        values["config_file"] = str(path.resolve())
-    # database_url: None: the token's settings hold the URL, and an EnvVar the definitions bound when they were
-    # loaded must not be resolved (it may be unset by now: tests run many commands in one process)
-    return {"settings_token": settings_token, "database_url": None, **values}
-
-
-@contextlib.contextmanager
-def dagster_instance() -> Iterator[tuple[Any, str]]:
-    """The $DAGSTER_HOME instance (the run shows in the UI), else an ephemeral one."""
-    import dagster as dg
-
-    if os.environ.get("DAGSTER_HOME"):
-        with dg.DagsterInstance.get() as instance:
-            yield instance, f"DAGSTER_HOME={os.environ['DAGSTER_HOME']}"
-    else:
-        with dg.DagsterInstance.ephemeral() as instance:
-            yield instance, "ephemeral"
-
-
-def job_failure(result) -> Failure:
-    """The user-facing failure of a failed run, read from the failed step's user_failure_data.
-
-    Every supaseed step fails with a dg.Failure whose description is the user's line and whose metadata
-    says the kind (defs/failures.py); anything else is Dagster's own error, reported with its innermost cause.
-    """
-    from supaseed_pipeline.defs.failures import ERROR_TYPE, EXIT_KIND, USAGE
-
-    for event in result.all_events:
-        if not event.is_step_failure or event.step_failure_data is None:
-            continue
-        where = f"step {event.step_key} failed in Dagster run {result.run_id}"
-        user = event.step_failure_data.user_failure_data
-        if user is not None and user.description:
-            metadata = {key: getattr(value, "value", value) for key, value in (user.metadata or {}).items()}
-            details = [where] + [f"{key}: {metadata[key]}" for key in (ERROR_TYPE, "hint") if metadata.get(key)]
-            return Failure(user.description, EXIT_USAGE if metadata.get(EXIT_KIND) == USAGE else EXIT_FAILURE, details)
-        return framework_failure(where, event.step_failure_data.error)
-    checks = [f"{e.check_name}: {_check_problem(e)}" for e in result.get_asset_check_evaluations() if not e.passed]
-    if checks:
-        return Failure(f"asset check failed: {'; '.join(checks)}", EXIT_FAILURE, [f"Dagster run {result.run_id}"])
-    run_failure = next((e for e in result.all_events if e.is_run_failure), None)
-    return framework_failure(f"Dagster run {result.run_id} of seed_job failed",
-                             getattr(run_failure.event_specific_data, "error", None) if run_failure else None)
-
-
-def framework_failure(where: str, error) -> Failure:
-    """A failure Dagster raised itself (not a supaseed step's): its innermost cause in one line, the trace for --debug."""
-    if error is None:
-        return Failure(where, EXIT_FAILURE)
-    innermost = error
-    while innermost.cause is not None or innermost.context is not None:
-        innermost = innermost.cause or innermost.context
-    text = (innermost.message or "").strip()
-    head, sep, rest = text.partition(": ")   # format_exception_only's `module.Class: ` prefix
-    failure = Failure(f"{where}: {rest if sep and head.split('.')[-1] == innermost.cls_name else text} "
-                      "(rerun with --debug for the traceback)", EXIT_FAILURE, [where])
-    failure.trace = redact(error.to_string()).rstrip().splitlines()
-    return failure
-
-
-def _check_problem(evaluation) -> str:
-    metadata = {k: getattr(v, "value", v) for k, v in (evaluation.metadata or {}).items()}
-    return one_line(json.dumps(metadata.get("problems") or metadata, default=str))[:300]
-
-
-def collect_run(report: SeedReport, result, stage_peaks: dict[str, float]) -> None:
-    """Rows per table from the assets' `rows_per_table` metadata; seconds, rows and peak memory per step."""
-    import dagster as dg
-
-    stages: dict[str, StageFigures] = {}
-    for event in result.all_events:
-        if event.is_step_materialization:
-            materialization = event.step_materialization_data.materialization
-            if materialization.asset_key.path == ["seed_batches"]:
-                continue   # one batch's rows, which the users/accounts/setups materializations already count
-            metadata = materialization.metadata
-            left_out = getattr(metadata.get("left_out"), "value", None)
-            if isinstance(left_out, dict):
-                report.left_out.update(left_out)
-            rows = getattr(metadata.get("rows_per_table"), "value", None)
-            if not isinstance(rows, dict):
-                continue
-            stage = stages.setdefault(event.step_key, StageFigures(event.step_key, 0.0))
-            for name, count in rows.items():
-                report.rows[name] = report.rows.get(name, 0) + int(count)
-                stage.rows += int(count)
-        elif event.is_step_success:
-            stage = stages.setdefault(event.step_key, StageFigures(event.step_key, 0.0))
-            stage.seconds = event.event_specific_data.duration_ms / 1000
-            stage.peak_rss_mb = stage_peaks.get(event.step_key)
-    report.stages.extend(stages.values())
-    # warnings (a table left empty, with its reason) are reported, not failures: exit code 3 says it
-    report.failed_checks += [f"{e.check_name}: {_check_problem(e)}" for e in result.get_asset_check_evaluations()
-                             if not e.passed and getattr(e, "severity", None) != dg.AssetCheckSeverity.WARN]
 
 
 def print_summary(app: App, target: Target, report: SeedReport) -> None:
@@ -1138,25 +874,9 @@ def detect_junction_tables(app: App) -> None:
         app.out.print(f"no junction tables in {escape(target.display)}")
         return
     grid = table("table", "key", "links", title="Junction tables")
-    for name, key, links in found:
-        grid.add_row(escape(name), escape(key), escape("\n".join(links)))
+    for junction in found:
+        grid.add_row(escape(junction.table), escape(junction.key), escape("\n".join(junction.links)))
     app.show(grid)
-
-
-def junction_tables(snapshot) -> list[tuple[str, str, list[str]]]:
-    """(table, key description, linked parents) for keys whose columns all belong to 2+ foreign keys."""
-    found = []
-    for t in snapshot.tables:
-        keys = ([("primary key", t.primary_key.columns)] if t.primary_key else []) + [
-            (f"unique {u.name}", u.columns) for u in t.unique_constraints]
-        for label, columns in keys:
-            fks = [fk for fk in t.foreign_keys if set(fk.columns) <= set(columns)]
-            covered = {c for fk in fks for c in fk.columns}
-            if len(fks) >= 2 and covered == set(columns):
-                links = [f"{', '.join(fk.columns)} -> {fk.ref_qualified}" for fk in fks]
-                found.append((t.qualified, f"{label} ({', '.join(columns)})", links))
-                break
-    return found
 
 
 @main.command("discover-tenants", short_help="List team accounts and their member counts.")
@@ -1173,41 +893,22 @@ def discover_tenants(app: App) -> None:
     """
     settings, target, prepared = prepare_target(app)
     mapping = prepared.mapping
-    if not (mapping.account_table and mapping.account_personal_flag):
+    if not can_list_team_accounts(mapping):
         app.out.print(f"{escape(target.display)} has no tenants: no accounts table with a personal-account flag "
                       f"(framework {mapping.framework})")
         return
     with read_only(target) as conn:
-        tenants = query_tenants(conn, prepared)
-    if not tenants:
+        teams = team_accounts(conn, mapping, prepared.graph)
+    if not teams:
         app.out.print(f"no team accounts yet in {mapping.account_table} ({mapping.account_personal_flag} = false); "
                       "create some with `supaseed generate-tenants --count N`")
         return
-    grid = table("team account", "slug", "#members (owner included)", title=f"Tenants in {mapping.account_table} ({len(tenants)})")
-    for name, slug, members in tenants[:50]:
-        grid.add_row(escape(str(name)), escape(str(slug or "—")), str(members))
+    grid = table("team account", "slug", "#members (owner included)", title=f"Tenants in {mapping.account_table} ({len(teams)})")
+    for team in teams[:50]:
+        grid.add_row(escape(team.name), escape(team.slug or "—"), str(team.members))
     app.show(grid)
-    if len(tenants) > 50:
-        app.out.print(f"... and {len(tenants) - 50} more")
-
-
-def query_tenants(conn, prepared) -> list[tuple]:
-    """(name, slug, member count) of every team account, by name."""
-    from psycopg import sql
-
-    from supaseed_pipeline.seed.load import ident
-
-    mapping = prepared.mapping
-    key = prepared.graph.tables[mapping.account_table].key_columns[0]
-    slug = sql.SQL("a.{}").format(sql.Identifier(mapping.account_slug)) if mapping.account_slug else sql.SQL("NULL")
-    members = sql.SQL("0")
-    if mapping.membership_table:
-        members = sql.SQL("(SELECT count(*) FROM {} m WHERE m.{} = a.{})").format(
-            ident(mapping.membership_table), sql.Identifier(mapping.membership_account_field), sql.Identifier(key))
-    query = sql.SQL("SELECT a.{}, {}, {} FROM {} a WHERE a.{} = false ORDER BY 1").format(
-        sql.Identifier(mapping.account_name or key), slug, members, ident(mapping.account_table),
-        sql.Identifier(mapping.account_personal_flag))
-    return conn.execute(query).fetchall()
+    if len(teams) > 50:
+        app.out.print(f"... and {len(teams) - 50} more")
 
 
 @main.command("generate-tenants", short_help="Seed N team accounts with members.")
@@ -1227,14 +928,8 @@ def generate_tenants(app: App, count: int, members: int | None, users: int | Non
       supaseed generate-tenants --count 5 --members 3
     """
     tenants = {"count": count, **({"membersPerTenant": members} if members is not None else {})}
-    run_seed(app, {"userCount": users}, extra={"tenants": tenants}, precondition=require_tenants)
-
-
-def require_tenants(target: Target, prepared) -> None:
-    """Refuse schemas without team accounts (tenants are a MakerKit full-kit notion)."""
-    if prepared.mapping.framework != "makerkit-full":
-        raise Failure(f"{target.display} has no team accounts to generate (framework {prepared.mapping.framework}; "
-                      "tenants need an accounts table with a personal-account flag and memberships)")
+    run_seed(app, {"userCount": users}, extra={"tenants": tenants},
+             precondition=lambda target, prepared: require_team_accounts(target, prepared.mapping))
 
 
 # ---------------------------------------------------------------------------------------------- ai (Ollama)

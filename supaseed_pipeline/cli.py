@@ -480,7 +480,7 @@ def plan_seed(target: Target, settings: SeedSettings, keys: list[str] | None, *,
 
     With `dry_run`, the planner runs over the selected partitions with a loader that writes nothing, and
     the rows per table are the rows a seed would write (not estimates)."""
-    from supaseed_pipeline.seed import api
+    from supaseed_pipeline.seed import api, ledger
     from supaseed_pipeline.seed.dry_run import DryRun
     from supaseed_pipeline.snapshot.introspect import take_snapshot
 
@@ -488,8 +488,8 @@ def plan_seed(target: Target, settings: SeedSettings, keys: list[str] | None, *,
         api.guard_host(target, settings)   # a non-local host is refused before any connection
     with read_only(target) as conn:
         steps = PlanningSteps(conn, target, settings)
-        with steps.step("taking the schema snapshot"):
-            snapshot = take_snapshot(conn)
+        with steps.step("taking the schema snapshot"), ledger.using(settings.ledger_schema):
+            snapshot = take_snapshot(conn)   # handed to the run: one catalog read per command
         with steps.step("mapping the tables"):
             prepared = api.prepare(conn, settings, snapshot)
         with steps.step("selecting partitions"):
@@ -618,7 +618,7 @@ def run_seed_job(app: App, settings: SeedSettings, target: Target, flags: dict[s
             settings, target, partitions=keys, per_partition=per_partition, flags=flags,
             config_file=find_config_file(app.config_file), allow_production=app.allow_production,
             log_level="INFO" if app.verbose else "CRITICAL", on_rows=progress, on_event=progress.on_dagster_event,
-            detail=app.detail)
+            detail=app.detail, snapshot=plan.prepared.snapshot)
         progress.finish()
     report.timings = progress.timings
     return report

@@ -67,10 +67,11 @@ def run_seed_job(settings: SeedSettings, target: Target, *, partitions: list[str
                  flags: dict[str, Any], config_file: Path | None = None, allow_production: bool = False,
                  log_level: str = "CRITICAL", on_rows: Callable[[str, str, int], None] | None = None,
                  on_event: Callable[[Any], None] | None = None,
-                 detail: Callable[[str], None] = lambda text: None) -> SeedReport:
+                 detail: Callable[[str], None] = lambda text: None, snapshot=None) -> SeedReport:
     """Execute `seed_job` in-process over `partitions` (only those when `per_partition`) and collect what it did.
 
     `on_rows(partition, table, rows)` hears the engine's progress; `on_event(entry)` every Dagster event.
+    `snapshot`: the schema snapshot the caller planned with; the run uses it instead of reading the catalog again.
     Raises RunFailed when the run or one of its (non-warning) checks fails.
     """
     from supaseed_pipeline.definitions import defs
@@ -91,7 +92,7 @@ def run_seed_job(settings: SeedSettings, target: Target, *, partitions: list[str
             on_event(entry)
 
     # the run reads exactly these settings (URL, .env, flags) through an opaque token, never through run config
-    with run_settings.handed_over(settings) as settings_token, dagster_instance() as (instance, kind):
+    with run_settings.handed_over(settings, snapshot) as settings_token, dagster_instance() as (instance, kind):
         report.instance = kind
         run_config = {
             "resources": {"supaseed": {"config": resource_config(flags, settings_token, config_file, allow_production)}},

@@ -84,6 +84,18 @@ def test_seed_status_cleanup_lifecycle(cli, demo_db):
     assert "nothing seeded" in cli("status").stdout
 
 
+def test_one_seed_command_reads_the_catalog_once(cli, demo_db, monkeypatch):
+    """The command plans with a snapshot and hands it to the run: one catalog snapshot per `supaseed seed`."""
+    from supaseed_pipeline.snapshot import introspect
+
+    reads = []
+    real = introspect._select_schemas   # every catalog snapshot starts here, however take_snapshot was imported
+    monkeypatch.setattr(introspect, "_select_schemas", lambda *a, **k: reads.append(1) or real(*a, **k))
+    cli("seed", "--users", "7", "--batch-size", "3")
+    assert len(reads) == 1
+    assert counts(demo_db)["auth.users"] == 7
+
+
 def test_dry_run_touches_nothing(cli, demo_db):
     before = counts(demo_db)
     out = cli("seed", "--dry-run", "--users", "5").stdout

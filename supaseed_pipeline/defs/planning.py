@@ -36,15 +36,18 @@ def snapshot_summary(snapshot: SchemaSnapshot) -> str:
 @dg.asset(group_name="planning", kinds={"postgres"}, io_manager_key="planning_documents", owners=OWNERS, tags=TAGS,
           retry_policy=RETRY)
 def schema_snapshot(context: dg.AssetExecutionContext, supaseed: SupaseedResource) -> dg.Output[SchemaSnapshot]:
-    """Introspect the target's catalog into a versioned, fingerprinted schema document (the run's only catalog read)."""
+    """Introspect the target's catalog into a versioned, fingerprinted schema document (the run's only catalog
+    read; a `supaseed seed` hands over the snapshot it planned with instead, so the command reads it once)."""
     settings = run_step(supaseed.settings)
     target = run_step(lambda: supaseed.target(settings))
 
     def read_catalog() -> SchemaSnapshot:
         with connect(target) as conn, ledger.using(settings.ledger_schema):   # the ledger's schema is left out
             return take_snapshot(conn)
-    snapshot = run_step(read_catalog)
+    handed = supaseed.handed_snapshot()
+    snapshot = handed if handed is not None else run_step(read_catalog)
     return dg.Output(snapshot, metadata={
+        "read_by": "the supaseed command that launched this run" if handed is not None else "this step",
         "fingerprint": snapshot.fingerprint,
         "target": target.display,
         "tables": len(snapshot.tables),

@@ -52,6 +52,10 @@ class SupaseedResource(dg.ConfigurableResource):
         }
         return load_settings(self.config_file, overrides)
 
+    def handed_snapshot(self) -> SchemaSnapshot | None:
+        """The snapshot the launching command planned with (same process only), so the run reads the catalog once."""
+        return run_settings.lookup_snapshot(self.settings_token)
+
     def target(self, settings: SeedSettings | None = None) -> Target:
         return resolve_target((settings or self.settings()).target_url())
 

@@ -6,14 +6,16 @@ Every command loads the settings first (so a bad config fails before any connect
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
 import time
 import traceback
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import click
 from rich.console import Console
@@ -563,10 +565,19 @@ class SeedProgress:
     """Rich progress bars (partitions and tables) fed by the engine's progress events; times tables and stages.
 
     A table's seconds run from the previous progress event, or from the start of the Dagster step
-    that loads it, to the event reporting its rows.
+    that loads it, to the event reporting its rows. When the output is not a terminal (CI logs, a pipe) there
+    are no bars; a line on stderr says how far the run is at least every `HEARTBEAT_SECONDS` instead.
     """
 
+    HEARTBEAT_SECONDS = 10.0
+
     def __init__(self, console: Console, partitions: list[str], estimates: dict[str, int | None], verbose: bool):
+        self.piped = not console.is_terminal and not verbose
+        self.partition_count = len([p for p in partitions if p != "base"])
+        self.rows = 0
+        self.current = "planning"
+        self.started = time.perf_counter()
+        self._stop = threading.Event()
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TaskProgressColumn(), console=console, transient=False,
                                  disable=not console.is_terminal or verbose)
@@ -586,6 +597,8 @@ class SeedProgress:
         timing.seconds += now - self.last
         timing.peak_rss_mb = peak_rss_mb()
         self.last = now
+        self.rows += rows
+        self.current = f"{table_name} in {partition}"
         if partition not in self.seen:
             if self.seen:
                 self.progress.advance(self.batches)
@@ -600,6 +613,30 @@ class SeedProgress:
         event = entry.get_dagster_event() if entry.is_dagster_event else None
         if event is not None and event.step_key and event.is_step_start:
             self.last = time.perf_counter()
+            self.current = f"step {event.step_key}"
+
+    def heartbeat_line(self) -> str:
+        batches = len([p for p in self.seen if p != "base"])
+        return (f"progress {time.perf_counter() - self.started:6.0f}s: {self.rows:,} rows, batch "
+                f"{batches}/{self.partition_count}, now {self.current}")
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator["SeedProgress"]:
+        """The bars on a terminal; elsewhere a heartbeat thread writing `heartbeat_line` to stderr."""
+        ticker = None
+        if self.piped:
+            def beat() -> None:
+                while not self._stop.wait(self.HEARTBEAT_SECONDS):
+                    click.echo(self.heartbeat_line(), err=True)
+            ticker = threading.Thread(target=beat, name="supaseed-heartbeat", daemon=True)
+            ticker.start()
+        try:
+            with self.progress:
+                yield self
+        finally:
+            self._stop.set()
+            if ticker is not None:
+                ticker.join()
 
     def finish(self) -> None:
         """Every bar at 100 %: the batches done, each table's total = rows loaded."""
@@ -613,7 +650,7 @@ def run_seed_job(app: App, settings: SeedSettings, target: Target, flags: dict[s
     """Run `seed_job` in-process (seed_run.py) under progress bars, once, or for the requested partitions only."""
     keys = [p.key for p in plan.partitions]
     progress = SeedProgress(app.out, keys, plan.estimates, app.verbose)
-    with progress.progress:
+    with progress.running():
         report = seed_run.run_seed_job(
             settings, target, partitions=keys, per_partition=per_partition, flags=flags,
             config_file=find_config_file(app.config_file), allow_production=app.allow_production,

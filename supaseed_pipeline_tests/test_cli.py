@@ -96,6 +96,17 @@ def test_one_seed_command_reads_the_catalog_once(cli, demo_db, monkeypatch):
     assert counts(demo_db)["auth.users"] == 7
 
 
+def test_piped_seed_shows_a_progress_line_every_interval(cli, demo_db, monkeypatch):
+    """Output that is not a terminal (CI logs) gets no bars but a heartbeat line on stderr; stdout keeps the summary."""
+    from supaseed_pipeline.cli import SeedProgress
+
+    monkeypatch.setattr(SeedProgress, "HEARTBEAT_SECONDS", 0.1)
+    result = cli("seed", "--users", "3000", "--batch-size", "500")
+    beats = [line for line in result.stderr.splitlines() if line.startswith("progress ")]
+    assert len(beats) >= 2 and "batch " in beats[-1] and "rows" in beats[-1]
+    assert "progress " not in result.stdout and "Seeded" in result.stdout
+
+
 def test_dry_run_touches_nothing(cli, demo_db):
     before = counts(demo_db)
     out = cli("seed", "--dry-run", "--users", "5").stdout

@@ -666,7 +666,11 @@ def print_summary(app: App, target: Target, report: SeedReport) -> None:
     grid = table("table", "#rows", "#seconds", "#rows/s", title=f"Seeded {target.display}")
     for name, rows in report.rows.items():
         timing = report.timings.get(name)
-        if timing:
+        if timing and timing.rows < rows:
+            # most of them made by a trigger while another table loaded: rows/s only for the rows this step wrote
+            grid.add_row(escape(name), f"{rows:,}", f"{timing.seconds:.2f}",
+                         f"{rate(timing.rows, timing.seconds)} ({rows - timing.rows:,} by trigger)")
+        elif timing:
             grid.add_row(escape(name), f"{rows:,}", f"{timing.seconds:.2f}", rate(timing.rows, timing.seconds))
         else:
             grid.add_row(escape(name), f"{rows:,}", "—", "by trigger" if rows else "—")

@@ -28,11 +28,21 @@ def test_keys_go_only_on_tables_nothing_looks_up_while_loading(demo_db):
     with connect(demo_db, autocommit=True) as conn:
         prepared = api.prepare(conn, settings())
         tables = bulk.empty_tables(conn, sorted(prepared.engine.seedable), sorted(prepared.engine.user_scoped))
-        keys = api._droppable_keys(conn, prepared, tables)
+        read_back = api._read_back(conn, prepared, tables)
+        keys = api._droppable_keys(conn, prepared, tables, read_back)
     # loaded by COPY, looked up by nothing: their keys are rebuilt at the end
     assert {"public.setups", "public.gear_items"} <= set(keys)
-    # accounts: made by the auth.users trigger, read back and updated, and its slug trigger looks it up
-    assert "public.accounts" not in keys
+    # accounts: made by the auth.users trigger, read back by primary_owner_user_id and updated, and its
+    # slug trigger looks it up: it keeps every index (its foreign-key index too) and its keys
+    assert "public.accounts" in read_back and "public.accounts" not in keys
+    declared = fingerprint(demo_db)
+    with connect(demo_db, autocommit=True) as conn:
+        bulk.defer(conn, tables, keys, [t for t in tables if t not in read_back])
+        indexes = {r[0] for r in conn.execute("SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public'")}
+        assert "ix_accounts_primary_owner_user_id" in indexes and "accounts_pkey" in indexes
+        assert not indexes & {"ix_setups_account_id", "setups_pkey", "gear_items_pkey"}
+        assert bulk.restore(conn) > 0
+    assert fingerprint(demo_db) == declared
 
 
 def test_parallel_bulk_load_writes_the_rows_of_a_serial_default_load(pg_server, demo_db):

@@ -177,7 +177,9 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                     # run that dies half way is repaired by the next seed or cleanup (bulk.restore above).
                     # populated lookups (roles, setup types) keep their indexes; the tables that grow must be empty
                     tables = bulk.empty_tables(conn, sorted(prepared.engine.seedable), sorted(prepared.engine.user_scoped))
-                    bulk.defer(conn, tables, _droppable_keys(conn, prepared, tables))
+                    read_back = _read_back(conn, prepared, tables)
+                    bulk.defer(conn, tables, _droppable_keys(conn, prepared, tables, read_back),
+                               [t for t in tables if t not in read_back])
                     try:
                         load_all(settings.workers)
                     except BaseException:
@@ -249,17 +251,23 @@ def _worker(target: Target, settings: SeedSettings, token: str):
             yield worker
 
 
-def _droppable_keys(conn: psycopg.Connection, prepared: Prepared, tables: list[str]) -> list[str]:
+def _read_back(conn: psycopg.Connection, prepared: Prepared, tables: list[str]) -> set[str]:
+    """Tables the load looks rows up in before it ends: rows a trigger made (read back by their foreign
+    key), the accounts it updates, tables a trigger or rule names. They keep every index in bulk mode:
+    without its foreign-key index, each batch's read-back scans the whole table (quadratic)."""
+    made = {e.target for e in prepared.engine.graph.trigger_effects}
+    return (made | {prepared.mapping.account_table} | bulk.tables_named_by_triggers(conn, tables)) & set(tables)
+
+
+def _droppable_keys(conn: psycopg.Connection, prepared: Prepared, tables: list[str], read_back: set[str]) -> list[str]:
     """Empty tables whose primary keys and unique constraints may go while a bulk load runs: loaded by
-    COPY with keys we generate, and never looked up by key before the load ends (no trigger or rule
-    names them, no trigger fills them, no UPDATE or read-back of their rows, no sequence to advance)."""
-    graph, mapping = prepared.engine.graph, prepared.mapping
-    trigger_made = {e.target for e in graph.trigger_effects}
-    named = bulk.tables_named_by_triggers(conn, tables)
+    COPY with keys we generate, and never looked up by key before the load ends (not read back, no
+    UPDATE of their rows, no sequence to advance)."""
+    graph = prepared.engine.graph
     keys = []
     for table in tables:
         plan = graph.tables.get(table)
-        if plan is None or table in named or table in trigger_made or table in {mapping.account_table}:
+        if plan is None or table in read_back:
             continue
         if not plan.key_columns or not plan.keys_generated or plan.rewritten_on_insert or plan.deferred_update_fks \
                 or plan.reserved_keys or plan.rule_targets:

@@ -82,9 +82,11 @@ def _names(source: str, word: str) -> bool:
     return False
 
 
-def defer(conn: psycopg.Connection, tables: list[str], key_tables: list[str] = ()) -> int:
-    """Record, then drop, the foreign keys and secondary indexes of `tables` and the primary keys and
-    unique constraints of `key_tables` (a subset); returns how many definitions were dropped.
+def defer(conn: psycopg.Connection, tables: list[str], key_tables: list[str] = (),
+          index_tables: list[str] | None = None) -> int:
+    """Record, then drop, the foreign keys of `tables`, the secondary indexes of `index_tables` (default:
+    all of `tables`) and the primary keys and unique constraints of `key_tables` (a subset of both);
+    returns how many definitions were dropped.
 
     A key another table's foreign key relies on stays unless that foreign key is dropped too; an
     index that backs a constraint (or an exclusion constraint) stays unless its constraint goes.
@@ -93,10 +95,13 @@ def defer(conn: psycopg.Connection, tables: list[str], key_tables: list[str] = (
         ensure_ledger(conn)
         conn.execute(sql_text(DDL))
         keys = list(key_tables)
+        indexed = list(tables if index_tables is None else index_tables)
         rows = conn.execute("""
             WITH t AS (SELECT c.oid, format('%%I.%%I', n.nspname, c.relname) AS quoted
                        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                        WHERE format('%%s.%%s', n.nspname, c.relname) = ANY(%(tables)s)),
+                 ix AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                        WHERE format('%%s.%%s', n.nspname, c.relname) = ANY(%(indexed)s)),
                  k AS (SELECT c.oid, format('%%I.%%I', n.nspname, c.relname) AS quoted
                        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                        WHERE format('%%s.%%s', n.nspname, c.relname) = ANY(%(keys)s)),
@@ -114,11 +119,12 @@ def defer(conn: psycopg.Connection, tables: list[str], key_tables: list[str] = (
             SELECT t.quoted, 'index', format('%%I.%%I', n.nspname, i.relname), pg_get_indexdef(x.indexrelid), NULL, 3
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN t ON t.oid = x.indrelid
             JOIN pg_namespace n ON n.oid = i.relnamespace
-            WHERE NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype <> 'f')
+            WHERE x.indrelid IN (SELECT oid FROM ix)
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype <> 'f')
               AND (NOT x.indisunique OR (x.indrelid IN (SELECT oid FROM k) AND NOT EXISTS (
                    SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = x.indexrelid
                    AND f.conrelid NOT IN (SELECT oid FROM t))))
-            ORDER BY 6, 1, 3""", {"tables": list(tables), "keys": keys}).fetchall()
+            ORDER BY 6, 1, 3""", {"tables": list(tables), "keys": keys, "indexed": indexed}).fetchall()
         for table, kind, name, definition, index_definition, _ in rows:
             conn.execute(sql_text("INSERT INTO supaseed.deferred_ddl (table_name, kind, name, definition, index_definition) "
                                   "VALUES (%s, %s, %s, %s, %s)"), (table, kind, name, definition, index_definition))

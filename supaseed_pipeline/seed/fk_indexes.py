@@ -43,19 +43,20 @@ def unindexed(conn: psycopg.Connection, references: list[Reference]) -> list[tup
     missing: list[tuple[str, tuple[str, ...]]] = []
     for ref in references:
         wanted = (ref.child_rel, tuple(ref.columns))
-        if wanted in missing:
-            continue
-        indexed = conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(%(rel)s) AND i.indpred IS NULL "
-            "AND i.indnkeyatts >= %(n)s AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text) "
-            "FROM pg_attribute a WHERE a.attrelid = i.indrelid "
-            "AND a.attnum = ANY((i.indkey::int2[])[0:%(n)s - 1])) = %(cols)s::text[] "
-            "AND NOT (0 = ANY((i.indkey::int2[])[0:%(n)s - 1])))",
-            {"rel": ident(ref.child_rel).as_string(conn), "n": len(ref.columns),
-             "cols": sorted(ref.columns)}).fetchone()[0]
-        if not indexed:
+        if wanted not in missing and not has_index(conn, ref.child_rel, ref.columns):
             missing.append(wanted)
     return missing
+
+
+def has_index(conn: psycopg.Connection, relation: str, columns) -> bool:
+    """Whether an index (not partial, not on expressions) leads with exactly these columns, any order."""
+    return conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(%(rel)s) AND i.indpred IS NULL "
+        "AND i.indnkeyatts >= %(n)s AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text) "
+        "FROM pg_attribute a WHERE a.attrelid = i.indrelid "
+        "AND a.attnum = ANY((i.indkey::int2[])[0:%(n)s - 1])) = %(cols)s::text[] "
+        "AND NOT (0 = ANY((i.indkey::int2[])[0:%(n)s - 1])))",
+        {"rel": ident(relation).as_string(conn), "n": len(columns), "cols": sorted(columns)}).fetchone()[0]
 
 
 def index_name(relation: str, columns: tuple[str, ...]) -> str:

@@ -392,6 +392,7 @@ def remove_partitions(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_o
     missing: dict[str, int] = {}
     done = [0]
     lock = threading.Lock()
+    probes_only = False   # decided once the FK indexes are there (below)
 
     def remove_group(worker: psycopg.Connection, group: list[str]) -> None:
         started = time.perf_counter()
@@ -403,6 +404,12 @@ def remove_partitions(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_o
             # one partition is a small slice of each table: reach its rows through the key and FK
             # indexes, never by a whole-table scan per partition (that would make cleanup quadratic)
             worker.execute("SET LOCAL enable_seqscan = off")
+            if probes_only:
+                # nor by a merge or hash join over a whole index: the planner takes a merge join that
+                # reads a table's index from its first key to the partition's last (half the table on
+                # average) once each partition is a few % of it (600k users: 2.07 s -> 0.23 s a statement)
+                worker.execute("SET LOCAL enable_mergejoin = off")
+                worker.execute("SET LOCAL enable_hashjoin = off")
             group_stages, recorded = _stage(worker, snapshot, group)
             step = removal.delete_staged(worker, group_stages, recorded, load_order, removed_note=note)
             worker.execute(sql_text("DELETE FROM supaseed.partitions WHERE partition_key = ANY(%s)"), (group,))
@@ -418,6 +425,10 @@ def remove_partitions(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_o
     try:
         for relation, columns in fk_indexes.unindexed(conn, references):
             fk_indexes.create(conn, relation, columns)
+        # joins may be limited to index probes only when every one has an index to probe: each foreign
+        # key's referencing columns (made above, unless this role may not) and each table's recorded key
+        probes_only = not fk_indexes.unindexed(conn, references) and all(
+            fk_indexes.has_index(conn, table, stage.key_columns) for table, stage in stages.items())
         batches = [g for g in groups if BASE not in g]
         if open_connection is None or workers <= 1:
             for group in batches:

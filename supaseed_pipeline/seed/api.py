@@ -20,7 +20,7 @@ from supaseed_pipeline.domains.registry import domain_for
 from supaseed_pipeline.errors import ConfigError, ProductionGuardError, SupaseedError, TargetBusy
 from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
-from supaseed_pipeline.seed import bulk, ledger, locking
+from supaseed_pipeline.seed import bulk, fk_indexes, ledger, locking, removal
 from supaseed_pipeline.seed.engine import BASE, Partition, PartitionResult, SeedEngine
 from supaseed_pipeline.seed.load import configure_session, explain_load_error, explain_read_error, timeout_ms
 from supaseed_pipeline.settings import SeedSettings
@@ -191,7 +191,8 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                     _restore_after_bulk(conn, target, settings, prepared, run_id, run_token or run_id)
                 else:
                     # autocommit: each partition's `conn.transaction()` is a real transaction, committed on its own
-                    load_all(settings.workers)
+                    with _replacement_indexes(conn, prepared, partitions):
+                        load_all(settings.workers)
                 results.sort(key=lambda r: (r.key != BASE, r.key))
                 _refuse_when_nothing_was_seeded(prepared.engine, results)
                 status = "succeeded"
@@ -312,6 +313,30 @@ def _restore_after_bulk(conn: psycopg.Connection, target: Target, settings: Seed
             "index and foreign key is back",
             hint=f"seed without bulkLoad to see which table's rows collide (the default load checks every row), "
                  f"or set tables.{broken.table}.columns so its values are unique") from None
+
+
+@contextlib.contextmanager
+def _replacement_indexes(conn: psycopg.Connection, prepared: Prepared, partitions: list[Partition]):
+    """While batches that already hold rows are replaced (a reseed of the same config), the foreign keys into
+    the seeded tables get the temporary indexes cleanup builds where the schema has none: each batch deletes
+    its previous rows first, and without them every deleted user would scan `created_by`-style columns
+    (a 30,000-user reseed: 185 s against an 11 s seed). Dropped at the end; a killed run's are dropped by
+    the next cleanup or seed."""
+    fk_indexes.drop_recorded(conn)
+    previous = {r[0] for r in conn.execute(ledger.sql_text("SELECT partition_key FROM supaseed.partitions"))} \
+        if ledger.ledger_exists(conn) else set()
+    if not previous & {p.key for p in partitions if p.key != BASE}:
+        yield
+        return
+    references = removal.catalog_references(conn, set(prepared.engine.user_scoped))
+    for relation, columns in fk_indexes.unindexed(conn, references):
+        fk_indexes.create(conn, relation, columns)
+    try:
+        yield
+    finally:
+        if not conn.closed and not conn.broken:
+            with contextlib.suppress(psycopg.Error):   # best effort: what stays is dropped next time
+                fk_indexes.drop_recorded(conn)
 
 
 def _refuse_when_nothing_was_seeded(engine: SeedEngine, results: list[PartitionResult]) -> None:

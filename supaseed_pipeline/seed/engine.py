@@ -256,7 +256,14 @@ class SeedEngine:
                 # not with this batch: statementTimeoutSeconds bounds the loading statements below
                 conn.execute("SET LOCAL statement_timeout = 0")
                 ledger_mod.ensure_ledger(conn)
+                # the batch's previous rows are a small slice of each table: reach them through key and FK
+                # indexes (api.seed builds temporary ones where the schema has none), never by scanning or
+                # merge-joining whole tables per batch, which makes a reseed quadratic (as in cleanup)
+                for setting in ("enable_seqscan", "enable_mergejoin", "enable_hashjoin"):
+                    conn.execute(f"SET LOCAL {setting} = off")
                 result.replaced = ledger_mod.delete_seeded(conn, self.snapshot, self.graph.load_order, [partition.key])
+                for setting in ("enable_seqscan", "enable_mergejoin", "enable_hashjoin"):
+                    conn.execute(f"SET LOCAL {setting} TO DEFAULT")
                 ledger = ledger_mod.Ledger(conn, record)
                 ledger.open()
                 conn.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(

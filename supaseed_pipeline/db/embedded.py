@@ -43,7 +43,13 @@ def server_target() -> Target:
 
         server = get_server(data_dir() / "postgres", cleanup_mode=None)
     target = Target(server.get_uri(), embedded=True)
-    _tune_once(target)
+    if _tune_once(target):
+        # shared_buffers only changes at a start: once per data folder (and per tuning version)
+        stop_server()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            server = get_server(data_dir() / "postgres", cleanup_mode=None)
+        target = Target(server.get_uri(), embedded=True)
     return target
 
 
@@ -103,16 +109,32 @@ def stop_server() -> None:
         PostgresServer._instances.pop(pgdata.resolve(), None)
 
 
-def _tune_once(target: Target) -> None:
-    """Settings for a local seeding server: fewer checkpoints during bulk loads, async commit."""
+TUNING = "tuned v2"   # bump when the settings below change: existing data folders are tuned again
+
+
+def _shared_buffers() -> str:
+    """An eighth of the machine's memory, between PostgreSQL's 128MB default and 1GB: the indexes a seed
+    keeps while loading (users, accounts) outgrow 128MB at a few hundred thousand users."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "128MB"
+    return f"{max(128, min(1024, memory // 8 // 2**20))}MB"
+
+
+def _tune_once(target: Target) -> bool:
+    """Settings for a local seeding server: fewer checkpoints during bulk loads, async commit, buffers sized
+    to the machine. True when they were just set (shared_buffers then waits for a restart)."""
     marker = data_dir() / "postgres" / ".supaseed_tuned"
-    if marker.exists():
-        return
+    if marker.exists() and marker.read_text().strip() == TUNING:
+        return False
     with connect(target, autocommit=True) as conn:
-        for setting, value in (("max_wal_size", "4GB"), ("synchronous_commit", "off"), ("checkpoint_timeout", "15min")):
+        for setting, value in (("max_wal_size", "4GB"), ("synchronous_commit", "off"), ("checkpoint_timeout", "15min"),
+                               ("shared_buffers", _shared_buffers())):
             conn.execute(f"ALTER SYSTEM SET {setting} = '{value}'")
         conn.execute("SELECT pg_reload_conf()")
-    marker.write_text("tuned\n")
+    marker.write_text(TUNING + "\n")
+    return True   # shared_buffers waits for a restart
 
 
 def demo_target() -> Target:

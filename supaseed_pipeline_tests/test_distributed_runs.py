@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from supaseed_pipeline.db.connect import create_database, drop_database
+from supaseed_pipeline.db.connect import connect, create_database, drop_database
 from supaseed_pipeline.seed import api, locking
 from supaseed_pipeline.settings import load_settings
 from supaseed_pipeline_tests.test_workers import checksums
@@ -55,6 +55,38 @@ def test_batches_in_parallel_dagster_runs_equal_one_serial_seed(pg_server, demo_
         for run in runs:
             assert run.wait(timeout=300) == 0, run.stdout.read()[-3000:]
 
+        api.seed(serial, load_settings(overrides=CONFIG, environ={}, use_default_file=False))
+        assert checksums(demo_db) == checksums(serial)
+    finally:
+        drop_database(pg_server, serial.dbname)
+
+
+def test_batch_steps_job_runs_one_process_per_batch_and_equals_one_serial_seed(pg_server, demo_db, tmp_path):
+    """`batch_steps_job` on Dagster's multiprocess executor (2 at a time): one step per batch, each in its own
+    process, ends with exactly the rows of one serial seed; run again (a reseed), the same rows, and the
+    temporary indexes the replacement needed are gone."""
+    from supaseed_pipeline.seed import fk_indexes
+
+    serial = create_database(pg_server, f"{demo_db.dbname}_serial", template=demo_db.dbname)
+    try:
+        home = tmp_path / "home"
+        home.mkdir()
+        (home / "dagster.yaml").write_text((ROOT / "dagster_home" / "dagster.yaml").read_text())
+        config = tmp_path / "supaseed.json"
+        config.write_text(json.dumps({**CONFIG, "workers": 2}))
+        env = {**os.environ, "DAGSTER_HOME": str(home), "SUPASEED_DATABASE_URL": demo_db.url,
+               "SUPASEED_CONFIG": str(config), "SUPASEED_DATA_DIR": str(tmp_path / "data")}
+        command = [str(Path(sys.executable).parent / "dagster"), "job", "execute", "-m", "supaseed_pipeline.definitions",
+                   "-j", "batch_steps_job"]
+        for attempt in ("seed", "reseed"):
+            done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+            assert done.returncode == 0, f"{attempt}: {done.stdout[-2000:]}{done.stderr[-3000:]}"
+            assert "4 batch step(s)" in done.stdout + done.stderr
+            with connect(demo_db) as conn:   # each batch ran in its own step, recorded under the one run
+                steps = conn.execute("SELECT count(DISTINCT partition_key) FROM supaseed.partitions").fetchone()[0]
+                leftovers = conn.execute("SELECT count(*) FROM pg_class WHERE relname LIKE %s",
+                                         (fk_indexes.PREFIX + "%",)).fetchone()[0]
+            assert steps == 5 and leftovers == 0
         api.seed(serial, load_settings(overrides=CONFIG, environ={}, use_default_file=False))
         assert checksums(demo_db) == checksums(serial)
     finally:

@@ -124,13 +124,15 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
          dagster_run_id: str | None = None, progress: Callable[[str, int], None] | None = None,
          on_partition: Callable[[PartitionResult], None] | None = None,
          replace_stale: bool | None = None, snapshot: SchemaSnapshot | None = None,
-         run_token: str | None = None) -> list[PartitionResult]:
+         run_token: str | None = None, replacement_indexes: bool = True) -> list[PartitionResult]:
     """Seed the selected partitions (all by default), each in its own transaction, under the target lock.
 
     replace_stale (default: when seeding everything) first removes partitions seeded under another
     config or schema; otherwise their presence is an error. A given snapshot (the one planning stored)
     is used instead of introspecting the catalog again. run_token names the run whose steps share
-    the target lock (default: this call alone).
+    the target lock (default: this call alone). replacement_indexes=False: the caller builds and drops the
+    temporary indexes a reseed needs around several calls (`build_replacement_indexes`), as the steps of
+    one run do.
     """
     run_id = dagster_run_id or f"cli-{uuid.uuid4().hex[:12]}"
     results: list[PartitionResult] = []
@@ -191,7 +193,8 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                     _restore_after_bulk(conn, target, settings, prepared, run_id, run_token or run_id)
                 else:
                     # autocommit: each partition's `conn.transaction()` is a real transaction, committed on its own
-                    with _replacement_indexes(conn, prepared, partitions):
+                    with _replacement_indexes(conn, prepared, partitions) if replacement_indexes \
+                            else contextlib.nullcontext():
                         load_all(settings.workers)
                 results.sort(key=lambda r: (r.key != BASE, r.key))
                 _refuse_when_nothing_was_seeded(prepared.engine, results)
@@ -337,6 +340,29 @@ def _replacement_indexes(conn: psycopg.Connection, prepared: Prepared, partition
         if not conn.closed and not conn.broken:
             with contextlib.suppress(psycopg.Error):   # best effort: what stays is dropped next time
                 fk_indexes.drop_recorded(conn)
+
+
+@ledger.scoped
+def build_replacement_indexes(target: Target, settings: SeedSettings, snapshot: SchemaSnapshot | None = None) -> int:
+    """For a run whose steps each load some batches (replacement_indexes=False): the temporary indexes a
+    reseed needs, built once before the steps; `drop_replacement_indexes` after the last. Returns how many."""
+    with connect(target) as conn:
+        conn.autocommit = True
+        prepared = prepare(conn, settings, snapshot)
+        fk_indexes.drop_recorded(conn)
+        batches = {r[0] for r in conn.execute(ledger.sql_text("SELECT partition_key FROM supaseed.partitions"))} - {BASE} \
+            if ledger.ledger_exists(conn) else set()
+        if not batches:
+            return 0   # nothing to replace: a fresh seed deletes nothing
+        references = removal.catalog_references(conn, set(prepared.engine.user_scoped))
+        return sum(fk_indexes.create(conn, relation, columns) for relation, columns in fk_indexes.unindexed(conn, references))
+
+
+@ledger.scoped
+def drop_replacement_indexes(target: Target, settings: SeedSettings) -> int:
+    with connect(target) as conn:
+        conn.autocommit = True
+        return fk_indexes.drop_recorded(conn)
 
 
 def _refuse_when_nothing_was_seeded(engine: SeedEngine, results: list[PartitionResult]) -> None:

@@ -31,16 +31,21 @@ sys.exit(0 if result.success else 1)
 """
 
 
+def dagster_environment(tmp_path: Path, target, config: dict) -> dict[str, str]:
+    """A fresh DAGSTER_HOME with the project's dagster.yaml, a config file and the target, for `dagster` processes."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text((ROOT / "dagster_home" / "dagster.yaml").read_text())
+    path = tmp_path / "supaseed.json"
+    path.write_text(json.dumps(config))
+    return {**os.environ, "DAGSTER_HOME": str(home), "SUPASEED_DATABASE_URL": target.url,
+            "SUPASEED_CONFIG": str(path), "SUPASEED_DATA_DIR": str(tmp_path / "data")}
+
+
 def test_batches_in_parallel_dagster_runs_equal_one_serial_seed(pg_server, demo_db, tmp_path):
     serial = create_database(pg_server, f"{demo_db.dbname}_serial", template=demo_db.dbname)
     try:
-        home = tmp_path / "home"
-        home.mkdir()
-        (home / "dagster.yaml").write_text((ROOT / "dagster_home" / "dagster.yaml").read_text())
-        config = tmp_path / "supaseed.json"
-        config.write_text(json.dumps(CONFIG))
-        env = {**os.environ, "DAGSTER_HOME": str(home), "SUPASEED_DATABASE_URL": demo_db.url,
-               "SUPASEED_CONFIG": str(config), "SUPASEED_DATA_DIR": str(tmp_path / "data")}
+        env = dagster_environment(tmp_path, demo_db, CONFIG)
         token = "distributed-seed-1"
 
         def launch(assets: str, batches: list[str]) -> subprocess.Popen:
@@ -69,13 +74,7 @@ def test_batch_steps_job_runs_one_process_per_batch_and_equals_one_serial_seed(p
 
     serial = create_database(pg_server, f"{demo_db.dbname}_serial", template=demo_db.dbname)
     try:
-        home = tmp_path / "home"
-        home.mkdir()
-        (home / "dagster.yaml").write_text((ROOT / "dagster_home" / "dagster.yaml").read_text())
-        config = tmp_path / "supaseed.json"
-        config.write_text(json.dumps({**CONFIG, "workers": 2}))
-        env = {**os.environ, "DAGSTER_HOME": str(home), "SUPASEED_DATABASE_URL": demo_db.url,
-               "SUPASEED_CONFIG": str(config), "SUPASEED_DATA_DIR": str(tmp_path / "data")}
+        env = dagster_environment(tmp_path, demo_db, {**CONFIG, "workers": 2})
         command = [str(Path(sys.executable).parent / "dagster"), "job", "execute", "-m", "supaseed_pipeline.definitions",
                    "-j", "batch_steps_job"]
         for attempt in ("seed", "reseed"):

@@ -326,14 +326,10 @@ def _replacement_indexes(conn: psycopg.Connection, prepared: Prepared, partition
     (a 30,000-user reseed: 185 s against an 11 s seed). Dropped at the end; a killed run's are dropped by
     the next cleanup or seed."""
     fk_indexes.drop_recorded(conn)
-    previous = {r[0] for r in conn.execute(ledger.sql_text("SELECT partition_key FROM supaseed.partitions"))} \
-        if ledger.ledger_exists(conn) else set()
-    if not previous & {p.key for p in partitions if p.key != BASE}:
+    if not _recorded_batches(conn) & {p.key for p in partitions}:
         yield
         return
-    references = removal.catalog_references(conn, set(prepared.engine.user_scoped))
-    for relation, columns in fk_indexes.unindexed(conn, references):
-        fk_indexes.create(conn, relation, columns)
+    _create_replacement_indexes(conn, prepared)
     try:
         yield
     finally:
@@ -350,12 +346,22 @@ def build_replacement_indexes(target: Target, settings: SeedSettings, snapshot: 
         conn.autocommit = True
         prepared = prepare(conn, settings, snapshot)
         fk_indexes.drop_recorded(conn)
-        batches = {r[0] for r in conn.execute(ledger.sql_text("SELECT partition_key FROM supaseed.partitions"))} - {BASE} \
-            if ledger.ledger_exists(conn) else set()
-        if not batches:
+        if not _recorded_batches(conn):
             return 0   # nothing to replace: a fresh seed deletes nothing
-        references = removal.catalog_references(conn, set(prepared.engine.user_scoped))
-        return sum(fk_indexes.create(conn, relation, columns) for relation, columns in fk_indexes.unindexed(conn, references))
+        return _create_replacement_indexes(conn, prepared)
+
+
+def _recorded_batches(conn: psycopg.Connection) -> set[str]:
+    """User batches the ledger records (a seed replacing them deletes their previous rows first)."""
+    if not ledger.ledger_exists(conn):
+        return set()
+    return {r[0] for r in conn.execute(ledger.sql_text("SELECT partition_key FROM supaseed.partitions"))} - {BASE}
+
+
+def _create_replacement_indexes(conn: psycopg.Connection, prepared: Prepared) -> int:
+    """Cleanup's temporary indexes on every unindexed foreign key into the user-scoped tables; how many were built."""
+    references = removal.catalog_references(conn, set(prepared.engine.user_scoped))
+    return sum(fk_indexes.create(conn, relation, columns) for relation, columns in fk_indexes.unindexed(conn, references))
 
 
 @ledger.scoped

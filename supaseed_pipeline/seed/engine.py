@@ -256,14 +256,10 @@ class SeedEngine:
                 # not with this batch: statementTimeoutSeconds bounds the loading statements below
                 conn.execute("SET LOCAL statement_timeout = 0")
                 ledger_mod.ensure_ledger(conn)
-                # the batch's previous rows are a small slice of each table: reach them through key and FK
-                # indexes (api.seed builds temporary ones where the schema has none), never by scanning or
-                # merge-joining whole tables per batch, which makes a reseed quadratic (as in cleanup)
-                for setting in ("enable_seqscan", "enable_mergejoin", "enable_hashjoin"):
-                    conn.execute(f"SET LOCAL {setting} = off")
-                result.replaced = ledger_mod.delete_seeded(conn, self.snapshot, self.graph.load_order, [partition.key])
-                for setting in ("enable_seqscan", "enable_mergejoin", "enable_hashjoin"):
-                    conn.execute(f"SET LOCAL {setting} TO DEFAULT")
+                # the batch's previous rows, as cleanup removes a partition (api.seed builds the temporary
+                # FK indexes that needs where the schema has none): a reseed stays linear
+                with ledger_mod.index_probes_only(conn):
+                    result.replaced = ledger_mod.delete_seeded(conn, self.snapshot, self.graph.load_order, [partition.key])
                 ledger = ledger_mod.Ledger(conn, record)
                 ledger.open()
                 conn.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(

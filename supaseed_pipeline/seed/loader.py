@@ -13,8 +13,6 @@ only the server can evaluate) goes through the loader it is given:
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import polars as pl
 import psycopg
@@ -103,7 +101,7 @@ class DryRunLoader(DatabaseLoader):
         super().__init__(conn, ledger=None)
         self.kept: dict[str, pl.DataFrame] = {}     # rows of the `base` partition, read by later partitions
         self.keep_rows = True
-        self._numbers = itertools.count(1)
+        self._assigned_so_far = 0
 
     def _keep(self, table: str, frame: pl.DataFrame) -> None:
         if not self.keep_rows or frame.height == 0:
@@ -114,9 +112,8 @@ class DryRunLoader(DatabaseLoader):
 
     def _assigned(self, table: str, count: int) -> pl.Series:
         """Stand-ins for keys the database would assign: unique within the dry run."""
-        first = next(self._numbers)
-        for _ in range(count - 1):
-            next(self._numbers)
+        first = self._assigned_so_far + 1
+        self._assigned_so_far += count
         return pl.Series(np.arange(first, first + count, dtype=np.int64)).cast(pl.String)
 
     def copy(self, table: Table, frame: pl.DataFrame) -> None:

@@ -35,6 +35,8 @@ def test_keys_go_only_on_tables_nothing_looks_up_while_loading(demo_db):
     # accounts: made by the auth.users trigger, read back by primary_owner_user_id and updated, and its
     # slug trigger looks it up: it keeps every index (its foreign-key index too) and its keys
     assert "public.accounts" in read_back and "public.accounts" not in keys
+    # auth.users is named only by a DELETE trigger (the owner-membership guard), which no load fires
+    assert "auth.users" in keys and "auth.users" not in read_back
     declared = fingerprint(demo_db)
     with connect(demo_db, autocommit=True) as conn:
         bulk.defer(conn, tables, keys, [t for t in tables if t not in read_back])
@@ -43,6 +45,20 @@ def test_keys_go_only_on_tables_nothing_looks_up_while_loading(demo_db):
         assert not indexes & {"ix_setups_account_id", "setups_pkey", "gear_items_pkey"}
         assert bulk.restore(conn) > 0
     assert fingerprint(demo_db) == declared
+
+
+def test_a_table_an_insert_trigger_looks_up_keeps_its_keys(demo_db):
+    execute(demo_db, """
+        CREATE FUNCTION public.owner_must_exist() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM 1 FROM auth.users WHERE id = new.user_id; RETURN new; END $$;
+        CREATE TRIGGER owner_must_exist BEFORE INSERT ON public.setups FOR EACH ROW EXECUTE FUNCTION public.owner_must_exist()""")
+    with connect(demo_db, autocommit=True) as conn:
+        prepared = api.prepare(conn, settings())
+        tables = bulk.empty_tables(conn, sorted(prepared.engine.seedable), sorted(prepared.engine.user_scoped))
+        read_back = api._read_back(conn, prepared, tables)
+        keys = api._droppable_keys(conn, prepared, tables, read_back)
+    # without its key each setup's lookup would scan every user loaded before it
+    assert "auth.users" in read_back and "auth.users" not in keys
 
 
 def test_parallel_bulk_load_writes_the_rows_of_a_serial_default_load(pg_server, demo_db):

@@ -258,7 +258,7 @@ class SeedEngine:
                 ledger_mod.ensure_ledger(conn)
                 # the batch's previous rows, as cleanup removes a partition (api.seed builds the temporary
                 # FK indexes that needs where the schema has none): a reseed stays linear
-                with ledger_mod.index_probes_only(conn):
+                with load.index_probes_only(conn):
                     result.replaced = ledger_mod.delete_seeded(conn, self.snapshot, self.graph.load_order, [partition.key])
                 ledger = ledger_mod.Ledger(conn, record)
                 ledger.open()

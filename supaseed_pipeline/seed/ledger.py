@@ -26,7 +26,7 @@ from psycopg import sql
 from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.plan.allocation import BASE
 from supaseed_pipeline.seed import fk_indexes, locking, removal
-from supaseed_pipeline.seed.load import configure_session, text_array_literal
+from supaseed_pipeline.seed.load import configure_session, index_probes_only, text_array_literal
 from supaseed_pipeline.settings import LEDGER_SCHEMA_NAME
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
@@ -298,21 +298,6 @@ def _stage(conn: psycopg.Connection, snapshot: SchemaSnapshot, keys: list[str], 
     stages = {table: removal.stage_recorded(conn, snapshot, n, table, columns, keys, with_part=with_part)
               for n, (table, columns, _) in enumerate(tables)}
     return stages, {table: count for table, _, count in tables}
-
-
-@contextlib.contextmanager
-def index_probes_only(conn: psycopg.Connection, *, joins: bool = True):
-    """For one partition's removal inside the caller's transaction: reach its rows through the key and FK
-    indexes, never by a whole-table scan per partition (that makes cleanup and reseeds quadratic) nor, with
-    `joins`, by a merge or hash join over a whole index (the planner takes a merge join that reads a table's
-    index from its first key to the partition's last once each partition is a few % of it: 600k users,
-    2.07 s -> 0.23 s a statement). `joins` needs an index on every join's columns. Restored on exit."""
-    settings = ("enable_seqscan", "enable_mergejoin", "enable_hashjoin") if joins else ("enable_seqscan",)
-    for setting in settings:
-        conn.execute(f"SET LOCAL {setting} = off")
-    yield
-    for setting in settings:
-        conn.execute(f"SET LOCAL {setting} TO DEFAULT")
 
 
 def delete_seeded(conn: psycopg.Connection, snapshot: SchemaSnapshot, load_order: list[str],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
@@ -242,6 +243,21 @@ def advance_sequences(conn: psycopg.Connection, table: str, columns: list[str]) 
             sql.Identifier(column), ident(table)), {"seq": sequence})
 
 
+@contextlib.contextmanager
+def index_probes_only(conn: psycopg.Connection, *, joins: bool = True):
+    """Inside the caller's transaction (a partition's removal, an UPDATE of its rows): reach its rows through the key and FK
+    indexes, never by a whole-table scan per partition (that makes cleanup and reseeds quadratic) nor, with
+    `joins`, by a merge or hash join over a whole index (the planner takes a merge join that reads a table's
+    index from its first key to the partition's last once each partition is a few % of it: 600k users,
+    2.07 s -> 0.23 s a statement). `joins` needs an index on every join's columns. Restored on exit."""
+    settings = ("enable_seqscan", "enable_mergejoin", "enable_hashjoin") if joins else ("enable_seqscan",)
+    for setting in settings:
+        conn.execute(f"SET LOCAL {setting} = off")
+    yield
+    for setting in settings:
+        conn.execute(f"SET LOCAL {setting} TO DEFAULT")
+
+
 def update_columns(conn: psycopg.Connection, table: Table, keys: list[str], frame: pl.DataFrame) -> int:
     """UPDATE the table's non-key columns from the frame, matched on the key columns (via a temp table)."""
     if frame.height == 0:
@@ -259,8 +275,11 @@ def update_columns(conn: psycopg.Connection, table: Table, keys: list[str], fram
             sql.SQL("{} = s.{}").format(sql.Identifier(c), sql.Identifier(c)) for c in columns if c not in keys)
         match = sql.SQL(" AND ").join(
             sql.SQL("t.{} = s.{}").format(sql.Identifier(k), sql.Identifier(k)) for k in keys)
-        cur.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS s WHERE {}").format(
-            ident(table.qualified), assignments, stage, match))
+        # by key probes: the planner, knowing nothing of the stage, hashes the whole table for every
+        # batch (1M users: each batch's accounts UPDATE read every account seeded before it)
+        with index_probes_only(conn):
+            cur.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS s WHERE {}").format(
+                ident(table.qualified), assignments, stage, match))
         updated = cur.rowcount
         cur.execute(sql.SQL("DROP TABLE {}").format(stage))
     return updated

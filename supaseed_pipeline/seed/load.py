@@ -12,6 +12,7 @@ import psycopg
 from psycopg import sql
 
 from supaseed_pipeline.errors import ConnectionFailed, SupaseedError
+from supaseed_pipeline.seed import binary_copy
 from supaseed_pipeline.snapshot.models import Table
 
 COPY_CHUNK_ROWS = 50_000
@@ -44,17 +45,17 @@ def _csv_bytes(chunk: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def _csv_chunks(frame: pl.DataFrame):
-    """CSV bytes in COPY_CHUNK_ROWS slices. The next slice is serialised in a helper thread (Polars
-    releases the GIL) while the caller sends the current one, so the server is not kept waiting."""
+def _pipelined(frame: pl.DataFrame, encode):
+    """encode(slice) for COPY_CHUNK_ROWS slices. The next slice is encoded in a helper thread (Polars and
+    pgpq release the GIL) while the caller sends the current one, so the server is not kept waiting."""
     if frame.height <= COPY_CHUNK_ROWS:
         if frame.height:
-            yield _csv_bytes(frame)
+            yield encode(frame)
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="supaseed-csv") as pool:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="supaseed-encode") as pool:
         pending = None
         for chunk in frame.iter_slices(COPY_CHUNK_ROWS):
-            upcoming = pool.submit(_csv_bytes, chunk)
+            upcoming = pool.submit(encode, chunk)
             if pending is not None:
                 yield pending.result()
             pending = upcoming
@@ -62,15 +63,29 @@ def _csv_chunks(frame: pl.DataFrame):
             yield pending.result()
 
 
-def copy_frame(conn: psycopg.Connection, table: str, frame: pl.DataFrame) -> int:
-    """COPY the frame's columns into the table; returns rows written."""
+def _csv_chunks(frame: pl.DataFrame):
+    return _pipelined(frame, _csv_bytes)
+
+
+def copy_frame(conn: psycopg.Connection, table: str, frame: pl.DataFrame, described: Table | None = None) -> int:
+    """COPY the frame's columns into the table; returns rows written. With the table's description, in
+    binary when every column has an exact binary form (`binary_copy`), else as CSV."""
     if frame.height == 0:
         return 0
-    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(ident(table), column_list(frame.columns))
+    binary = binary_copy.encoded(described, frame, conn.info.parameter_status("TimeZone")) if described else None
+    columns = column_list(frame.columns)
     with conn.cursor() as cur:
-        with cur.copy(statement) as copy:
-            for data in _csv_chunks(frame):
-                copy.write(data)
+        if binary is None:
+            with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(ident(table), columns)) as copy:
+                for data in _csv_chunks(frame):
+                    copy.write(data)
+        else:
+            encoder, arrow = binary
+            with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(ident(table), columns)) as copy:
+                copy.write(encoder.write_header())
+                for batch in arrow.to_batches(max_chunksize=COPY_CHUNK_ROWS):
+                    copy.write(encoder.write_batch(batch))
+                copy.write(encoder.finish())
     return frame.height
 
 

@@ -34,7 +34,7 @@ class DatabaseLoader:
     # ---- writes
 
     def copy(self, table: Table, frame: pl.DataFrame) -> None:
-        load.copy_frame(self.conn, table.qualified, frame)
+        load.copy_frame(self.conn, table.qualified, frame, table)
 
     def insert_returning(self, table: Table, frame: pl.DataFrame, returning: list[str]) -> pl.DataFrame:
         return load.insert_returning(self.conn, table, frame, returning)

@@ -9,12 +9,13 @@ import pytest
 from psycopg import sql
 
 from supaseed_pipeline.db.connect import connect, create_database, drop_database
-from supaseed_pipeline.seed import api, binary_copy
+from supaseed_pipeline.seed import api, binary_copy, load
 from supaseed_pipeline.seed.load import ident
 from supaseed_pipeline.settings import load_settings
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.snapshot.models import Column
 from supaseed_pipeline_tests import corpus
+from supaseed_pipeline_tests.conftest import _new_name
 from supaseed_pipeline_tests.test_workers import clone
 
 
@@ -72,7 +73,7 @@ def test_binary_copy_writes_the_rows_csv_writes_on_the_demo(pg_server, demo_db, 
 @pytest.mark.parametrize("name", list(corpus.FIXTURES))
 def test_binary_copy_writes_the_rows_csv_writes_on_the_corpus(pg_server, monkeypatch, name):
     fixture = corpus.FIXTURES[name]
-    target = create_database(pg_server, f"supaseed_test_binary_{name}")
+    target = create_database(pg_server, _new_name(f"binary_{name}"))
     try:
         corpus.apply_fixture(target, fixture)
         binary, csv, tables = _seed_both_ways(pg_server, target, corpus.corpus_settings(fixture), monkeypatch)
@@ -104,3 +105,36 @@ def test_values_without_an_exact_binary_form_go_as_csv():
     assert maps(stamp, [datetime(2024, 1, 1)])
     with pytest.raises(binary_copy.Unmapped):   # CSV reads a naive value in the session's zone
         binary_copy._column(stamp, pl.Series("c", [datetime(2024, 1, 1)]), False)
+
+
+def test_edge_values_store_the_same_in_binary_and_csv(fresh_db):
+    """Signs, scales, unicode, control characters, empty and NULL values, infinities: one frame COPYd both ways."""
+    frame = pl.DataFrame({
+        "n": [0.0, -1.5, 12345678.1234, 0.0001, -0.0001, 100.0, None],
+        "z": [0.0, -12.0, 99999.0, 1.0, 10.0, 100.0, None],   # numeric(5,0) from floats: "0.0" has no extra digit
+        "j": ['{"a": "é ✓", "b": [1, 2.5, null]}', "[]", '"x"', "{}", "null", "1", None],
+        "t": ["tab\there", "new\nline", 'quote"s', "back\\slash", "ünï", "", None],
+        "v": ["ab", "abcde", "é", "", "x", "y", None],
+        "c": ["ab", "abcd", "", "x", "y", "z", None],
+        "u": ["0F0E0D0C-0B0A-4908-8706-050403020100", "00000000-0000-0000-0000-000000000000",
+              "ffffffff-ffff-ffff-ffff-ffffffffffff", "0f0e0d0c-0b0a-4908-8706-050403020101",
+              "0f0e0d0c-0b0a-4908-8706-050403020102", "0f0e0d0c-0b0a-4908-8706-050403020103", None],
+        "tags": ['{"a","b c"}', "{}", "{x}", '{"é","ü"}', '{"NULL"}', '{"q"}', None],
+        "d": [datetime(2024, 2, 29).date()] * 6 + [None],
+        "s": [datetime(2024, 2, 29, 12, 30, 15, 123456)] * 6 + [None],
+        "b": [True, False, None, True, False, True, None],
+        "f": [0.1, -2.5, 1e300, 5e-324, float("inf"), float("nan"), None],
+        "i2": ["1", "-32768", "32767", "0", "7", "8", None],
+    })
+    columns = ("n numeric(12,4), z numeric(5,0), j jsonb, t text, v varchar(5), c char(4), u uuid, tags text[], "
+               "d date, s timestamptz, b bool, f float8, i2 int2")
+    with connect(fresh_db, autocommit=True) as conn:
+        conn.execute("SET TIME ZONE 'UTC'")
+        for name in ("as_binary", "as_csv"):
+            conn.execute(f"CREATE TABLE public.{name} ({columns})")
+        table = take_snapshot(conn).table("public.as_binary")
+        assert binary_copy.encoded(table, frame, "UTC") is not None
+        load.copy_frame(conn, "public.as_binary", frame, table)
+        load.copy_frame(conn, "public.as_csv", frame)
+        stored = [conn.execute(f"SELECT x::text FROM public.{name} x ORDER BY 1").fetchall() for name in ("as_binary", "as_csv")]
+    assert len(stored[0]) == 7 and stored[0] == stored[1]

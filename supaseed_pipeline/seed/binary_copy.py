@@ -87,8 +87,8 @@ def _column(column: Column | None, values: pl.Series, utc: bool) -> pl.Series:
     if kind == "numeric" and column.numeric_scale is not None and column.numeric_precision and column.numeric_precision <= 38:
         scale = column.numeric_scale
         text = values.cast(pl.String) if values.dtype != pl.String else values
-        # a value with more decimals than the column keeps: the server rounds it, a cast would truncate
-        if text.str.contains(r"[eE]|\.\d{%d,}" % (scale + 1)).any():
+        # a nonzero decimal beyond the column's scale: the server rounds it, a cast would truncate
+        if text.str.contains(r"[eE]|\.\d{%d}\d*[1-9]" % scale).any():
             raise Unmapped
         return text.cast(pl.Decimal(column.numeric_precision, scale), strict=True)
     raise Unmapped

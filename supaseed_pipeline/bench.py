@@ -721,7 +721,9 @@ def render_generation(runs: list[Run], *, batch_size: int, console=None) -> None
 
 # ------------------------------------------------------------------------------------------ report
 
-TARGET_SECONDS_1M, TARGET_RSS, TARGET_RAW_RATIO, TARGET_ROW_SPEEDUP = 613.0 / 3, 512 * 2**20, 1.25, 20.0
+TARGET_SECONDS_1M, TARGET_RSS, TARGET_RAW_RATIO = 613.0 / 3, 512 * 2**20, 1.25
+TARGET_ROW_SPEEDUP = 50.0   # issue 14: >= 50x the row-by-row baseline
+TARGET_CLEANUP_100K_SECONDS = 120.0   # issue 14: cleanup of 100,000 users in under 2 minutes
 TARGET_BULK_SECONDS_1M = 120.0   # issue 14: bulk mode under 120 s for 1M users on the 2-core machine
 TARGET_CEILING_RATIO = 1.3   # issue 14: bulk mode within 1.3x of the real ceiling
 
@@ -772,10 +774,13 @@ def render(runs: dict[str, Run], scaling: list[Run], *, users: int, batch_size: 
         factor = users / measured.users
         projected = Run("row-by-row", users, measured.seconds * factor, round(measured.rows * factor))
         speedup = projected.seconds / main.seconds
+        bulk_speedup = projected.seconds / runs["bulk"].seconds if "bulk" in runs else None
         add(f"3. row-by-row, {measured.users:,} users", measured)
-        add(f"   extrapolated to {users:,}", projected, f"{speedup:,.1f}x faster")
-        checks.append(f">= {TARGET_ROW_SPEEDUP:.0f}x row-by-row: {'met' if speedup >= TARGET_ROW_SPEEDUP else 'NOT met'} "
-                      f"({speedup:,.1f}x)")
+        add(f"   extrapolated to {users:,}", projected, f"1: {speedup:,.1f}x faster"
+            + (f", 1b: {bulk_speedup:,.1f}x" if bulk_speedup else ""))
+        best = max(speedup, bulk_speedup or 0)
+        checks.append(f">= {TARGET_ROW_SPEEDUP:.0f}x row-by-row: {'met' if best >= TARGET_ROW_SPEEDUP else 'NOT met'} "
+                      f"(1: {speedup:,.1f}x" + (f", 1b: {bulk_speedup:,.1f}x)" if bulk_speedup else ")"))
     for run in scaling:
         add(f"4. scaling {run.users:,}" + (" (= run 1)" if run is main else ""), run)
     for run in ([main] if main not in scaling else []) + scaling:
@@ -819,9 +824,14 @@ def render(runs: dict[str, Run], scaling: list[Run], *, users: int, batch_size: 
                          f"{'met' if seconds < TARGET_BULK_SECONDS_1M else 'NOT met'} ({label})")
     for run in ([main] if main not in scaling else []) + scaling:
         if run.cleanup_seconds is not None:
-            checks.append(f"cleanup of {run.users:,} users <= the seed's time: "
-                          f"{'met' if run.cleanup_seconds <= run.seconds else 'NOT met'} "
-                          f"({run.cleanup_seconds / run.seconds:.2f}x)")
+            if run.users == 100_000:
+                checks.append(f"cleanup of 100,000 users < {TARGET_CLEANUP_100K_SECONDS:.0f} s: "
+                              f"{'met' if run.cleanup_seconds < TARGET_CLEANUP_100K_SECONDS else 'NOT met'} "
+                              f"({run.cleanup_seconds:,.1f} s)")
+            else:
+                checks.append(f"cleanup of {run.users:,} users <= the seed's time: "
+                              f"{'met' if run.cleanup_seconds <= run.seconds else 'NOT met'} "
+                              f"({run.cleanup_seconds / run.seconds:.2f}x)")
     # worker threads share one process: its peak RSS over the workers it ran is the per-worker figure
     # the issue asks for; a 1-worker run (1c), when there is one, is printed beside it as the cautious one
     per_worker = main.client_peak // max(main.workers, 1)

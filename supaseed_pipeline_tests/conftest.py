@@ -20,7 +20,9 @@ _SERVERS = ["embedded"] + (["external"] if os.environ.get("SUPASEED_TEST_DATABAS
 # AI text, process-level concurrency) run on the embedded server only; everything about SQL, the
 # catalog and constraints runs on both majors. Keeps the CI run short.
 ONE_SERVER_MODULES = {"test_ai", "test_bad_input", "test_bench", "test_cli", "test_dagster", "test_dagster_materialize_all",
-                      "test_distributed_runs", "test_old_tool", "test_workers", "test_cleanup_scale"}
+                      "test_distributed_runs", "test_old_tool", "test_workers", "test_cleanup_scale",
+                      "test_cli_environment", "test_cli_failures", "test_cli_rules", "test_dagster_output"}
+# The same for single tests of the other modules: `@pytest.mark.one_server` (a CLI or Dagster process, a kill).
 
 
 def pytest_collection_modifyitems(config, items):
@@ -28,7 +30,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         server = getattr(getattr(item, "callspec", None), "params", {}).get("pg_server")
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
-        (dropped if server == "external" and module in ONE_SERVER_MODULES else kept).append(item)
+        one_server = module in ONE_SERVER_MODULES or item.get_closest_marker("one_server") is not None
+        (dropped if server == "external" and one_server else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

@@ -220,6 +220,7 @@ def test_a_bulk_load_left_half_way_by_an_older_run_is_repaired_before_the_schema
     assert not execute(demo_db, "SELECT * FROM supaseed.deferred_ddl")
 
 
+@pytest.mark.one_server
 def test_a_killed_bulk_load_leaves_whole_batches_and_the_next_seed_repairs_the_schema(demo_db):
     declared = fk_definitions(demo_db)
     before = user_rows(demo_db)
@@ -262,6 +263,7 @@ def test_a_killed_bulk_load_leaves_whole_batches_and_the_next_seed_repairs_the_s
 
 # ------------------------------------------------------------------------------------------ one run at a time
 
+@pytest.mark.one_server
 def test_a_run_holds_its_lock_for_all_its_steps_and_other_runs_wait(demo_db):
     api.seed(demo_db, settings(userCount=2))
     with connect(demo_db, autocommit=True) as holder:
@@ -279,6 +281,7 @@ def test_a_run_holds_its_lock_for_all_its_steps_and_other_runs_wait(demo_db):
     assert execute(demo_db, "SELECT count(*) FROM auth.users")[0][0] == 4
 
 
+@pytest.mark.one_server
 def test_the_cli_holds_one_lock_from_the_first_step_to_the_last(demo_db):
     """Reference data and user batches are two Dagster steps: no other run may slip in between."""
     child = subprocess.Popen([str(Path(sys.executable).parent / "supaseed"), "--database-url", demo_db.url, "seed",
@@ -297,6 +300,7 @@ def test_the_cli_holds_one_lock_from_the_first_step_to_the_last(demo_db):
     assert execute(demo_db, "SELECT count(*) FROM auth.users")[0][0] == 3000
 
 
+@pytest.mark.one_server
 def test_status_shows_a_killed_run_as_interrupted(demo_db):
     api.seed(demo_db, settings())
     with connect(demo_db, autocommit=True) as conn:

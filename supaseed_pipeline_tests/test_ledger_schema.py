@@ -155,6 +155,7 @@ def run_cli(tmp_path: Path, target: Target, *args: str) -> subprocess.CompletedP
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.one_server
 def test_cli_seed_status_cleanup_with_a_ledger_schema(demo_db, tmp_path):
     execute(demo_db, USERS_OWN)
     theirs = schema_state(demo_db, "supaseed")
@@ -174,6 +175,7 @@ def test_cli_seed_status_cleanup_with_a_ledger_schema(demo_db, tmp_path):
     assert schema_state(demo_db, "supaseed") == theirs
 
 
+@pytest.mark.one_server
 def test_cli_refuses_an_invalid_ledger_schema_and_changes_nothing(demo_db, tmp_path):
     before = dump(demo_db)
     (tmp_path / "supaseed.json").write_text(json.dumps(config(ledgerSchema="Ledger")))
@@ -188,6 +190,7 @@ def test_cli_refuses_an_invalid_ledger_schema_and_changes_nothing(demo_db, tmp_p
 
 # ---------------------------------------------------------------------------------------------- Dagster
 
+@pytest.mark.one_server
 def test_dagster_seed_checks_status_and_cleanup_use_the_configured_schema(demo_db, tmp_path, monkeypatch):
     import dagster as dg
 

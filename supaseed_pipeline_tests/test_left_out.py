@@ -63,6 +63,7 @@ def test_nothing_seedable_is_an_error_and_changes_nothing(demo_db):
     assert count(demo_db, "auth.users") == 0
 
 
+@pytest.mark.one_server
 def test_cli_reports_left_out_tables_and_exits_3(demo_db):
     """Through the console entry point and the Dagster job: the report, exit code 3, and the Dagster metadata."""
     import subprocess

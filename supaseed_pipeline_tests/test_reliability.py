@@ -135,6 +135,7 @@ api.seed(Target(sys.argv[1]), settings)
 """
 
 
+@pytest.mark.one_server
 def test_sigkill_mid_partition_leaves_whole_partitions_and_a_rerun_completes(pg_server, demo_db):
     config = {"userCount": 1500, "batchSize": 500, "setupsPerUser": 1, "domain": "outdoor"}
     reference = clone(pg_server, demo_db)
@@ -251,6 +252,7 @@ def test_seeding_steps_have_a_retry_policy():
         assert policy is not None and policy.max_retries >= 1, step
 
 
+@pytest.mark.one_server
 def test_dagster_retries_a_batch_after_the_connection_drops(demo_db, monkeypatch, tmp_path):
     from supaseed_pipeline.definitions import defs
 
@@ -299,6 +301,7 @@ def test_held_seeding_lock_refuses_with_the_target_named_then_releases(demo_db):
     assert sum(r.rows.get("auth.users", 0) for r in results) == 30
 
 
+@pytest.mark.one_server
 def test_two_runs_at_once_serialise_and_leave_one_seed(pg_server, demo_db):
     reference = clone(pg_server, demo_db)
     try:

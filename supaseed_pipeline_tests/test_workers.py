@@ -60,7 +60,7 @@ def test_killing_a_parallel_seed_leaves_whole_batches_and_a_rerun_completes(pg_s
     try:
         script = ("from supaseed_pipeline.db.connect import Target\nfrom supaseed_pipeline.seed import api\n"
                   "from supaseed_pipeline.settings import load_settings\n"
-                  f"s = load_settings(overrides={{'userCount': 20000, 'batchSize': 500, 'workers': 2}}, environ={{}}, "
+                  f"s = load_settings(overrides={{'userCount': 6000, 'batchSize': 500, 'workers': 2}}, environ={{}}, "
                   "use_default_file=False)\n"
                   f"api.seed(Target({demo_db.url!r}), s)\n")
         child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
@@ -80,9 +80,9 @@ def test_killing_a_parallel_seed_leaves_whole_batches_and_a_rerun_completes(pg_s
                                     "WHERE partition_key <> 'base'").fetchone()[0]
             assert conn.execute("SELECT count(*) FROM auth.users").fetchone()[0] == recorded
             assert recorded % 500 == 0
-        config = settings(userCount=20000, batchSize=500, workers=2, tenants={"count": 2}, setupsPerUser=3)
+        config = settings(userCount=6000, batchSize=500, workers=2, tenants={"count": 2}, setupsPerUser=3)
         api.seed(demo_db, config)
-        api.seed(reference, settings(userCount=20000, batchSize=500, workers=1, tenants={"count": 2}, setupsPerUser=3))
+        api.seed(reference, settings(userCount=6000, batchSize=500, workers=1, tenants={"count": 2}, setupsPerUser=3))
         assert checksums(demo_db) == checksums(reference)
     finally:
         drop_database(pg_server, reference.dbname)

@@ -6,8 +6,9 @@ frame is encoded only when every column maps exactly; otherwise `encoded` return
 sends CSV. What maps: text-like and enum columns from strings, jsonb from JSON text, uuid from its
 string (16 bytes), exact-width integers, float8, bool, date, timestamp(tz) in microseconds (timestamptz
 only when the session's TimeZone is UTC: CSV would read a naive value in the session's zone),
-numeric(p, s) when no value has more than s decimals (the server would round, a cast truncates), and a
-column that holds only NULLs (a NULL has no type on the wire). Arrays, intervals, float4 and the rest go as CSV.
+numeric(p, s) when no value has a nonzero decimal beyond s (the server would round, a cast truncates),
+one-dimensional text[] literals whose elements need no escaping, and a column that holds only NULLs (a NULL
+has no type on the wire). Other arrays, unconstrained numeric, intervals, float4 and the rest go as CSV.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def encoded(table: Table, frame: pl.DataFrame, session_zone: str | None) -> tupl
         field = arrow.schema.field(name)
         column = table.column(name)
         if pa.types.is_large_string(field.type):
-            output = pg.Jsonb() if column.base_type_name == "jsonb" and frame[name].dtype != pl.Null else pg.Text()
+            output = pg.Jsonb() if column.base_type_name == "jsonb" else pg.Text()   # jsonb: a version byte first
             builders[name] = enc.LargeStringEncoderBuilder.new_with_output(field, output)
         else:
             builders[name] = ArrowToPostgresBinaryEncoder.infer_encoder(field)

@@ -36,6 +36,22 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
 _templates: dict[str, str] = {}
+_started_for_workers: list[bool] = []
+
+
+def pytest_configure(config):
+    """Under pytest-xdist the controller starts the embedded server before any worker: workers then find it
+    running (two starting it at once would race) and none stops it while another still uses it."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    was_running = embedded.is_running()
+    embedded.server_target()
+    _started_for_workers.append(not was_running)
+
+
+def pytest_unconfigure(config):
+    if _started_for_workers and _started_for_workers.pop():
+        embedded.stop_server()
 
 
 @pytest.fixture(scope="session", params=_SERVERS)

@@ -29,6 +29,9 @@ def cli(demo_db: Target, tmp_path: Path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SUPASEED_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SUPASEED_DATABASE_URL", demo_db.url)
+    # tables as wide as a piped run prints them, whatever COLUMNS the test process inherited (an xdist
+    # worker's is 80, which folds long table names across lines)
+    monkeypatch.setenv("COLUMNS", "120")
 
     def run(*args: str, expect: int = 0):
         result = CliRunner().invoke(main, list(args), catch_exceptions=False)

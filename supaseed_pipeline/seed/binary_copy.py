@@ -13,6 +13,8 @@ has no type on the wire). Other arrays, unconstrained numeric, intervals, float4
 
 from __future__ import annotations
 
+from typing import Callable
+
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -33,74 +35,83 @@ class Unmapped(Exception):
 
 def encoded(table: Table, frame: pl.DataFrame, session_zone: str | None) -> tuple[ArrowToPostgresBinaryEncoder, pa.Table] | None:
     """(encoder, Arrow table) for COPY ... (FORMAT binary) of `frame` into `table`, or None."""
+    utc = session_zone in UTC_ZONES
     try:
-        series = [_column(table.column(name), frame[name], session_zone in UTC_ZONES) for name in frame.columns]
-        arrow = pa.table({s.name: s.to_arrow(compat_level=pl.CompatLevel.oldest()) for s in series})
+        # every column's type is checked before any is converted: a frame that goes as CSV costs no conversion
+        conversions = [_conversion(table.column(name), frame[name], utc) for name in frame.columns]
+        arrays = {s.name: s.to_arrow(compat_level=pl.CompatLevel.oldest()) for s in (convert() for convert in conversions)}
         # uuids: 16 bytes each (a string that was no uuid fails here, and the server names it over CSV)
-        arrow = pa.table([pc.cast(c, pa.binary(16)) if pa.types.is_large_binary(c.type) else c for c in arrow.columns],
-                         names=arrow.column_names)
+        arrow = pa.table({name: pc.cast(a, pa.binary(16)) if pa.types.is_large_binary(a.type) else a
+                          for name, a in arrays.items()})
     except (Unmapped, pl.exceptions.PolarsError, pa.ArrowException):
         return None
     builders = {}
     for name in arrow.column_names:
         field = arrow.schema.field(name)
-        column = table.column(name)
         if pa.types.is_large_string(field.type):
-            output = pg.Jsonb() if column.base_type_name == "jsonb" else pg.Text()   # jsonb: a version byte first
-            builders[name] = enc.LargeStringEncoderBuilder.new_with_output(field, output)
+            jsonb = table.column(name).base_type_name == "jsonb"
+            builders[name] = enc.LargeStringEncoderBuilder.new_with_output(
+                field, pg.Jsonb() if jsonb else pg.Text())   # jsonb: a version byte first
         else:
             builders[name] = ArrowToPostgresBinaryEncoder.infer_encoder(field)
     return ArrowToPostgresBinaryEncoder.new_with_encoders(arrow.schema, builders), arrow
 
 
 def _column(column: Column | None, values: pl.Series, utc: bool) -> pl.Series:
+    """The column's values in their binary form, or Unmapped."""
+    return _conversion(column, values, utc)()
+
+
+def _conversion(column: Column | None, values: pl.Series, utc: bool) -> Callable[[], pl.Series]:
+    """How to bring the values to their binary form; Unmapped at once when the column's type (or the frame's
+    dtype) has none, and when called if a value has none."""
     if column is None:
         raise Unmapped
     if values.dtype == pl.Null or values.null_count() == values.len():
-        return values.cast(pl.String)   # NULL is a length of -1 whatever the type
+        return lambda: values.cast(pl.String)   # NULL is a length of -1 whatever the type
     if column.is_array:
-        return _text_array(column, values)
+        if column.base_type_name != "text" or column.type_name != "text" or values.dtype != pl.String:
+            raise Unmapped   # the wire format names the element type, so only text itself (pgpq writes text's oid)
+        return lambda: _text_lists(values)
     kind = column.base_type_name
     if column.type_category == "E" or kind in TEXT_TYPES or kind == "jsonb":
         if values.dtype != pl.String:
             raise Unmapped
-        return values
+        return lambda: values
     if kind == "uuid":
         if values.dtype != pl.String:
             raise Unmapped
-        return values.str.replace_all("-", "", literal=True).str.decode("hex")   # -> 16 bytes (cast in `encoded`)
+        return lambda: values.str.replace_all("-", "", literal=True).str.decode("hex")   # -> 16 bytes in `encoded`
     if kind in INTEGERS:
         if not (values.dtype.is_integer() or values.dtype == pl.String):
             raise Unmapped
-        return values.cast(INTEGERS[kind], strict=True)
+        return lambda: values.cast(INTEGERS[kind], strict=True)
     if kind == "float8" and values.dtype in (pl.Float64, pl.Float32, pl.Int64, pl.Int32, pl.Int16):
-        return values.cast(pl.Float64)
-    if kind == "bool" and values.dtype == pl.Boolean:
-        return values
-    if kind == "date" and values.dtype == pl.Date:
-        return values
+        return lambda: values.cast(pl.Float64)
+    if kind in ("bool", "date") and values.dtype == {"bool": pl.Boolean, "date": pl.Date}[kind]:
+        return lambda: values
     if kind in ("timestamp", "timestamptz") and isinstance(values.dtype, pl.Datetime) and values.dtype.time_unit in ("us", "ms"):
         if kind == "timestamptz" and not utc:
             raise Unmapped
         if values.dtype.time_zone is not None:
-            values = values.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        return values.cast(pl.Datetime("us"))
+            return lambda: values.dt.convert_time_zone("UTC").dt.replace_time_zone(None).cast(pl.Datetime("us"))
+        return lambda: values.cast(pl.Datetime("us"))
     if kind == "numeric" and column.numeric_scale is not None and column.numeric_precision and column.numeric_precision <= 38:
-        scale = column.numeric_scale
-        text = values.cast(pl.String) if values.dtype != pl.String else values
-        # a nonzero decimal beyond the column's scale: the server rounds it, a cast would truncate
-        if text.str.contains(r"[eE]|\.\d{%d}\d*[1-9]" % scale).any():
-            raise Unmapped
-        return text.cast(pl.Decimal(column.numeric_precision, scale), strict=True)
+        return lambda: _decimals(values, column.numeric_precision, column.numeric_scale)
     raise Unmapped
 
 
-def _text_array(column: Column, values: pl.Series) -> pl.Series:
-    """A text[] column from one-dimensional array literals whose elements hold no comma, quote or backslash
-    ('{"a","b c"}' or '{a,b}' -> ["a", "b c"]). The wire format names the element type, so only text
-    itself (pgpq writes text's oid)."""
-    if column.base_type_name != "text" or column.type_name != "text" or values.dtype != pl.String:
+def _decimals(values: pl.Series, precision: int, scale: int) -> pl.Series:
+    text = values.cast(pl.String) if values.dtype != pl.String else values
+    # a nonzero decimal beyond the column's scale: the server rounds it, a cast would truncate
+    if text.str.contains(r"[eE]|\.\d{%d}\d*[1-9]" % scale).any():
         raise Unmapped
+    return text.cast(pl.Decimal(precision, scale), strict=True)
+
+
+def _text_lists(values: pl.Series) -> pl.Series:
+    """text[] from one-dimensional array literals whose elements hold no comma, quote or backslash
+    ('{"a","b c"}' or '{a,b}' -> ["a", "b c"]); Unmapped for any other literal."""
     element = r'(?:"[^",\\{}]*"|[^",\\{}\s](?:[^",\\{}]*[^",\\{}\s])?)'
     if not values.drop_nulls().str.contains(rf"^\{{(?:{element}(?:,{element})*)?\}}$").all():
         raise Unmapped

@@ -7,7 +7,6 @@ cascaded away.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import json

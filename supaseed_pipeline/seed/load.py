@@ -45,26 +45,22 @@ def _csv_bytes(chunk: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def _pipelined(frame: pl.DataFrame, encode):
-    """encode(slice) for COPY_CHUNK_ROWS slices. The next slice is encoded in a helper thread (Polars and
-    pgpq release the GIL) while the caller sends the current one, so the server is not kept waiting."""
+def _csv_chunks(frame: pl.DataFrame):
+    """CSV bytes in COPY_CHUNK_ROWS slices. The next slice is serialised in a helper thread (Polars
+    releases the GIL) while the caller sends the current one, so the server is not kept waiting."""
     if frame.height <= COPY_CHUNK_ROWS:
         if frame.height:
-            yield encode(frame)
+            yield _csv_bytes(frame)
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="supaseed-encode") as pool:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="supaseed-csv") as pool:
         pending = None
         for chunk in frame.iter_slices(COPY_CHUNK_ROWS):
-            upcoming = pool.submit(encode, chunk)
+            upcoming = pool.submit(_csv_bytes, chunk)
             if pending is not None:
                 yield pending.result()
             pending = upcoming
         if pending is not None:
             yield pending.result()
-
-
-def _csv_chunks(frame: pl.DataFrame):
-    return _pipelined(frame, _csv_bytes)
 
 
 def copy_frame(conn: psycopg.Connection, table: str, frame: pl.DataFrame, described: Table | None = None) -> int:
@@ -260,8 +256,8 @@ def advance_sequences(conn: psycopg.Connection, table: str, columns: list[str]) 
 
 @contextlib.contextmanager
 def index_probes_only(conn: psycopg.Connection, *, joins: bool = True):
-    """Inside the caller's transaction (a partition's removal, an UPDATE of its rows): reach its rows through the key and FK
-    indexes, never by a whole-table scan per partition (that makes cleanup and reseeds quadratic) nor, with
+    """Inside the caller's transaction (a partition's removal, an UPDATE of its rows): reach its rows through
+    the key and FK indexes, never by a whole-table scan per partition (that makes cleanup and reseeds quadratic) nor, with
     `joins`, by a merge or hash join over a whole index (the planner takes a merge join that reads a table's
     index from its first key to the partition's last once each partition is a few % of it: 600k users,
     2.07 s -> 0.23 s a statement). `joins` needs an index on every join's columns. Restored on exit."""

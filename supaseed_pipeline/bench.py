@@ -206,6 +206,13 @@ class Run:
     cleanup_rows: int = 0                  # rows that cleanup removed
     binary_files: list = field(default_factory=list)   # binary COPY dump of the rows (for the real ceiling)
     workers: int = 0                       # worker threads an api.seed run loaded on (0: not a supaseed run)
+    client_cpu: float = 0.0                # CPU seconds of the run's process (generation, encoding, the driver)
+    server_cpu: float = 0.0                # CPU seconds of the server while the run ran
+
+    @classmethod
+    def of(cls, label: str, users: int, seconds: float, per_table: dict[str, int], usage: "Usage", **more) -> "Run":
+        return cls(label, users, seconds, sum(per_table.values()), usage.client_peak, usage.server_peak, per_table,
+                   client_cpu=usage.client_cpu, server_cpu=usage.server_cpu, **more)
 
     @property
     def rows_per_second(self) -> float:
@@ -269,12 +276,65 @@ def in_child(function, **kwargs):
 PARENT_RSS: list[int] = []
 
 
+@dataclass
+class Usage:
+    """What a measured scenario used: peak memory, and CPU seconds on each side of the connection."""
+    client_peak: int = 0       # bytes: the bench process and its children
+    server_peak: int = 0       # bytes: PSS of the server's processes serving the bench database
+    client_cpu: float = 0.0    # seconds: the scenario's child process, every thread
+    server_cpu: float = 0.0    # seconds: every process of the server (backends, WAL writer, checkpointer)
+
+
+class CpuTime:
+    """CPU seconds the child processes of this process and of the server's postmaster used meanwhile.
+
+    Exited children count once reaped (the postmaster reaps its backends; `in_child` joins its child);
+    the server's live processes (checkpointer, WAL writer, autovacuum) count by their own times.
+    """
+
+    def __init__(self, server_pid: int | None):
+        self.server_pid = server_pid
+        self.client = self.server = 0.0
+
+    def _server_total(self) -> float:
+        try:
+            postmaster = psutil.Process(self.server_pid)
+            times = postmaster.cpu_times()
+            total = times.user + times.system + times.children_user + times.children_system
+            for proc in postmaster.children():
+                try:
+                    own = proc.cpu_times()
+                    total += own.user + own.system
+                except psutil.Error:
+                    pass
+            return total
+        except psutil.Error:
+            return 0.0
+
+    def __enter__(self) -> "CpuTime":
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self._client0 = usage.ru_utime + usage.ru_stime
+        self._server0 = self._server_total() if self.server_pid else 0.0
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.client = usage.ru_utime + usage.ru_stime - self._client0
+        if self.server_pid:
+            time.sleep(0.3)   # the backends of the closed connections exit and are reaped
+            self.server = max(0.0, self._server_total() - self._server0)
+
+
 def measured(function, server_pid: int | None, database: str, **kwargs):
-    """(result, client peak RSS, server peak PSS) of running `function` in a child process."""
-    with PeakMemory(server_pid, database) as memory:
+    """(result, Usage) of running `function` in a child process."""
+    with PeakMemory(server_pid, database) as memory, CpuTime(server_pid) as cpu:
         result = in_child(function, **kwargs)
     PARENT_RSS.append(memory.parent_rss)
-    return result, memory.client_peak, memory.server_peak
+    return result, Usage(memory.client_peak, memory.server_peak, cpu.client, cpu.server)
 
 
 # ------------------------------------------------------------------------------------------ 1. supaseed
@@ -310,14 +370,14 @@ def run_supaseed(server: Target, users: int, *, batch_size: int | None, seed: in
         label = "supaseed, bulkLoad" if bulk_load else "supaseed"
         label += f", {workers} worker{'s' if workers > 1 else ''}" if workers else ""
         log(f"  {label}: {users:,} users into {target.dbname} ...", flush=True)
-        seconds, client, server_peak = measured(_seed_child, server_pid, target.dbname, target=target, users=users,
+        seconds, usage = measured(_seed_child, server_pid, target.dbname, target=target, users=users,
                                                 batch_size=batch_size, seed=seed, bulk_load=bulk_load, workers=workers)
         per_table = added(before, row_counts(target))
-        run = Run(label, users, seconds, sum(per_table.values()), client, server_peak, per_table,
-                  workers=_workers_used(users, batch_size, seed, workers))
+        run = Run.of(label, users, seconds, per_table, usage, workers=_workers_used(users, batch_size, seed, workers))
         log(f"    {seconds:,.1f} s, {run.rows:,} rows ({run.rows_per_second:,.0f} rows/s), "
-            f"peak RSS {_mb(client)} ({run.workers} worker{'s' if run.workers > 1 else ''}: "
-            f"{_mb(client // run.workers)} each), server {_mb(server_peak)}", flush=True)
+            f"peak RSS {_mb(run.client_peak)} ({run.workers} worker{'s' if run.workers > 1 else ''}: "
+            f"{_mb(run.client_peak // run.workers)} each), server {_mb(run.server_peak)}, "
+            f"CPU {run.client_cpu:,.1f} s client + {run.server_cpu:,.1f} s server", flush=True)
         if dump_to is not None:
             started = time.perf_counter()
             dumped = in_child(dump_inserted, target=target, folder=dump_to)   # keeps this process small
@@ -433,12 +493,13 @@ def run_raw_copy(server: Target, files: list[tuple[str, list[str], Path]], users
     with fresh_database(server, "raw") as target:
         before = row_counts(target)
         log(f"  raw COPY: {len(files)} CSV files into {target.dbname} ...", flush=True)
-        (seconds, timings), client, server_peak = measured(_raw_copy_child, server_pid, target.dbname,
+        (seconds, timings), usage = measured(_raw_copy_child, server_pid, target.dbname,
                                                            target=target, files=files)
         per_table = added(before, row_counts(target))
-    run = Run("raw COPY", users, seconds, sum(per_table.values()), client, server_peak, per_table)
+    run = Run.of("raw COPY", users, seconds, per_table, usage)
     log(f"    {seconds:,.1f} s, {run.rows:,} rows ({run.rows_per_second:,.0f} rows/s): "
-        + ", ".join(f"{t} {s:,.1f} s" for t, s in timings.items()), flush=True)
+        + ", ".join(f"{t} {s:,.1f} s" for t, s in timings.items())
+        + f"; CPU {run.client_cpu:,.1f} s client + {run.server_cpu:,.1f} s server", flush=True)
     return run
 
 
@@ -527,12 +588,13 @@ def run_ceiling(server: Target, files: list[tuple[str, list[str], Path]], users:
         before = row_counts(target)
         log(f"  real ceiling: {len(files)} binary COPY files on {connections} connections into {target.dbname} ...",
             flush=True)
-        (seconds, timings), client, server_peak = measured(_ceiling_child, server_pid, target.dbname, target=target,
+        (seconds, timings), usage = measured(_ceiling_child, server_pid, target.dbname, target=target,
                                                            files=files, connections=connections)
         per_table = added(before, row_counts(target))
-    run = Run("real ceiling", users, seconds, sum(per_table.values()), client, server_peak, per_table)
+    run = Run.of("real ceiling", users, seconds, per_table, usage)
     log(f"    {seconds:,.1f} s, {run.rows:,} rows ({run.rows_per_second:,.0f} rows/s): "
-        + ", ".join(f"{t} {s:,.1f} s" for t, s in timings.items()), flush=True)
+        + ", ".join(f"{t} {s:,.1f} s" for t, s in timings.items())
+        + f"; CPU {run.client_cpu:,.1f} s client + {run.server_cpu:,.1f} s server", flush=True)
     return run
 
 
@@ -610,10 +672,10 @@ def run_row_by_row(server: Target, users: int, *, items_per_setup: float, seed: 
     with fresh_database(server, "rowbyrow") as target:
         before = row_counts(target)
         log(f"  row-by-row: {users:,} users into {target.dbname} ...", flush=True)
-        seconds, client, server_peak = measured(_row_by_row_child, server_pid, target.dbname, target=target,
+        seconds, usage = measured(_row_by_row_child, server_pid, target.dbname, target=target,
                                                 users=users, items_per_setup=items_per_setup, seed=seed)
         per_table = added(before, row_counts(target))
-    run = Run("row-by-row", users, seconds, sum(per_table.values()), client, server_peak, per_table)
+    run = Run.of("row-by-row", users, seconds, per_table, usage)
     log(f"    {seconds:,.1f} s, {run.rows:,} rows ({run.rows_per_second:,.0f} rows/s)", flush=True)
     return run
 
@@ -678,18 +740,19 @@ def run_generation(server: Target, rows: int, *, batch_size: int | None, seed: i
     runs = []
     with fresh_database(server, "generation", ddl=GENERATION_SCHEMA) as target:
         log(f"  generation alone: {rows:,} rows of public.users ...", flush=True)
-        (seconds, generated, csv_size), client, _ = measured(_generate_only_child, None, target.dbname, target=target,
-                                                              rows=rows, batch_size=batch_size, seed=seed)
-        runs.append(Run("generation alone", rows, seconds, generated, client))
+        (seconds, generated, csv_size), usage = measured(_generate_only_child, None, target.dbname, target=target,
+                                                         rows=rows, batch_size=batch_size, seed=seed)
+        runs.append(Run("generation alone", rows, seconds, generated, usage.client_peak, client_cpu=usage.client_cpu))
         log(f"    {seconds:,.1f} s, {generated:,} rows ({generated / seconds:,.0f} rows/s, {csv_size / 2**20:,.0f} MB CSV), "
-            f"peak RSS {_mb(client)}", flush=True)
+            f"peak RSS {_mb(usage.client_peak)}", flush=True)
         log(f"  generate + COPY (api.seed): {rows:,} rows ...", flush=True)
-        seconds, client, server_peak = measured(_generation_seed_child, server_pid, target.dbname, target=target,
-                                                rows=rows, batch_size=batch_size, seed=seed)
+        seconds, usage = measured(_generation_seed_child, server_pid, target.dbname, target=target,
+                                  rows=rows, batch_size=batch_size, seed=seed)
         loaded = row_counts(target)["public.users"]
-        runs.append(Run("generate + COPY", rows, seconds, loaded, client, server_peak))
-        log(f"    {seconds:,.1f} s, {loaded:,} rows ({loaded / seconds:,.0f} rows/s), peak RSS {_mb(client)}, "
-            f"server {_mb(server_peak)}", flush=True)
+        runs.append(Run("generate + COPY", rows, seconds, loaded, usage.client_peak, usage.server_peak,
+                        client_cpu=usage.client_cpu, server_cpu=usage.server_cpu))
+        log(f"    {seconds:,.1f} s, {loaded:,} rows ({loaded / seconds:,.0f} rows/s), peak RSS {_mb(usage.client_peak)}, "
+            f"server {_mb(usage.server_peak)}", flush=True)
     return runs
 
 
@@ -728,6 +791,21 @@ TARGET_BULK_SECONDS_1M = 120.0   # issue 14: bulk mode under 120 s for 1M users 
 TARGET_CEILING_RATIO = 1.3   # issue 14: bulk mode within 1.3x of the real ceiling
 
 
+def _cpu_floor(bulk: Run, ceiling: Run) -> str:
+    """Where bulk mode's wall time cannot go on this machine: the CPU it needs over the cores there are.
+
+    The ceiling's client only reads files; bulk mode also generates and encodes every row on the same
+    cores the server works on, so (its client CPU + its server CPU) / cores is its floor."""
+    cores = psutil.cpu_count() or 1
+    if not (bulk.server_cpu and ceiling.server_cpu):
+        return ""
+    floor = (bulk.client_cpu + bulk.server_cpu) / cores
+    return (f"CPU on {cores} cores: bulkLoad used {bulk.client_cpu:,.1f} s client + {bulk.server_cpu:,.1f} s server "
+            f"(its floor {floor:,.1f} s wall, {floor / ceiling.seconds:.2f}x the ceiling), the ceiling "
+            f"{ceiling.client_cpu:,.1f} s + {ceiling.server_cpu:,.1f} s; the server did "
+            f"{bulk.server_cpu / ceiling.server_cpu:.2f}x the ceiling's work")
+
+
 def render(runs: dict[str, Run], scaling: list[Run], *, users: int, batch_size: int, notes: list[str],
            console=None) -> None:
     from rich.console import Console
@@ -737,13 +815,15 @@ def render(runs: dict[str, Run], scaling: list[Run], *, users: int, batch_size: 
     main = runs["supaseed"]
     table = Table(title=f"supaseed bench: {users:,} users x 3 setups + their gear items, batch size {batch_size:,}",
                   title_justify="left", box=None, pad_edge=False, header_style="bold", padding=(0, 1))
-    for column in ("scenario", "users", "rows", "wall s", "rows/s", "peak RSS", "RSS/worker", "server PSS", "supaseed is"):
+    for column in ("scenario", "users", "rows", "wall s", "rows/s", "CPU s client+server", "peak RSS", "RSS/worker",
+                   "server PSS", "supaseed is"):
         table.add_column(column, justify="left" if column == "scenario" else "right", no_wrap=True)
 
     def add(name: str, run: Run, ratio: str = "") -> None:
         per_worker = f"{_mb(run.client_peak // run.workers)} x{run.workers}" if run.client_peak and run.workers else "n/a"
+        cpu = f"{run.client_cpu:,.1f} + {run.server_cpu:,.1f}" if run.client_cpu or run.server_cpu else "n/a"
         table.add_row(name, f"{run.users:,}", f"{run.rows:,}", f"{run.seconds:,.1f}", f"{run.rows_per_second:,.0f}",
-                      _mb(run.client_peak), per_worker, _mb(run.server_peak), ratio)
+                      cpu, _mb(run.client_peak), per_worker, _mb(run.server_peak), ratio)
 
     add("1. supaseed (api.seed)", main)
     checks = []
@@ -761,6 +841,9 @@ def render(runs: dict[str, Run], scaling: list[Run], *, users: int, batch_size: 
             + (f", 1b: {runs['bulk'].seconds / ceiling.seconds:.2f}x" if "bulk" in runs else ""))
         if "bulk" in runs:
             ratio = runs["bulk"].seconds / ceiling.seconds
+            floor_note = _cpu_floor(runs["bulk"], ceiling)
+            if floor_note:
+                notes = [*notes, floor_note]
             checks.append(f"bulkLoad <= {TARGET_CEILING_RATIO}x the real ceiling: "
                           f"{'met' if ratio <= TARGET_CEILING_RATIO else 'NOT met'} ({ratio:.2f}x)")
     if "raw" in runs:

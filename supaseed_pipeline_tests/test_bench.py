@@ -13,9 +13,15 @@ def test_bench_loads_the_same_rows_raw_and_reports_every_scenario(pg_server, cap
     out = capsys.readouterr().out
     assert exit_code == 0
 
+    def cells(label: str) -> list[str]:
+        return re.split(r"\s{2,}", next(line for line in out.splitlines() if line.startswith(label)))
+
     def rows_of(label: str) -> int:
-        line = next(line for line in out.splitlines() if line.startswith(label))
-        return int(re.split(r"\s{2,}", line)[2].replace(",", ""))
+        return int(cells(label)[2].replace(",", ""))
+
+    def cpu_of(label: str) -> tuple[float, float]:
+        client, server = cells(label)[5].split(" + ")
+        return float(client), float(server)
 
     seeded = rows_of("1. supaseed")
     assert seeded > 300 * 5                               # users, identities, accounts, setups, items
@@ -26,6 +32,11 @@ def test_bench_loads_the_same_rows_raw_and_reports_every_scenario(pg_server, cap
     assert rows_of("5. cleanup of 300 users") == seeded  # cleanup timed against the seed, everything removed
     assert rows_of("3. row-by-row") > 20 * 5
     assert "4. scaling 100" in out and "targets:" in out
+    # CPU on both sides: the seed generates in its process, the ceiling's client only reads files
+    seed_client, seed_server = cpu_of("1b. supaseed, bulkLoad")
+    ceiling_client, ceiling_server = cpu_of("2c. the real ceiling")
+    assert seed_client > 0 and seed_server > 0 and ceiling_server > 0
+    assert "bulkLoad used" in out   # the CPU floor note
     with bench.connect(pg_server, autocommit=True) as conn:
         left = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'supaseed_bench_%'").fetchall()
     assert left == []

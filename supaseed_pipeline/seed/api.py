@@ -22,6 +22,7 @@ from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
 from supaseed_pipeline.seed import bulk, fk_indexes, ledger, locking, removal
 from supaseed_pipeline.seed.engine import BASE, Partition, PartitionResult, SeedEngine
+from supaseed_pipeline.seed.planner import trigger_match
 from supaseed_pipeline.seed.load import configure_session, explain_load_error, explain_read_error, timeout_ms
 from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.introspect import take_snapshot
@@ -181,7 +182,7 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                     tables = bulk.empty_tables(conn, sorted(prepared.engine.seedable), sorted(prepared.engine.user_scoped))
                     read_back = _read_back(conn, prepared, tables)
                     bulk.defer(conn, tables, _droppable_keys(conn, prepared, tables, read_back),
-                               [t for t in tables if t not in read_back])
+                               [t for t in tables if t not in read_back], _lookups(conn, prepared, read_back))
                     try:
                         load_all(settings.workers)
                     except BaseException:
@@ -257,10 +258,33 @@ def _worker(target: Target, settings: SeedSettings, token: str):
 
 def _read_back(conn: psycopg.Connection, prepared: Prepared, tables: list[str]) -> set[str]:
     """Tables the load looks rows up in before it ends: rows a trigger made (read back by their foreign
-    key), the accounts it updates, tables a trigger or rule names. They keep every index in bulk mode:
-    without its foreign-key index, each batch's read-back scans the whole table (quadratic)."""
+    key), the accounts it updates, tables a trigger or rule names. They keep their keys and the indexes
+    the load looks them up by in bulk mode (`_lookups`): without its foreign-key index, each batch's
+    read-back would scan the whole table (quadratic)."""
     made = {e.target for e in prepared.engine.graph.trigger_effects}
     return (made | {prepared.mapping.account_table} | bulk.tables_named_by_triggers(conn, tables)) & set(tables)
+
+
+def _lookups(conn: psycopg.Connection, prepared: Prepared, read_back: set[str]) -> dict[str, bulk.Lookups]:
+    """What the load looks the read-back tables up by (bulk.Lookups): its key (the ledger, UPDATEs), the
+    column trigger-made rows are read back by, and the columns that firing trigger or rule code compares
+    (INSERT code, and UPDATE code on the tables the load updates). Their other indexes go while loading."""
+    graph, snapshot = prepared.engine.graph, prepared.snapshot
+    updated = {name for name, plan in graph.tables.items() if plan.deferred_update_fks}
+    updated |= {prepared.mapping.account_table} if prepared.mapping.account_table else set()
+    sources = bulk.firing_sources(conn, updated)
+    lookups = {}
+    for name in sorted(read_back):
+        plan, table = graph.tables.get(name), snapshot.table(name)
+        if plan is None or table is None:
+            continue
+        probed = set(plan.key_columns)
+        for effect in graph.trigger_effects:
+            if effect.target == name and effect.timing == "AFTER" and effect.source in graph.tables:
+                match = trigger_match(table, plan, graph.tables[effect.source])
+                probed |= {match[0]} if match else set()
+        lookups[name] = bulk.Lookups(probed, bulk.compared_columns(sources, name, [c.name for c in table.columns]))
+    return lookups
 
 
 def _droppable_keys(conn: psycopg.Connection, prepared: Prepared, tables: list[str], read_back: set[str]) -> list[str]:

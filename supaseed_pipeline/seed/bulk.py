@@ -11,6 +11,7 @@ NOT VALID and validates them in parallel: the shape of the fastest load the serv
 
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,18 +60,54 @@ def tables_named_by_triggers(conn: psycopg.Connection, tables: list[str]) -> set
     the load runs (on INSERT or UPDATE): such code may look rows up by key (a slug trigger, a counter), so
     their keys stay. A DELETE trigger (MakerKit's owner-membership guard reads auth.users) never fires
     while an empty target fills, and keeping auth.users' ten indexes for it cost a fifth of its COPY."""
-    rows = conn.execute("""
-        SELECT DISTINCT p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
-        WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND t.tgtype & (4 | 16) <> 0   -- TRIGGER_TYPE_INSERT | UPDATE
-        UNION ALL SELECT pg_get_ruledef(r.oid) FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
-        WHERE r.rulename <> '_RETURN' AND r.ev_type IN ('2', '3')   -- ON UPDATE, ON INSERT""").fetchall()
-    sources = [r[0].lower() for r in rows if r[0]]
+    sources = firing_sources(conn)
     named = set()
     for table in tables:
         bare = table.partition(".")[2].strip('"').lower()
         if any(_names(source, bare) for source in sources):
             named.add(table)
     return named
+
+
+def firing_sources(conn: psycopg.Connection, updated: set[str] | None = None) -> list[str]:
+    """Lower-cased sources of the enabled trigger functions and rules that can fire while an empty target
+    fills: INSERT ones, and UPDATE ones (on the tables in `updated` only, when given)."""
+    rows = conn.execute("""
+        SELECT DISTINCT p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+        JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'
+          AND (t.tgtype & 4 <> 0 OR (t.tgtype & 16 <> 0                           -- TRIGGER_TYPE_INSERT, UPDATE
+               AND (%(all)s OR format('%%s.%%s', n.nspname, c.relname) = ANY(%(updated)s))))
+        UNION ALL SELECT pg_get_ruledef(r.oid) FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE r.rulename <> '_RETURN' AND (r.ev_type = '3'                          -- ON INSERT
+              OR (r.ev_type = '2' AND (%(all)s OR format('%%s.%%s', n.nspname, c.relname) = ANY(%(updated)s))))""",
+                        {"all": updated is None, "updated": sorted(updated or ())}).fetchall()
+    return [r[0].lower() for r in rows if r[0]]
+
+
+# what follows a column the code looks rows up by (`where slug = candidate`, `id in (...)`), or precedes it
+_COMPARED_AFTER = re.compile(r"\s*(=|<>|!=|<=|>=|<|>|in\b|like\b|ilike\b|is\b|between\b|similar\b|~)")
+_COMPARED_BEFORE = re.compile(r"(=|<>|!=|<|>|\bin\s*\(|\bany\s*\()\s*$")
+
+
+def compared_columns(sources: list[str], table: str, columns: list[str]) -> set[str]:
+    """Columns of `table` that trigger or rule code naming the table compares in a condition (its lookups):
+    `new.x` and `old.x` are the row itself, not a lookup; code with ON CONFLICT needs the table's unique
+    indexes, so every column counts there. A plain INSERT column list compares nothing."""
+    bare = table.partition(".")[2].strip('"').lower()
+    found: set[str] = set()
+    for source in (s for s in sources if _names(s, bare)):
+        if "on conflict" in source:
+            return set(columns)
+        for column in columns:
+            for match in re.finditer(rf"(?<![\w$])(?:(\w+)\.)?{re.escape(column.lower())}(?![\w$])", source):
+                if match.group(1) in ("new", "old"):
+                    continue
+                if _COMPARED_AFTER.match(source, match.end()) or _COMPARED_BEFORE.search(source[:match.start()]):
+                    found.add(column)
+                    break
+    return found
 
 
 def _names(source: str, word: str) -> bool:
@@ -84,11 +121,26 @@ def _names(source: str, word: str) -> bool:
     return False
 
 
+@dataclass
+class Lookups:
+    """How the load finds rows of a table it reads back while it runs: by `probed` columns with no
+    other condition (keys it updates by, the column trigger-made rows are read back by), and by
+    `compared` columns in trigger or rule code (whose conditions may match a partial index)."""
+    probed: set[str]
+    compared: set[str]
+
+    def needs(self, leading: str | None, partial: bool) -> bool:
+        if leading is None:   # an expression index: what it serves cannot be told
+            return True
+        return leading in self.compared or (leading in self.probed and not partial)
+
+
 def defer(conn: psycopg.Connection, tables: list[str], key_tables: list[str] = (),
-          index_tables: list[str] | None = None) -> int:
+          index_tables: list[str] | None = None, lookups: dict[str, Lookups] | None = None) -> int:
     """Record, then drop, the foreign keys of `tables`, the secondary indexes of `index_tables` (default:
     all of `tables`) and the primary keys and unique constraints of `key_tables` (a subset of both);
-    returns how many definitions were dropped.
+    on the tables of `lookups` (read back while loading, so none of the others), the indexes and unique
+    constraints no lookup of theirs uses; returns how many definitions were dropped.
 
     A key another table's foreign key relies on stays unless that foreign key is dropped too; an
     index that backs a constraint (or an exclusion constraint) stays unless its constraint goes.
@@ -127,6 +179,7 @@ def defer(conn: psycopg.Connection, tables: list[str], key_tables: list[str] = (
                    SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = x.indexrelid
                    AND f.conrelid NOT IN (SELECT oid FROM t))))
             ORDER BY 6, 1, 3""", {"tables": list(tables), "keys": keys, "indexed": indexed}).fetchall()
+        rows = sorted(rows + _unused_indexes(conn, tables, lookups or {}), key=lambda r: (r[5], r[0], r[2]))
         for table, kind, name, definition, index_definition, _ in rows:
             conn.execute(sql_text("INSERT INTO supaseed.deferred_ddl (table_name, kind, name, definition, index_definition) "
                                   "VALUES (%s, %s, %s, %s, %s)"), (table, kind, name, definition, index_definition))
@@ -135,6 +188,38 @@ def defer(conn: psycopg.Connection, tables: list[str], key_tables: list[str] = (
             else:   # foreign keys first (ORDER BY), so the keys they rely on can go after them
                 conn.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(sql.SQL(table), sql.Identifier(name)))
     return len(rows)
+
+
+def _unused_indexes(conn: psycopg.Connection, tables: list[str], lookups: dict[str, Lookups]) -> list[tuple]:
+    """defer's rows for the indexes and unique constraints of `lookups`' tables that no lookup uses: each
+    trigger-made row and each UPDATE maintains every index of its table (MakerKit's accounts: six)."""
+    if not lookups:
+        return []
+    candidates = conn.execute("""
+        SELECT format('%%s.%%s', n.nspname, c.relname), format('%%I.%%I', n.nspname, c.relname),
+               format('%%I.%%I', ni.nspname, i.relname), k.conname::text, k.contype::text,
+               pg_get_constraintdef(k.oid), pg_get_indexdef(x.indexrelid), x.indpred IS NOT NULL,
+               (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = x.indrelid AND a.attnum = x.indkey[0])
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace ni ON ni.oid = i.relnamespace
+        JOIN pg_class c ON c.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_constraint k ON k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype <> 'f'
+        WHERE format('%%s.%%s', n.nspname, c.relname) = ANY(%(trimmed)s)
+          AND (k.contype IS NULL OR k.contype = 'u')        -- primary keys (the ledger's, the updates') stay
+          AND NOT EXISTS (                                   -- a foreign key the load keeps relies on it
+              SELECT 1 FROM pg_constraint f JOIN pg_class fc ON fc.oid = f.conrelid
+              JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+              WHERE f.contype = 'f' AND f.conindid = x.indexrelid
+                AND format('%%s.%%s', fn.nspname, fc.relname) <> ALL(%(tables)s))""",
+                              {"trimmed": sorted(set(lookups) & set(tables)), "tables": list(tables)}).fetchall()
+    rows = []
+    for plain, table, index, constraint, contype, definition, index_definition, partial, leading in candidates:
+        if lookups[plain].needs(leading, partial):
+            continue
+        if contype == "u":
+            rows.append((table, "key", constraint, definition, index_definition, 2))
+        else:
+            rows.append((table, "index", index, index_definition, None, 3))
+    return rows
 
 
 @dataclass

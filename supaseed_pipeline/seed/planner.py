@@ -17,7 +17,22 @@ from supaseed_pipeline.plan import allocation
 from supaseed_pipeline.plan.allocation import BASE, Partition
 from supaseed_pipeline.plan.mapping import link_column
 from supaseed_pipeline.seed import progress as progress_events
+from supaseed_pipeline.plan.graph import TablePlan
 from supaseed_pipeline.seed.roles import UserRoles
+from supaseed_pipeline.snapshot.models import Table
+
+
+def trigger_match(target: Table, target_plan: TablePlan, source_plan: TablePlan) -> tuple[str, str] | None:
+    """How rows an AFTER trigger on `source_plan`'s table made in `target` are found again: (column of
+    `target`, column of the source) — the target's foreign key to the source, else key to key."""
+    source = source_plan.table
+    link = link_column(target, source)
+    fk = next((f for f in target.foreign_keys if f.columns == [link] and f.ref_qualified == source), None)
+    if fk is not None:
+        return fk.columns[0], fk.ref_columns[0]
+    if len(target_plan.key_columns) == 1 and len(source_plan.key_columns) == 1:
+        return target_plan.key_columns[0], source_plan.key_columns[0]
+    return None
 
 
 class PartitionPlanner(UserRoles):
@@ -269,14 +284,10 @@ class PartitionPlanner(UserRoles):
             target_plan = self._plan(effect.target)
             if not target_plan.key_columns:
                 continue
-            link = link_column(target, source)
-            fk = next((f for f in target.foreign_keys if f.columns == [link] and f.ref_qualified == source), None)
-            if fk is not None:
-                match_columns, values = [fk.columns[0]], keys.select(pl.col(fk.ref_columns[0]).alias("k0"))
-            elif len(target_plan.key_columns) == 1 and len(source_plan.key_columns) == 1:
-                match_columns, values = target_plan.key_columns, keys.select(pl.col(source_plan.key_columns[0]).alias("k0"))
-            else:
+            match = trigger_match(target, target_plan, source_plan)
+            if match is None:
                 continue
+            match_columns, values = [match[0]], keys.select(pl.col(match[1]).alias("k0"))
             referenced = self._referenced_columns(effect.target)
             columns = list(dict.fromkeys(referenced + match_columns))
             created = self.io.made_by_trigger(effect.target, columns, match_columns, values)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from supaseed_pipeline.db.connect import connect, drop_database
+from supaseed_pipeline.db.connect import connect, create_database, drop_database
 from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.seed import api, bulk
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.settings import load_settings
+from supaseed_pipeline_tests import corpus
+from supaseed_pipeline_tests.conftest import _new_name
+from supaseed_pipeline_tests.test_binary_copy import column_values
 from supaseed_pipeline_tests.test_data_safety import execute, one_line, user_rows
 from supaseed_pipeline_tests.test_workers import checksums, clone
 
@@ -32,16 +35,23 @@ def test_keys_go_only_on_tables_nothing_looks_up_while_loading(demo_db):
         keys = api._droppable_keys(conn, prepared, tables, read_back)
     # loaded by COPY, looked up by nothing: their keys are rebuilt at the end
     assert {"public.setups", "public.gear_items"} <= set(keys)
-    # accounts: made by the auth.users trigger, read back by primary_owner_user_id and updated, and its
-    # slug trigger looks it up: it keeps every index (its foreign-key index too) and its keys
+    # accounts: made by the auth.users trigger, read back by primary_owner_user_id and updated by id, and
+    # its slug trigger looks slugs up: it keeps its key and the indexes those lookups use
     assert "public.accounts" in read_back and "public.accounts" not in keys
     # auth.users is named only by a DELETE trigger (the owner-membership guard), which no load fires
     assert "auth.users" in keys and "auth.users" not in read_back
     declared = fingerprint(demo_db)
     with connect(demo_db, autocommit=True) as conn:
-        bulk.defer(conn, tables, keys, [t for t in tables if t not in read_back])
+        lookups = api._lookups(conn, prepared, read_back)
+        # the email trigger compares primary_owner_user_id and is_personal_account, but it fires on an
+        # UPDATE of auth.users, which no load makes
+        assert lookups["public.accounts"] == bulk.Lookups({"id", "primary_owner_user_id"}, {"slug"})
+        bulk.defer(conn, tables, keys, [t for t in tables if t not in read_back], lookups)
         indexes = {r[0] for r in conn.execute("SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public'")}
-        assert "ix_accounts_primary_owner_user_id" in indexes and "accounts_pkey" in indexes
+        assert {"accounts_pkey", "ix_accounts_primary_owner_user_id", "accounts_slug_key"} <= indexes
+        # no lookup uses these while loading: the unique email, the partial one-personal-account index
+        # (a read-back by owner carries no is_personal_account condition), the flag's index
+        assert not indexes & {"accounts_email_key", "unique_personal_account", "ix_accounts_is_personal_account"}
         assert not indexes & {"ix_setups_account_id", "setups_pkey", "gear_items_pkey"}
         assert bulk.restore(conn) > 0
     assert fingerprint(demo_db) == declared
@@ -61,6 +71,40 @@ def test_a_table_an_insert_trigger_looks_up_keeps_its_keys(demo_db):
     assert "auth.users" in read_back and "auth.users" not in keys
 
 
+def test_an_index_that_trigger_code_looks_rows_up_by_stays(demo_db):
+    # an INSERT trigger on setups that finds the owner's account by email, and one that upserts by slug
+    execute(demo_db, """
+        CREATE FUNCTION public.account_by_email() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM 1 FROM public.accounts a WHERE a.email = 'x@example.com'; RETURN new; END $$;
+        CREATE TRIGGER account_by_email BEFORE INSERT ON public.setups FOR EACH ROW EXECUTE FUNCTION public.account_by_email()""")
+    with connect(demo_db, autocommit=True) as conn:
+        prepared = api.prepare(conn, settings())
+        tables = bulk.empty_tables(conn, sorted(prepared.engine.seedable), sorted(prepared.engine.user_scoped))
+        read_back = api._read_back(conn, prepared, tables)
+        assert api._lookups(conn, prepared, read_back)["public.accounts"].compared == {"slug", "email"}
+    execute(demo_db, """
+        CREATE FUNCTION public.upsert_account() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO public.accounts (name, primary_owner_user_id, is_personal_account, slug)
+              VALUES ('x', new.user_id, false, 'x') ON CONFLICT DO NOTHING; RETURN new; END $$;
+        CREATE TRIGGER upsert_account AFTER INSERT ON public.setups FOR EACH ROW EXECUTE FUNCTION public.upsert_account()""")
+    with connect(demo_db, autocommit=True) as conn:
+        prepared = api.prepare(conn, settings())
+        read_back = api._read_back(conn, prepared, tables)
+        # ON CONFLICT needs the table's unique indexes: every column counts as looked up
+        compared = api._lookups(conn, prepared, read_back)["public.accounts"].compared
+        assert {"email", "slug", "id", "primary_owner_user_id", "is_personal_account"} <= compared
+
+
+def test_compared_columns_reads_conditions_not_column_lists():
+    sources = ["insert into public.accounts (id, email, slug) values (new.id, new.email, new.slug)",
+               "select 1 from public.accounts where primary_owner_user_id in (select 1) and new.email = 'a'",
+               "update public.other set email = 'a' where other.slug = new.slug"]   # names no accounts
+    columns = ["id", "email", "slug", "primary_owner_user_id"]
+    assert bulk.compared_columns(sources, "public.accounts", columns) == {"primary_owner_user_id"}
+    assert bulk.compared_columns(["select 1 from public.accounts a where 'x' = a.slug"], "public.accounts",
+                                 columns) == {"slug"}
+
+
 def test_parallel_bulk_load_writes_the_rows_of_a_serial_default_load(pg_server, demo_db):
     other = clone(pg_server, demo_db, "bulk")
     try:
@@ -73,6 +117,37 @@ def test_parallel_bulk_load_writes_the_rows_of_a_serial_default_load(pg_server, 
         assert execute(other, "SELECT count(*) FROM supaseed.deferred_ddl")[0][0] == 0
     finally:
         drop_database(pg_server, other.dbname)
+
+
+@pytest.mark.one_server   # the demo's bulk test runs on every server; these are about the schemas' triggers
+@pytest.mark.parametrize("name", list(corpus.FIXTURES))
+def test_bulk_load_writes_the_rows_of_the_default_load_on_every_corpus_schema(pg_server, monkeypatch, name):
+    """Real schemas' triggers (MakerKit's, basejump's, Stripe starters') with their lookups: a bulk load
+    (indexes no lookup uses dropped, keys of tables nothing reads back dropped, everything rebuilt) stores
+    what two default loads agree on, and ends with every definition back."""
+    fixture = corpus.FIXTURES[name]
+    targets = [create_database(pg_server, _new_name(f"bulk_{name}_{n}")) for n in range(3)]
+    dropped = []
+    unused = bulk._unused_indexes
+    monkeypatch.setattr(bulk, "_unused_indexes", lambda *args: dropped.extend(unused(*args)) or dropped[:])
+    try:
+        for target in targets:
+            corpus.apply_fixture(target, fixture)
+            if fixture.supabase:   # bulkLoad needs an empty target: the fixture's own sign-ups go
+                execute(target, "TRUNCATE auth.users CASCADE")
+        declared = fingerprint(targets[0])
+        for n, target in enumerate(targets):
+            api.seed(target, corpus.corpus_settings(fixture, workers=2, batchSize=3, bulkLoad=n == 2))
+        once, twice, bulk_values = (column_values(t) for t in targets)
+        stable = [key for key in once if once[key] == twice[key]]
+        assert len(stable) > 10 and {k: bulk_values[k] for k in stable} == {k: once[k] for k in stable}
+        assert fingerprint(targets[2]) == declared
+        assert execute(targets[2], "SELECT count(*) FROM supaseed.deferred_ddl")[0][0] == 0
+        if name == "makerkit_full":   # the kit's accounts: made by the sign-up trigger, read back, updated
+            assert any(row[0] == "public.accounts" for row in dropped)
+    finally:
+        for target in targets:
+            drop_database(pg_server, target.dbname)
 
 
 def test_rows_that_break_a_key_rebuilt_after_a_bulk_load_are_removed_exactly(demo_db):

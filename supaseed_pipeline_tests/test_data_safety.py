@@ -369,3 +369,22 @@ def test_random_schemas_never_lose_a_foreign_row(fresh_db, case):
                       f"unnest(s.keys) k WHERE s.table_name = %s)", (table,))
     api.cleanup(fresh_db, config)
     assert user_rows(fresh_db) == pristine
+
+
+def test_the_ledger_records_awkward_keys_exactly(fresh_db):
+    """Keys go to the ledger as binary text[] elements: quotes, backslashes, commas, braces, the word NULL,
+    empty and non-ASCII keys come back as they were, single and composite (JSON) alike."""
+    import polars as pl
+
+    frame = pl.DataFrame({"a": ['x"y', "back\\slash", "comma,{brace}", "ünïcødé", "NULL", ""], "b": [1, 2, 3, 4, 5, 6]})
+    with connect(fresh_db, autocommit=True) as conn:
+        ledger.start_run(conn, "run-1", 1, "config", "schema", {}, None)
+        with conn.transaction():
+            book = ledger.Ledger(conn, ledger.PartitionRecord("p00000", "run-1", 1, "config", "schema"))
+            book.open()
+            book.add("public.composite", ["a", "b"], frame)
+            book.add("public.single", ["a"], frame)
+        stored = conn.execute("SELECT table_name, key_columns, keys FROM supaseed.seeded_keys ORDER BY seq").fetchall()
+    assert stored == [("public.composite", ["a", "b"], ledger.encode_keys(frame, ["a", "b"]).to_list()),
+                      ("public.single", ["a"], frame["a"].to_list())]
+    assert stored[0][2][0] == '{"a":"x\\"y","b":"1"}'

@@ -57,6 +57,21 @@ def encoded(table: Table, frame: pl.DataFrame, session_zone: str | None) -> tupl
     return ArrowToPostgresBinaryEncoder.new_with_encoders(arrow.schema, builders), arrow
 
 
+def stream(arrow: pa.Table) -> bytes:
+    """A whole binary COPY stream (header, rows, trailer) of an Arrow table in the types pgpq infers for it
+    (large_string -> text, int32 -> int4, large_list<large_string> -> text[]): for supaseed's own tables."""
+    encoder = ArrowToPostgresBinaryEncoder(arrow.schema)
+    return b"".join([encoder.write_header(), *(encoder.write_batch(batch) for batch in arrow.to_batches()), encoder.finish()])
+
+
+def text_list(values: pl.Series) -> pa.LargeListArray:
+    """One text[] value holding every string of `values`."""
+    strings = values.cast(pl.String).to_arrow(compat_level=pl.CompatLevel.oldest())
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    return pa.LargeListArray.from_arrays(pa.array([0, len(strings)], pa.int64()), strings.cast(pa.large_string()))
+
+
 def _column(column: Column | None, values: pl.Series, utc: bool) -> pl.Series:
     """The column's values in their binary form, or Unmapped."""
     return _conversion(column, values, utc)()

@@ -20,12 +20,13 @@ from typing import Callable, Iterator
 
 import polars as pl
 import psycopg
+import pyarrow as pa
 from psycopg import sql
 
 from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.plan.allocation import BASE
-from supaseed_pipeline.seed import fk_indexes, locking, removal
-from supaseed_pipeline.seed.load import configure_session, index_probes_only, text_array_literal
+from supaseed_pipeline.seed import binary_copy, fk_indexes, locking, removal
+from supaseed_pipeline.seed.load import configure_session, index_probes_only
 from supaseed_pipeline.settings import LEDGER_SCHEMA_NAME
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
@@ -221,11 +222,18 @@ class Ledger:
         if keys.height == 0:
             return
         self.seq += 1
-        self.conn.execute(sql_text(
-            "INSERT INTO supaseed.seeded_keys (partition_key, seq, table_name, origin, key_columns, keys) "
-            "VALUES (%s, %s, %s, %s, %s, %s::text[])"),
-            (self.record.partition_key, self.seq, table, origin, key_columns,
-             text_array_literal(encode_keys(keys, key_columns))))
+        # one row, its keys as one text[]: binary COPY spares the array literal (client) and its parsing
+        # (server), a tenth of a bulk load's time over 4.4M keys
+        row = pa.table({"partition_key": pa.array([self.record.partition_key], pa.large_string()),
+                        "seq": pa.array([self.seq], pa.int32()),
+                        "table_name": pa.array([table], pa.large_string()),
+                        "origin": pa.array([origin], pa.large_string()),
+                        "key_columns": binary_copy.text_list(pl.Series(key_columns, dtype=pl.String)),
+                        "keys": binary_copy.text_list(encode_keys(keys, key_columns))})
+        with self.conn.cursor() as cur, cur.copy(sql_text(
+                "COPY supaseed.seeded_keys (partition_key, seq, table_name, origin, key_columns, keys) "
+                "FROM STDIN (FORMAT binary)")) as copy:
+            copy.write(binary_copy.stream(row))
         self.counts[table] = self.counts.get(table, 0) + keys.height
 
     def close(self) -> None:

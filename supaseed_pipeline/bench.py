@@ -811,7 +811,7 @@ def render(runs: dict[str, Run], scaling: list[Run], *, users: int, batch_size: 
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console(highlight=False, width=150)
+    console = console or Console(highlight=False, width=175)
     main = runs["supaseed"]
     table = Table(title=f"supaseed bench: {users:,} users x 3 setups + their gear items, batch size {batch_size:,}",
                   title_justify="left", box=None, pad_edge=False, header_style="bold", padding=(0, 1))

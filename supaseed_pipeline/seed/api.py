@@ -22,8 +22,8 @@ from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
 from supaseed_pipeline.seed import bulk, fk_indexes, ledger, locking, removal
 from supaseed_pipeline.seed.engine import BASE, Partition, PartitionResult, SeedEngine
-from supaseed_pipeline.seed.planner import trigger_match
 from supaseed_pipeline.seed.load import configure_session, explain_load_error, explain_read_error, timeout_ms
+from supaseed_pipeline.seed.planner import trigger_match
 from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.snapshot.models import SchemaSnapshot

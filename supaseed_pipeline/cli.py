@@ -608,6 +608,11 @@ class SeedProgress:
             self.tasks[table_name] = self.progress.add_task(escape(table_name), total=self.estimates.get(table_name) or None)
         self.progress.advance(self.tasks[table_name], rows)
 
+    def on_stage(self, stage: str) -> None:
+        """A stage that loads no rows (a bulk load's rebuild): the heartbeat and the bars name it."""
+        self.current = stage
+        self.progress.update(self.batches, description=stage)
+
     def on_dagster_event(self, entry) -> None:
         """Step boundaries from the Dagster event log: a step's start restarts the table clock."""
         event = entry.get_dagster_event() if entry.is_dagster_event else None

@@ -21,6 +21,7 @@ from supaseed_pipeline.errors import ConfigError, ProductionGuardError, Supaseed
 from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping, detect_mapping
 from supaseed_pipeline.seed import bulk, fk_indexes, ledger, locking, removal
+from supaseed_pipeline.seed import progress as progress_events
 from supaseed_pipeline.seed.engine import BASE, Partition, PartitionResult, SeedEngine
 from supaseed_pipeline.seed.load import configure_session, explain_load_error, explain_read_error, timeout_ms
 from supaseed_pipeline.seed.planner import trigger_match
@@ -317,6 +318,7 @@ def _restore_after_bulk(conn: psycopg.Connection, target: Target, settings: Seed
     """Rebuild what the bulk load dropped, in parallel. Rows that break a key or unique index (a
     duplicate) make the run fail: exactly this run's recorded rows are removed, every definition comes
     back, and the error names the constraint."""
+    progress_events.announce("rebuilding keys, indexes and foreign keys (bulkLoad)")
     try:
         # keep_going: when a key fails, every foreign key that does not rely on it comes back first, so
         # the run's rows are removed as cleanup removes them (cascades, triggers that guard direct deletes)

@@ -299,6 +299,7 @@ class PartitionPlanner(UserRoles):
                 self._remember(effect.target, created)
                 self.result.rows[effect.target] = self.result.rows.get(effect.target, 0) + created.height
                 self.result.by_triggers[effect.target] = self.result.by_triggers.get(effect.target, 0) + created.height
+                progress_events.report(self.partition.key, effect.target, created.height)   # the CLI's count
 
     def _load_generic(self, name: str) -> None:
         start, count = self._rows_for(name)

@@ -14,6 +14,14 @@ def report(partition: str, table: str, rows: int) -> None:
         listener(partition, table, rows)
 
 
+def announce(stage: str) -> None:
+    """A stage of the run that loads no rows (a bulk load's rebuild), for listeners with `on_stage`."""
+    for listener in list(_listeners):
+        on_stage = getattr(listener, "on_stage", None)
+        if on_stage is not None:
+            on_stage(stage)
+
+
 @contextmanager
 def listening(listener: Listener) -> Iterator[None]:
     _listeners.append(listener)

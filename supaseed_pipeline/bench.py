@@ -371,7 +371,7 @@ def run_supaseed(server: Target, users: int, *, batch_size: int | None, seed: in
         label += f", {workers} worker{'s' if workers > 1 else ''}" if workers else ""
         log(f"  {label}: {users:,} users into {target.dbname} ...", flush=True)
         seconds, usage = measured(_seed_child, server_pid, target.dbname, target=target, users=users,
-                                                batch_size=batch_size, seed=seed, bulk_load=bulk_load, workers=workers)
+                                  batch_size=batch_size, seed=seed, bulk_load=bulk_load, workers=workers)
         per_table = added(before, row_counts(target))
         run = Run.of(label, users, seconds, per_table, usage, workers=_workers_used(users, batch_size, seed, workers))
         log(f"    {seconds:,.1f} s, {run.rows:,} rows ({run.rows_per_second:,.0f} rows/s), "
@@ -494,7 +494,7 @@ def run_raw_copy(server: Target, files: list[tuple[str, list[str], Path]], users
         before = row_counts(target)
         log(f"  raw COPY: {len(files)} CSV files into {target.dbname} ...", flush=True)
         (seconds, timings), usage = measured(_raw_copy_child, server_pid, target.dbname,
-                                                           target=target, files=files)
+                                             target=target, files=files)
         per_table = added(before, row_counts(target))
     run = Run.of("raw COPY", users, seconds, per_table, usage)
     log(f"    {seconds:,.1f} s, {run.rows:,} rows ({run.rows_per_second:,.0f} rows/s): "
@@ -589,7 +589,7 @@ def run_ceiling(server: Target, files: list[tuple[str, list[str], Path]], users:
         log(f"  real ceiling: {len(files)} binary COPY files on {connections} connections into {target.dbname} ...",
             flush=True)
         (seconds, timings), usage = measured(_ceiling_child, server_pid, target.dbname, target=target,
-                                                           files=files, connections=connections)
+                                             files=files, connections=connections)
         per_table = added(before, row_counts(target))
     run = Run.of("real ceiling", users, seconds, per_table, usage)
     log(f"    {seconds:,.1f} s, {run.rows:,} rows ({run.rows_per_second:,.0f} rows/s): "
@@ -673,7 +673,7 @@ def run_row_by_row(server: Target, users: int, *, items_per_setup: float, seed: 
         before = row_counts(target)
         log(f"  row-by-row: {users:,} users into {target.dbname} ...", flush=True)
         seconds, usage = measured(_row_by_row_child, server_pid, target.dbname, target=target,
-                                                users=users, items_per_setup=items_per_setup, seed=seed)
+                                  users=users, items_per_setup=items_per_setup, seed=seed)
         per_table = added(before, row_counts(target))
     run = Run.of("row-by-row", users, seconds, per_table, usage)
     log(f"    {seconds:,.1f} s, {run.rows:,} rows ({run.rows_per_second:,.0f} rows/s)", flush=True)

@@ -15,9 +15,9 @@ from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.frames import TableRequest, build_frame
 from supaseed_pipeline.plan import allocation
 from supaseed_pipeline.plan.allocation import BASE, Partition
+from supaseed_pipeline.plan.graph import TablePlan
 from supaseed_pipeline.plan.mapping import link_column
 from supaseed_pipeline.seed import progress as progress_events
-from supaseed_pipeline.plan.graph import TablePlan
 from supaseed_pipeline.seed.roles import UserRoles
 from supaseed_pipeline.snapshot.models import Table
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -98,6 +99,9 @@ def test_values_without_an_exact_binary_form_go_as_csv():
 
     price = column("numeric", numeric_precision=10, numeric_scale=2)
     assert maps(price, [12.34, 0.5]) and not maps(price, [12.345])   # the server would round 12.345
+    assert maps(price, ["12.34"]) and not maps(price, ["12.345"]) and not maps(price, [float("nan")])
+    assert binary_copy._column(price, pl.Series("c", [19.99, 0.29, -0.01, None]), True).to_list() == \
+        [Decimal("19.99"), Decimal("0.29"), Decimal("-0.01"), None]   # the nearest decimal, not a truncated float
     assert not maps(column("numeric"), [1.5])                        # its scale is the value's own
     tags = column("text", is_array=True)
     assert maps(tags, ['{"a","b c"}', "{}", None])
@@ -120,6 +124,14 @@ def test_edge_values_store_the_same_in_binary_and_csv(fresh_db):
         "u": ["0F0E0D0C-0B0A-4908-8706-050403020100", "00000000-0000-0000-0000-000000000000",
               "ffffffff-ffff-ffff-ffff-ffffffffffff", "0f0e0d0c-0b0a-4908-8706-050403020101",
               "0f0e0d0c-0b0a-4908-8706-050403020102", "0f0e0d0c-0b0a-4908-8706-050403020103", None],
+        # without NULLs: decoded from the text buffer in one pass (upper case digits too)
+        "u2": ["0F0E0D0C-0B0A-4908-8706-050403020100", "00000000-0000-0000-0000-000000000000",
+               "ffffffff-ffff-ffff-ffff-ffffffffffff", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+               "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A12", "0f0e0d0c-0b0a-4908-8706-050403020103",
+               "0f0e0d0c-0b0a-4908-8706-050403020104"],
+        "u3": ["a0eebc999c0b4ef8bb6d6bb9bd380a11", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "00000000000000000000000000000000",
+               "A0EEBC999C0B4EF8BB6D6BB9BD380A11", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1f", "0f0e0d0c0b0a49088706050403020100",
+               "ffffffff-ffff-ffff-ffff-ffffffffffff"],   # other spellings PostgreSQL accepts
         "tags": ['{"a","b c"}', "{}", "{x}", '{"é","ü"}', '{"NULL"}', '{"q"}', None],
         "d": [datetime(2024, 2, 29).date()] * 6 + [None],
         "s": [datetime(2024, 2, 29, 12, 30, 15, 123456)] * 6 + [None],
@@ -127,7 +139,7 @@ def test_edge_values_store_the_same_in_binary_and_csv(fresh_db):
         "f": [0.1, -2.5, 1e300, 5e-324, float("inf"), float("nan"), None],
         "i2": ["1", "-32768", "32767", "0", "7", "8", None],
     })
-    columns = ("n numeric(12,4), z numeric(5,0), j jsonb, t text, v varchar(5), c char(4), u uuid, tags text[], "
+    columns = ("n numeric(12,4), z numeric(5,0), j jsonb, t text, v varchar(5), c char(4), u uuid, u2 uuid, u3 uuid, tags text[], "
                "d date, s timestamptz, b bool, f float8, i2 int2")
     with connect(fresh_db, autocommit=True) as conn:
         conn.execute("SET TIME ZONE 'UTC'")

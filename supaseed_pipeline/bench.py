@@ -204,10 +204,11 @@ class Run:
     per_table: dict[str, int] = field(default_factory=dict)
     cleanup_seconds: float | None = None   # api.cleanup of what the run seeded (when timed)
     cleanup_rows: int = 0                  # rows that cleanup removed
-    binary_files: list = field(default_factory=list)   # binary COPY dump of the rows (for the real ceiling)
+    ceiling_input: "CeilingInput | None" = None   # binary COPY dump of the rows (for the real ceiling)
     workers: int = 0                       # worker threads an api.seed run loaded on (0: not a supaseed run)
     client_cpu: float = 0.0                # CPU seconds of the run's process (generation, encoding, the driver)
     server_cpu: float = 0.0                # CPU seconds of the server while the run ran
+    same_rows: bool | None = None          # the ceiling: its trigger-made rows end as run 1's (None: not checked)
 
     @classmethod
     def of(cls, label: str, users: int, seconds: float, per_table: dict[str, int], usage: "Usage", **more) -> "Run":
@@ -217,6 +218,13 @@ class Run:
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
+
+
+def _same_rows(ceiling: Run | None) -> str:
+    if ceiling is None or ceiling.same_rows is None:
+        return "its end state not checked"
+    return "its trigger-made tables end with exactly run 1's rows" if ceiling.same_rows else \
+        "its trigger-made tables DIFFER from run 1's"
 
 
 def _mb(value: int) -> str:
@@ -329,8 +337,21 @@ class CpuTime:
             self.server = max(0.0, self._server_total() - self._server0)
 
 
+def checkpoint(target: Target | None) -> None:
+    """Write out what earlier scenarios left dirty, so that no scenario pays for the one before it (the main
+    run's 4M rows, say, flushed while the ceiling loads). Needs superuser or pg_checkpoint: skipped without."""
+    if target is None:
+        return
+    try:
+        with connect(target, autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
+    except psycopg.Error:
+        pass
+
+
 def measured(function, server_pid: int | None, database: str, **kwargs):
-    """(result, Usage) of running `function` in a child process."""
+    """(result, Usage) of running `function` in a child process, after a checkpoint."""
+    checkpoint(kwargs.get("target"))
     with PeakMemory(server_pid, database) as memory, CpuTime(server_pid) as cpu:
         result = in_child(function, **kwargs)
     PARENT_RSS.append(memory.parent_rss)
@@ -385,7 +406,7 @@ def run_supaseed(server: Target, users: int, *, batch_size: int | None, seed: in
             log(f"    dumped {len(dumped)} tables ({size / 2**20:,.0f} MB CSV) in {time.perf_counter() - started:,.1f} s",
                 flush=True)
         if binary_to is not None:
-            run.binary_files = in_child(dump_binary, target=target, folder=binary_to[0], slices=binary_to[1])
+            run.ceiling_input = in_child(dump_binary, target=target, folder=binary_to[0], slices=binary_to[1])
         if time_cleanup:
             run.cleanup_seconds, run.cleanup_rows = in_child(_cleanup_child, target=target, users=users, batch_size=batch_size,
                                                     seed=seed)
@@ -401,6 +422,43 @@ def _workers_used(users: int, batch_size: int | None, seed: int, workers: int | 
 
 
 # ------------------------------------------------------------------------------------------ 2. raw COPY
+
+def _origin_query(conn: psycopg.Connection, name: str, select: sql.Composable, origin: str) -> sql.Composable:
+    """SELECT of the rows of `name` the ledger records with that origin ('inserted' or 'trigger')."""
+    keys = conn.execute(ledger.sql_text("SELECT DISTINCT key_columns FROM supaseed.seeded_keys WHERE table_name = %s"),
+                        (name,)).fetchall()
+    if len(keys) != 1 or len(keys[0][0]) != 1:
+        raise RuntimeError(f"{name}: cannot tell inserted rows from trigger-made ones")
+    return sql.SQL(ledger.sql_text("SELECT {} FROM {} WHERE {}::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
+                                   "WHERE table_name = {} AND origin = {})")).format(
+        select, _ident(name), sql.Identifier(keys[0][0][0]), sql.Literal(name), sql.Literal(origin))
+
+
+def _trigger_made(conn: psycopg.Connection) -> list[tuple[str, str, list[str], sql.Composable]]:
+    """(table, key column, columns, SELECT) of the rows a trigger made, as the seed left them: what a load that
+    lets the trigger make them must still write (MakerKit's accounts: the public_data the trigger leaves '{}')."""
+    from supaseed_pipeline.snapshot.introspect import take_snapshot
+
+    snapshot = take_snapshot(conn)
+    out = []
+    for (name,) in conn.execute(ledger.sql_text(
+            "SELECT DISTINCT table_name FROM supaseed.seeded_keys WHERE origin = 'trigger' ORDER BY 1")).fetchall():
+        table = snapshot.table(name)
+        columns = [c.name for c in table.columns if not c.generated]
+        query = _origin_query(conn, name, sql.SQL(", ").join(sql.Identifier(c) for c in columns), "trigger")
+        key = conn.execute(ledger.sql_text("SELECT key_columns[1] FROM supaseed.seeded_keys WHERE table_name = %s LIMIT 1"),
+                           (name,)).fetchone()[0]
+        out.append((name, key, columns, query))
+    return out
+
+
+def fingerprints(target: Target, tables: list[str]) -> dict[str, str]:
+    """md5 over the sorted md5s of each table's rows: equal when two databases hold the same rows."""
+    with connect(target, autocommit=True) as conn:
+        return {name: conn.execute(sql.SQL("SELECT coalesce(md5(string_agg(h, '' ORDER BY h)), '') "
+                                           "FROM (SELECT md5(t::text) AS h FROM {} t) q").format(_ident(name))).fetchone()[0]
+                for name in tables}
+
 
 def _inserted_queries(conn: psycopg.Connection) -> list[tuple[str, list[str], sql.Composable]]:
     """(table, columns, SELECT of the rows supaseed inserted) in load order, generated columns left out.
@@ -421,13 +479,7 @@ def _inserted_queries(conn: psycopg.Connection) -> list[tuple[str, list[str], sq
         columns = [c.name for c in table.columns if not c.generated]
         select = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
         if "trigger" in origins[name]:
-            keys = conn.execute(ledger.sql_text("SELECT DISTINCT key_columns FROM supaseed.seeded_keys WHERE table_name = %s"),
-                                (name,)).fetchall()
-            if len(keys) != 1 or len(keys[0][0]) != 1:
-                raise RuntimeError(f"{name}: cannot tell inserted rows from trigger-made ones")
-            query = sql.SQL(ledger.sql_text("SELECT {} FROM {} WHERE {}::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
-                                            "WHERE table_name = {} AND origin = 'inserted')")).format(
-                select, _ident(name), sql.Identifier(keys[0][0][0]), sql.Literal(name))
+            query = _origin_query(conn, name, select, "inserted")
         else:
             query = sql.SQL("SELECT {} FROM {}").format(select, _ident(name))
         queries.append((name, columns, query))
@@ -454,21 +506,37 @@ def _copy_out(conn, query: sql.Composable, fmt: str, path: Path) -> None:
                 out.write(block)
 
 
-def dump_binary(target: Target, folder: Path, slices: int) -> list[tuple[str, list[str], Path]]:
+@dataclass
+class CeilingInput:
+    """Run 1's rows for the real ceiling: what it COPYs, what it writes over the rows its triggers make, and
+    the fingerprints of those tables (its end state must equal run 1's)."""
+    files: list[tuple[str, list[str], Path]]
+    completions: list[tuple[str, str, list[str], Path]]
+    fingerprints: dict[str, str]
+
+
+def dump_binary(target: Target, folder: Path, slices: int) -> CeilingInput:
     """The same rows as binary COPY files, big tables cut into `slices` files (one per connection)."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = []
+
+    def sliced(conn, name: str, query: sql.Composable, kind: str) -> list[Path]:
+        rows = conn.execute(sql.SQL("SELECT count(*) FROM ({}) q").format(query)).fetchone()[0]
+        parts = slices if rows >= 50_000 else 1
+        paths = []
+        for part in range(parts):
+            piece = query if parts == 1 else sql.SQL("SELECT * FROM ({}) q WHERE abs(hashtext(q::text)) % {} = {}").format(
+                query, sql.Literal(parts), sql.Literal(part))
+            paths.append(folder / f"{name}.{kind}.{part}.bin")
+            _copy_out(conn, piece, "binary", paths[-1])
+        return paths
+
     with connect(target, autocommit=True) as conn:
-        for name, columns, query in _inserted_queries(conn):
-            rows = conn.execute(sql.SQL("SELECT count(*) FROM ({}) q").format(query)).fetchone()[0]
-            parts = slices if rows >= 50_000 else 1
-            for part in range(parts):
-                sliced = query if parts == 1 else sql.SQL("SELECT * FROM ({}) q WHERE abs(hashtext(q::text)) % {} = {}").format(
-                    query, sql.Literal(parts), sql.Literal(part))
-                path = folder / f"{name}.{part}.bin"
-                _copy_out(conn, sliced, "binary", path)
-                files.append((name, columns, path))
-    return files
+        files = [(name, columns, path) for name, columns, query in _inserted_queries(conn)
+                 for path in sliced(conn, name, query, "inserted")]
+        made = _trigger_made(conn)
+        completions = [(name, key, columns, path) for name, key, columns, query in made
+                       for path in sliced(conn, name, query, "trigger")]
+    return CeilingInput(files, completions, fingerprints(target, [name for name, *_ in made]))
 
 
 def _raw_copy_child(target: Target, files: list[tuple[str, list[str], Path]]) -> tuple[float, dict[str, float]]:
@@ -530,10 +598,12 @@ def _parallel(connections: int, target: Target, jobs: list, work) -> None:
             conn.close()
 
 
-def _ceiling_child(target: Target, files: list[tuple[str, list[str], Path]], connections: int) -> tuple[float, dict[str, float]]:
+def _ceiling_child(target: Target, files: list[tuple[str, list[str], Path]], connections: int,
+                   completions: list[tuple[str, str, list[str], Path]] = ()) -> tuple[float, dict[str, float]]:
     """Drop every index, key and foreign key of the loaded tables (untimed), then time: binary COPY of
-    the files on `connections` connections, keys and indexes built in parallel, foreign keys added
-    NOT VALID and validated in parallel."""
+    the files on `connections` connections, the rows triggers made brought to run 1's values (one
+    UPDATE per file, its own connection), keys and indexes built in parallel, foreign keys added NOT
+    VALID and validated in parallel."""
     tables = sorted({name for name, _, _ in files})
     with connect(target, autocommit=True) as conn:
         regs = [_ident(t).as_string(conn) for t in tables]
@@ -567,6 +637,29 @@ def _ceiling_child(target: Target, files: list[tuple[str, list[str], Path]], con
 
     _parallel(connections, target, sorted(files, key=lambda f: -f[2].stat().st_size), copy_file)
     timings["binary COPY"] = time.perf_counter() - started
+    if completions:
+        step = time.perf_counter()
+
+        def complete(conn: psycopg.Connection, job) -> None:
+            # with triggers on, a row a trigger makes can only reach the seed's values by an UPDATE (an insert
+            # of the whole row first would collide with the trigger's); before the indexes, so none is maintained
+            name, key, columns, path = job
+            names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+            with conn.transaction():
+                conn.execute(sql.SQL("CREATE TEMP TABLE ceiling_stage ON COMMIT DROP AS SELECT {} FROM {} LIMIT 0").format(
+                    names, _ident(name)))
+                with conn.cursor() as cur, cur.copy(sql.SQL("COPY ceiling_stage ({}) FROM STDIN (FORMAT binary)").format(
+                        names)) as copy, open(path, "rb") as source:
+                    while block := source.read(COPY_BLOCK):
+                        copy.write(block)
+                others = [c for c in columns if c != key]
+                conn.execute(sql.SQL("UPDATE {} AS t SET ({}) = ROW({}) FROM ceiling_stage s WHERE t.{} = s.{}").format(
+                    _ident(name), sql.SQL(", ").join(sql.Identifier(c) for c in others),
+                    sql.SQL(", ").join(sql.SQL("s.{}").format(sql.Identifier(c)) for c in others),
+                    sql.Identifier(key), sql.Identifier(key)))
+
+        _parallel(connections, target, list(completions), complete)
+        timings["trigger-made rows completed"] = time.perf_counter() - step
     step = time.perf_counter()
     builds = [f"ALTER TABLE {table} ADD CONSTRAINT {sql.Identifier(name).as_string(None)} {definition}"
               for table, name, definition in keys] + [definition for _, definition in indexes]
@@ -582,16 +675,21 @@ def _ceiling_child(target: Target, files: list[tuple[str, list[str], Path]], con
     return time.perf_counter() - started, timings
 
 
-def run_ceiling(server: Target, files: list[tuple[str, list[str], Path]], users: int, *, connections: int,
+def run_ceiling(server: Target, given: CeilingInput, users: int, *, connections: int,
                 server_pid: int | None, log=print) -> Run:
     with fresh_database(server, "ceiling") as target:
         before = row_counts(target)
-        log(f"  real ceiling: {len(files)} binary COPY files on {connections} connections into {target.dbname} ...",
+        log(f"  real ceiling: {len(given.files)} binary COPY files on {connections} connections into {target.dbname} ...",
             flush=True)
         (seconds, timings), usage = measured(_ceiling_child, server_pid, target.dbname, target=target,
-                                             files=files, connections=connections)
+                                             files=given.files, connections=connections, completions=given.completions)
         per_table = added(before, row_counts(target))
+        differ = [name for name, md5 in fingerprints(target, sorted(given.fingerprints)).items()
+                  if md5 != given.fingerprints[name]]
     run = Run.of("real ceiling", users, seconds, per_table, usage)
+    run.same_rows = not differ
+    if differ:
+        log(f"    the ceiling's rows differ from run 1's in {', '.join(differ)}", flush=True)
     log(f"    {seconds:,.1f} s, {run.rows:,} rows ({run.rows_per_second:,.0f} rows/s): "
         + ", ".join(f"{t} {s:,.1f} s" for t, s in timings.items())
         + f"; CPU {run.client_cpu:,.1f} s client + {run.server_cpu:,.1f} s server", flush=True)
@@ -881,7 +979,9 @@ def render(runs: dict[str, Run], scaling: list[Run], *, users: int, batch_size: 
                   "of 1,000 rows, extrapolated linearly. 2c: run 1's rows as binary COPY files (big tables cut in one "
                   "slice per core), loaded on one connection per core into tables without indexes, keys or foreign "
                   "keys, then keys and indexes built in parallel and foreign keys added NOT VALID and validated in "
-                  "parallel, all timed; triggers on (the auth.users trigger makes the accounts). 1c/1d: run 1 with "
+                  "parallel, all timed; triggers on (the auth.users trigger makes the accounts), so the rows a "
+                  "trigger made get run 1's values as the seed's do, by one UPDATE per file before any index exists "
+                  f"({_same_rows(runs.get('ceiling'))}). 1c/1d: run 1 with "
                   "settings.workers 1 and 2. 5: api.cleanup of what the run seeded, ratio to that run's seed time. "
                   "Peak RSS: bench process + its children (each run in a fresh "
                   f"child; the bench process itself holds {_mb(max(PARENT_RSS, default=0))} of it); RSS/worker: "
@@ -1003,7 +1103,7 @@ def main(argv: list[str] | None = None) -> int:
                                        time_cleanup="cleanup" not in args.skip)
         runs["supaseed"] = main_run
         if "ceiling" not in args.skip:
-            runs["ceiling"] = run_ceiling(server, main_run.binary_files, users, connections=connections,
+            runs["ceiling"] = run_ceiling(server, main_run.ceiling_input, users, connections=connections,
                                           server_pid=server_pid)
         if "bulk" not in args.skip:
             runs["bulk"], _ = run_supaseed(server, users, batch_size=args.batch_size, seed=args.seed,

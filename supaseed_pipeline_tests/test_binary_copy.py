@@ -151,3 +151,28 @@ def test_edge_values_store_the_same_in_binary_and_csv(fresh_db):
         load.copy_frame(conn, "public.as_csv", frame)
         stored = [conn.execute(f"SELECT x::text FROM public.{name} x ORDER BY 1").fetchall() for name in ("as_binary", "as_csv")]
     assert len(stored[0]) == 7 and stored[0] == stored[1]
+
+
+def test_uuid_bytes_match_the_text_decoding_for_every_spelling_and_slice():
+    """The one-pass decoder of canonical uuids gives the bytes the text functions give, on a slice of a longer
+    column too (its Arrow buffers start at an offset), and leaves other spellings to them."""
+    import numpy as np
+
+    from supaseed_pipeline.generate import random as rnd
+
+    def by_text(values: pl.Series) -> list[bytes]:
+        return values.str.replace_all("-", "", literal=True).str.decode("hex").to_list()
+
+    def decoded(values: pl.Series) -> list[bytes]:
+        out = binary_copy._uuid_bytes(values)
+        return out.to_pylist() if not isinstance(out, pl.Series) else out.to_list()
+
+    made = pl.concat([rnd.uuids(np.arange(5000), 77), pl.Series(["A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"])])
+    for values in (made, made.slice(1234, 777), made.slice(4990, 11)):
+        assert decoded(values) == by_text(values)
+    assert not isinstance(binary_copy._uuid_bytes(made), pl.Series)        # the one-pass path was taken
+    odd = pl.Series(["a0eebc999c0b4ef8bb6d6bb9bd380a11"] * 3)                # no dashes: the text functions
+    assert isinstance(binary_copy._uuid_bytes(odd), pl.Series) and decoded(odd) == by_text(odd)
+    bad = pl.Series(["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1g"])               # not hex: neither decodes it
+    with pytest.raises(pl.exceptions.PolarsError):
+        binary_copy._uuid_bytes(bad)

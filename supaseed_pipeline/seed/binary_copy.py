@@ -164,8 +164,9 @@ def _uuid_bytes(values: pl.Series) -> pa.Array | pl.Series:
     if values.len() and not values.null_count():
         text = values.to_arrow(compat_level=pl.CompatLevel.oldest())
         text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
-        offsets = np.frombuffer(text.buffers()[1], np.int64, len(text) + 1, text.offset * 8)
-        if (np.diff(offsets) == 36).all():
+        offsets = np.frombuffer(text.buffers()[1], np.int64, len(text) + 1, text.offset * 8) \
+            if pa.types.is_large_string(text.type) else None
+        if offsets is not None and (np.diff(offsets) == 36).all():
             rows = np.frombuffer(text.buffers()[2], np.uint8)[offsets[0]:offsets[-1]].reshape(-1, 36)
             digits = _HEX_VALUE[rows[:, _UUID_DIGITS]]
             if (rows[:, _UUID_DASHES] == ord("-")).all() and digits.max() < 16:

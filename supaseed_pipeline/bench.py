@@ -423,32 +423,31 @@ def _workers_used(users: int, batch_size: int | None, seed: int, workers: int | 
 
 # ------------------------------------------------------------------------------------------ 2. raw COPY
 
-def _origin_query(conn: psycopg.Connection, name: str, select: sql.Composable, origin: str) -> sql.Composable:
-    """SELECT of the rows of `name` the ledger records with that origin ('inserted' or 'trigger')."""
+def _ledger_key(conn: psycopg.Connection, name: str) -> str:
+    """The one key column the ledger records `name`'s rows by (what tells inserted rows from trigger-made ones)."""
     keys = conn.execute(ledger.sql_text("SELECT DISTINCT key_columns FROM supaseed.seeded_keys WHERE table_name = %s"),
                         (name,)).fetchall()
     if len(keys) != 1 or len(keys[0][0]) != 1:
         raise RuntimeError(f"{name}: cannot tell inserted rows from trigger-made ones")
+    return keys[0][0][0]
+
+
+def _origin_query(conn: psycopg.Connection, name: str, select: sql.Composable, origin: str) -> sql.Composable:
+    """SELECT of the rows of `name` the ledger records with that origin ('inserted' or 'trigger')."""
     return sql.SQL(ledger.sql_text("SELECT {} FROM {} WHERE {}::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
                                    "WHERE table_name = {} AND origin = {})")).format(
-        select, _ident(name), sql.Identifier(keys[0][0][0]), sql.Literal(name), sql.Literal(origin))
+        select, _ident(name), sql.Identifier(_ledger_key(conn, name)), sql.Literal(name), sql.Literal(origin))
 
 
-def _trigger_made(conn: psycopg.Connection) -> list[tuple[str, str, list[str], sql.Composable]]:
+def _trigger_made(conn: psycopg.Connection, snapshot) -> list[tuple[str, str, list[str], sql.Composable]]:
     """(table, key column, columns, SELECT) of the rows a trigger made, as the seed left them: what a load that
     lets the trigger make them must still write (MakerKit's accounts: the public_data the trigger leaves '{}')."""
-    from supaseed_pipeline.snapshot.introspect import take_snapshot
-
-    snapshot = take_snapshot(conn)
     out = []
     for (name,) in conn.execute(ledger.sql_text(
             "SELECT DISTINCT table_name FROM supaseed.seeded_keys WHERE origin = 'trigger' ORDER BY 1")).fetchall():
-        table = snapshot.table(name)
-        columns = [c.name for c in table.columns if not c.generated]
+        columns = [c.name for c in snapshot.table(name).columns if not c.generated]
         query = _origin_query(conn, name, sql.SQL(", ").join(sql.Identifier(c) for c in columns), "trigger")
-        key = conn.execute(ledger.sql_text("SELECT key_columns[1] FROM supaseed.seeded_keys WHERE table_name = %s LIMIT 1"),
-                           (name,)).fetchone()[0]
-        out.append((name, key, columns, query))
+        out.append((name, _ledger_key(conn, name), columns, query))
     return out
 
 
@@ -460,16 +459,14 @@ def fingerprints(target: Target, tables: list[str]) -> dict[str, str]:
                 for name in tables}
 
 
-def _inserted_queries(conn: psycopg.Connection) -> list[tuple[str, list[str], sql.Composable]]:
+def _inserted_queries(conn: psycopg.Connection, snapshot) -> list[tuple[str, list[str], sql.Composable]]:
     """(table, columns, SELECT of the rows supaseed inserted) in load order, generated columns left out.
 
     Rows that a trigger made (the ledger's origin 'trigger', e.g. personal accounts created by the
     auth.users trigger) are left out: loading auth.users makes them again.
     """
     from supaseed_pipeline.plan.graph import build_constraint_graph
-    from supaseed_pipeline.snapshot.introspect import take_snapshot
 
-    snapshot = take_snapshot(conn)
     order = build_constraint_graph(snapshot).load_order
     origins = dict(conn.execute(ledger.sql_text(
         "SELECT table_name, array_agg(DISTINCT origin) FROM supaseed.seeded_keys GROUP BY 1")).fetchall())
@@ -490,8 +487,10 @@ def dump_inserted(target: Target, folder: Path) -> list[tuple[str, list[str], Pa
     """CSV files of the rows supaseed inserted (see _inserted_queries), in load order."""
     folder.mkdir(parents=True, exist_ok=True)
     files = []
+    from supaseed_pipeline.snapshot.introspect import take_snapshot
+
     with connect(target, autocommit=True) as conn:
-        for name, columns, query in _inserted_queries(conn):
+        for name, columns, query in _inserted_queries(conn, take_snapshot(conn)):
             path = folder / f"{name}.csv"
             _copy_out(conn, query, "csv", path)
             files.append((name, columns, path))
@@ -530,10 +529,13 @@ def dump_binary(target: Target, folder: Path, slices: int) -> CeilingInput:
             _copy_out(conn, piece, "binary", paths[-1])
         return paths
 
+    from supaseed_pipeline.snapshot.introspect import take_snapshot
+
     with connect(target, autocommit=True) as conn:
-        files = [(name, columns, path) for name, columns, query in _inserted_queries(conn)
+        snapshot = take_snapshot(conn)
+        files = [(name, columns, path) for name, columns, query in _inserted_queries(conn, snapshot)
                  for path in sliced(conn, name, query, "inserted")]
-        made = _trigger_made(conn)
+        made = _trigger_made(conn, snapshot)
         completions = [(name, key, columns, path) for name, key, columns, query in made
                        for path in sliced(conn, name, query, "trigger")]
     return CeilingInput(files, completions, fingerprints(target, [name for name, *_ in made]))

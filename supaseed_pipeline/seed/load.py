@@ -255,13 +255,21 @@ def advance_sequences(conn: psycopg.Connection, table: str, columns: list[str]) 
 
 
 @contextlib.contextmanager
-def index_probes_only(conn: psycopg.Connection, *, joins: bool = True):
+def index_probes_only(conn: psycopg.Connection, *, joins: bool = True, bitmap: bool = False):
     """Inside the caller's transaction (a partition's removal, an UPDATE of its rows): reach its rows through
     the key and FK indexes, never by a whole-table scan per partition (that makes cleanup and reseeds quadratic) nor, with
     `joins`, by a merge or hash join over a whole index (the planner takes a merge join that reads a table's
     index from its first key to the partition's last once each partition is a few % of it: 600k users,
-    2.07 s -> 0.23 s a statement). `joins` needs an index on every join's columns. Restored on exit."""
+    2.07 s -> 0.23 s a statement). `joins` needs an index on every join's columns.
+
+    `bitmap`: probes by bitmap scans only, for a join of the table with an unindexed stage. With plain index
+    scans allowed, a whole-index scan of the table, outer to the stage, is disabled no more than the stage's seq
+    scan, and it wins whenever the table looks empty: one emptied by a cleanup and vacuumed without truncation
+    keeps its pages with reltuples 0, so each row counts as none until the next ANALYZE (a reseed after a
+    cleanup, 100k users: each batch's accounts UPDATE read every account per stage row, 11-41 s instead of
+    about 1). No index scan at all leaves the stage as the only driving side. Restored on exit."""
     settings = ("enable_seqscan", "enable_mergejoin", "enable_hashjoin") if joins else ("enable_seqscan",)
+    settings += ("enable_indexscan", "enable_indexonlyscan") if bitmap else ()
     for setting in settings:
         conn.execute(f"SET LOCAL {setting} = off")
     yield
@@ -288,7 +296,7 @@ def update_columns(conn: psycopg.Connection, table: Table, keys: list[str], fram
             sql.SQL("t.{} = s.{}").format(sql.Identifier(k), sql.Identifier(k)) for k in keys)
         # by key probes: the planner, knowing nothing of the stage, hashes the whole table for every
         # batch (1M users: each batch's accounts UPDATE read every account seeded before it)
-        with index_probes_only(conn):
+        with index_probes_only(conn, bitmap=True):
             cur.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS s WHERE {}").format(
                 ident(table.qualified), assignments, stage, match))
         updated = cur.rowcount

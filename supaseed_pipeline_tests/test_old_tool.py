@@ -83,6 +83,9 @@ def test_readme_config_example_seeds_as_is(supaseed, demo_db, example):
     # setups belong to the seeded users' personal accounts (setupsTable.userField: account_id)
     assert rows(demo_db, "SELECT count(*) FROM public.setups s LEFT JOIN public.accounts a ON a.id = s.account_id "
                          "WHERE a.id IS NULL OR NOT a.is_personal_account")[0][0] == 0
+    # and to those users: each setup's user_id is its account's owner, not a user drawn at random
+    assert rows(demo_db, "SELECT count(*) FROM public.setups s JOIN public.accounts a ON a.id = s.account_id "
+                         "WHERE s.user_id IS DISTINCT FROM a.primary_owner_user_id")[0][0] == 0
     assert "makerkit-full" in supaseed("detect", "-c", "custom-config.json", "--database-url", demo_db.url).stdout
 
 

@@ -273,6 +273,11 @@ def _map_content(mapping: TableMapping, snapshot: SchemaSnapshot, settings: Seed
     _require_column(table, mapping.content_user_field, "setupsTable.userField")
     if mapping.account_table:
         mapping.content_account_field = link_column(table, mapping.account_table)
+    if mapping.content_user_field and mapping.content_user_field == mapping.content_account_field and mapping.user_table:
+        # `userField` naming the account column (the old tool's MakerKit configs: "account_id") links a setup to
+        # its owner's account; a column that references the users still names that owner, not a random user
+        # (20k users: 671 setups of one user under two accounts broke MakerKit's unique (user_id, slug))
+        mapping.content_user_field = link_column(table, mapping.user_table) or mapping.content_user_field
     lookup_names = [overrides.setup_types_table] if overrides.setup_types_table else list(domain.lookup_tables if domain else ())
     for name in lookup_names:
         lookup = _qualify(name, snapshot, settings.schemas)

@@ -18,7 +18,9 @@ from psycopg import sql
 
 from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.errors import SupaseedError, TargetBusy
+from supaseed_pipeline.plan.graph import build_constraint_graph
 from supaseed_pipeline.seed import api, bulk, ledger, locking
+from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,6 +126,90 @@ def test_rows_referencing_seeded_rows_are_never_deleted_or_changed(demo_db, shap
             "DELETE FROM storage.objects" if "storage" in ddl else "DELETE FROM other.events")
     api.cleanup(demo_db, settings())
     assert user_rows(demo_db) == pristine
+
+
+# foreign rows that arrive after cleanup's up-front check (or a reseed's batch that has none): the delete
+# itself, checked by the server's row counters, must not let them go
+RACE_SHAPES = {
+    **SHAPES,
+    "NO ACTION": ("CREATE TABLE other.notes (id serial PRIMARY KEY, user_id uuid REFERENCES auth.users(id))",
+                  "INSERT INTO other.notes (user_id) VALUES (%s::uuid)", "auth.users", "notes_user_id_fkey"),
+    "RESTRICT": ("CREATE TABLE other.notes (id serial PRIMARY KEY, "
+                 "setup_id uuid REFERENCES public.setups(id) ON DELETE RESTRICT)",
+                 "INSERT INTO other.notes (setup_id) VALUES (%s::uuid)", "public.setups", "notes_setup_id_fkey"),
+    "deferred NO ACTION": ("CREATE TABLE other.notes (id serial PRIMARY KEY, "
+                           "account_id uuid REFERENCES public.accounts(id) DEFERRABLE INITIALLY DEFERRED)",
+                           "INSERT INTO other.notes (account_id) VALUES (%s::uuid)", "public.accounts",
+                           "notes_account_id_fkey"),
+    "SET DEFAULT": ("CREATE TABLE other.notes (id serial PRIMARY KEY, "
+                    "setup_id uuid DEFAULT NULL REFERENCES public.setups(id) ON DELETE SET DEFAULT)",
+                    "INSERT INTO other.notes (setup_id) VALUES (%s::uuid)", "public.setups", "notes_setup_id_fkey"),
+    # a user's own row in a seeded table, under a seeded parent
+    "own row in a seeded table": (
+        "SELECT 1",
+        "INSERT INTO public.setups (account_id, user_id, title, slug, setup_type_id, difficulty) "
+        "SELECT a.id, a.primary_owner_user_id, 'my own', 'my-own', (SELECT min(id) FROM public.setup_types), 'beginner' "
+        "FROM public.accounts a WHERE a.id::text = %s",
+        "public.accounts", "setups_account_id_fkey"),
+}
+
+
+def delete_everything_seeded(target: Target):
+    """ledger.delete_seeded of every partition in one transaction, as a reseed's batch removes its rows;
+    returns the removal (committed) or raises (rolled back)."""
+    with connect(target) as conn:
+        snapshot = take_snapshot(conn)
+        removed = ledger.delete_seeded(conn, snapshot, build_constraint_graph(snapshot).load_order)
+        conn.commit()
+        return removed
+
+
+@pytest.mark.parametrize("shape", list(RACE_SHAPES))
+def test_rows_referencing_seeded_rows_when_the_delete_runs_are_never_deleted_or_changed(demo_db, shape):
+    ddl, insert, parent, constraint = RACE_SHAPES[shape]
+    execute(demo_db, "CREATE SCHEMA other")
+    execute(demo_db, ddl)
+    pristine = user_rows(demo_db)
+    api.seed(demo_db, settings())
+    recorded = {t: len(seeded_keys(demo_db, t)) for t, in execute(demo_db, "SELECT DISTINCT table_name FROM supaseed.seeded_keys")}
+    execute(demo_db, insert, (seeded_keys(demo_db, parent)[0],))
+    before = dump(demo_db)
+    with pytest.raises(SupaseedError) as caught:
+        delete_everything_seeded(demo_db)
+    one_line(str(caught.value))
+    assert constraint in str(caught.value) and "did not seed" in str(caught.value)
+    assert dump(demo_db) == before
+    # without the foreign row, the deletes are checked afterwards, and remove exactly the seed
+    execute(demo_db, "DELETE FROM public.setups WHERE title = 'my own'" if "my own" in insert else
+            "DELETE FROM other.newsletter" if "newsletter" in ddl else
+            "DELETE FROM other.bookmarks" if "bookmarks" in ddl else
+            "DELETE FROM storage.objects" if "storage" in ddl else
+            "DELETE FROM other.events" if "events" in ddl else "DELETE FROM other.notes")
+    removed = delete_everything_seeded(demo_db)
+    assert not removed.checked_first
+    assert dict(removed) == recorded and removed.missing == {}
+    assert user_rows(demo_db) == pristine
+
+
+def test_a_kept_seeded_row_does_not_hide_a_foreign_row_lost_in_the_same_table(demo_db):
+    """A BEFORE DELETE trigger keeps one seeded setup while a user's own setup would go with a seeded
+    account's cascade: the rows deleted from setups equal the seeded ones present, yet the wrong ones."""
+    execute(demo_db, """
+        CREATE FUNCTION public.keep_one() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF OLD.title = 'kept' THEN RETURN NULL; END IF; RETURN OLD; END $$;
+        CREATE TRIGGER keep_one BEFORE DELETE ON public.setups FOR EACH ROW EXECUTE FUNCTION public.keep_one();""")
+    api.seed(demo_db, settings())
+    owner = seeded_keys(demo_db, "public.accounts")[0]
+    kept = seeded_keys(demo_db, "public.setups")[0]
+    execute(demo_db, "UPDATE public.setups SET title = 'kept' WHERE id::text = %s", (kept,))
+    execute(demo_db, "DELETE FROM public.gear_items WHERE setup_id::text = %s", (kept,))   # no other table tells
+    execute(demo_db, RACE_SHAPES["own row in a seeded table"][1], (owner,))
+    before = dump(demo_db)
+    with pytest.raises(SupaseedError) as caught:
+        delete_everything_seeded(demo_db)
+    one_line(str(caught.value))
+    assert "setups_account_id_fkey" in str(caught.value) and "did not seed" in str(caught.value)
+    assert dump(demo_db) == before
 
 
 def test_a_supaseed_schema_that_is_not_ours_is_refused_and_kept(demo_db):

@@ -53,11 +53,13 @@ class Stage:
 
 class Removal(dict):
     """Rows removed per table (directly or by a cascade from another seeded row); `.missing`: keys
-    recorded whose rows were already gone before this removal (deleted by someone else)."""
+    recorded whose rows were already gone before this removal (deleted by someone else);
+    `.checked_first`: the foreign-row checks ran before the deletes (see `delete_staged`)."""
 
-    def __init__(self, removed: dict[str, int], missing: dict[str, int]):
+    def __init__(self, removed: dict[str, int], missing: dict[str, int], *, checked_first: bool = False):
         super().__init__(removed)
         self.missing = {t: n for t, n in missing.items() if n}
+        self.checked_first = checked_first
 
 
 def catalog_references(conn: psycopg.Connection, parents: set[str]) -> list[Reference]:
@@ -364,15 +366,58 @@ def check_tables_exist(conn: psycopg.Connection, tables) -> None:
 
 def delete_staged(conn: psycopg.Connection, stages: dict[str, Stage], recorded: dict[str, int], load_order: list[str],
                   removed_note: str = "nothing was removed") -> Removal:
-    """Delete the staged rows (see `delete_seeded`); `removed_note` ends a refusal's hint (what is already gone)."""
+    """Delete the staged rows (see `delete_seeded`); `removed_note` ends a refusal's hint (what is already gone).
+
+    First optimistically, checked afterwards by what the server counted (`_delete_checked_after`, in a
+    savepoint); when that cannot prove that exactly the seeded rows went, the savepoint is rolled back
+    and the rows are deleted as before, checked first (`_delete_checked_before`), which refuses or
+    explains. Both end in the same state; the first skips two joins per table and foreign key.
+    """
     if not stages:
         return Removal({}, {})
     check_tables_exist(conn, stages)
     references = catalog_references(conn, set(stages))
-    refuse_foreign_references(conn, stages, references, removed_note)
-    ordered = deletion_order(stages, references, load_order)
-    present = {table: _present(conn, table, stages[table]) for table in ordered}
-    unlink_cycles(conn, stages, references, ordered)
+    if _counts_tracked(conn):
+        try:
+            with conn.transaction():   # a savepoint: a failed proof leaves the rows as they were
+                return _delete_checked_after(conn, stages, recorded, references, load_order)
+        except _Unproven:
+            pass
+        except psycopg.Error as exc:
+            # a foreign row in the way (a key violation, a trigger's refusal): the checks first say which;
+            # a timeout or a broken connection would only repeat
+            if isinstance(exc, (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable,
+                                psycopg.OperationalError)) or conn.broken:
+                raise
+    return _delete_checked_before(conn, stages, recorded, references, load_order, removed_note)
+
+
+class _Unproven(Exception):
+    """The counts after an optimistic delete do not prove that exactly the seeded rows went."""
+
+
+def _counts_tracked(conn: psycopg.Connection) -> bool:
+    return conn.execute("SELECT current_setting('track_counts')::bool").fetchone()[0]
+
+
+def _row_changes(conn: psycopg.Connection, tables: list[str]) -> dict[str, tuple[int, int]]:
+    """(rows deleted, rows updated) per table in this transaction so far, over a partitioned table's
+    leaves; from the server's own counters (pg_stat_xact_all_tables), which count a cascade's rows too
+    and keep counting what a rolled-back savepoint did (so only differences are used)."""
+    rows = conn.execute("""
+        SELECT t.name, coalesce(sum(s.n_tup_del), 0)::bigint, coalesce(sum(s.n_tup_upd), 0)::bigint
+        FROM unnest(%s::text[]) AS t(name)
+        CROSS JOIN LATERAL unnest(coalesce((SELECT array_agg(p.relid) FROM pg_partition_tree(t.name::regclass) AS p
+                                            WHERE p.isleaf), ARRAY[t.name::regclass])) AS l(relid)
+        LEFT JOIN pg_stat_xact_all_tables AS s ON s.relid = l.relid
+        GROUP BY t.name""", ([ident(t).as_string(conn) for t in tables],)).fetchall()
+    by_name = {name: (int(deleted), int(updated)) for name, deleted, updated in rows}
+    return {t: by_name[ident(t).as_string(conn)] for t in tables}
+
+
+def _delete_statements(conn: psycopg.Connection, stages: dict[str, Stage], references: list[Reference],
+                       ordered: list[str]) -> None:
+    """The deletes themselves, children first; tables in one NOT NULL FK cycle in one statement."""
     conn.execute("SET CONSTRAINTS ALL DEFERRED")   # deferrable cycles are checked once, at commit
     statements: dict[str, sql.Composable] = {}
     for table in ordered:
@@ -388,6 +433,49 @@ def delete_staged(conn: psycopg.Connection, stages: dict[str, Stage], recorded: 
         counts = sql.SQL(", ").join(sql.SQL("(SELECT count(*) FROM {})").format(sql.Identifier(f"d{n}"))
                                     for n in range(len(group)))
         conn.execute(sql.SQL("WITH {} SELECT {}").format(ctes, counts))
+
+
+def _delete_checked_after(conn: psycopg.Connection, stages: dict[str, Stage], recorded: dict[str, int],
+                          references: list[Reference], load_order: list[str]) -> Removal:
+    """Delete, then prove from the server's row counters that exactly the seeded rows went: every staged
+    table lost exactly its seeded rows that were present, no other table referencing a staged one lost a
+    row, none referencing one through SET NULL / SET DEFAULT changed, and no foreign key check fails.
+    A foreign row referencing a seeded one breaks one of these (a cascade deletes it, a SET NULL changes
+    it, NO ACTION / RESTRICT fail); a seeded row a trigger, rule or policy keeps makes the counts short
+    (where one of those could also let a foreign row go, the table is counted afterwards as well).
+    Raises _Unproven otherwise: the caller rolls back and deletes with the checks first."""
+    ordered = deletion_order(stages, references, load_order)
+    present = {table: _present(conn, table, stages[table]) for table in ordered}
+    unlink_cycles(conn, stages, references, ordered)
+    outside = sorted({r.child_rel for r in references if r.child not in stages})
+    changed_by_action = sorted({r.child_rel for r in references if r.on_delete in ("SET NULL", "SET DEFAULT")})
+    watched = sorted({*ordered, *outside, *changed_by_action})
+    before = _row_changes(conn, watched)
+    _delete_statements(conn, stages, references, ordered)
+    if any(r.deferrable for r in references):
+        # a deferred foreign key check would otherwise fail only at commit, past the explanation
+        conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        conn.execute("SET CONSTRAINTS ALL DEFERRED")
+    after = _row_changes(conn, watched)
+    deleted = {t: after[t][0] - before[t][0] for t in watched}
+    updated = {t: after[t][1] - before[t][1] for t in watched}
+    if any(deleted[t] != present[t] for t in ordered) or any(deleted[t] for t in outside) \
+            or any(updated[t] for t in changed_by_action):
+        raise _Unproven()
+    if any(delete_hazards(conn, t) and _present(conn, t, stages[t]) for t in ordered):
+        raise _Unproven()
+    return Removal(present, {t: recorded[t] - present[t] for t in ordered})
+
+
+def _delete_checked_before(conn: psycopg.Connection, stages: dict[str, Stage], recorded: dict[str, int],
+                           references: list[Reference], load_order: list[str], removed_note: str) -> Removal:
+    """Refuse when rows supaseed did not seed reference seeded rows, delete, then check that no
+    recorded row is left (naming what kept it)."""
+    refuse_foreign_references(conn, stages, references, removed_note)
+    ordered = deletion_order(stages, references, load_order)
+    present = {table: _present(conn, table, stages[table]) for table in ordered}
+    unlink_cycles(conn, stages, references, ordered)
+    _delete_statements(conn, stages, references, ordered)
     for table in ordered:
         left = _present(conn, table, stages[table])
         if left:
@@ -395,7 +483,7 @@ def delete_staged(conn: psycopg.Connection, stages: dict[str, Stage], recorded: 
                 f"{left} of the {present[table]} seeded row(s) of {table} were not deleted: {_why_rows_stay(conn, table)}",
                 hint="allow this role to delete them (or run as the table owner), then run cleanup again; "
                      + removed_note)
-    return Removal(present, {t: recorded[t] - present[t] for t in ordered})
+    return Removal(present, {t: recorded[t] - present[t] for t in ordered}, checked_first=True)
 
 
 # ------------------------------------------------------------------------------------------ batch by batch

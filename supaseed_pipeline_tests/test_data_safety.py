@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -210,6 +211,69 @@ def test_a_kept_seeded_row_does_not_hide_a_foreign_row_lost_in_the_same_table(de
     one_line(str(caught.value))
     assert "setups_account_id_fkey" in str(caught.value) and "did not seed" in str(caught.value)
     assert dump(demo_db) == before
+
+
+# shapes where a count-based proof of a delete could be fooled (a foreign row lost while a seeded row stays
+# or was already gone): table (rows recorded as seeded), then the setup; every case holds a foreign row 99
+_OWNERS = "CREATE TABLE owners (id int PRIMARY KEY); INSERT INTO owners VALUES (1);"
+PROOF_TRAPS = {
+    "inheritance child": (["10"], _OWNERS + """
+        CREATE TABLE items (id int PRIMARY KEY, owner_id int REFERENCES owners(id) ON DELETE CASCADE, note text);
+        CREATE TABLE items_archive () INHERITS (items);
+        INSERT INTO items_archive VALUES (10, 1, 'seeded');
+        INSERT INTO items VALUES (99, 1, 'foreign');"""),
+    "trigger on one partition keeps a seeded row": (['{"id": "10", "region": "eu"}'], _OWNERS + """
+        CREATE TABLE items (id int, region text, owner_id int REFERENCES owners(id) ON DELETE CASCADE, note text,
+                            PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+        CREATE TABLE items_eu PARTITION OF items FOR VALUES IN ('eu');
+        CREATE TABLE items_us PARTITION OF items FOR VALUES IN ('us');
+        CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+        CREATE TRIGGER keep BEFORE DELETE ON items_eu FOR EACH ROW EXECUTE FUNCTION keep();
+        INSERT INTO items VALUES (10, 'eu', NULL, 'seeded'), (99, 'us', 1, 'foreign');"""),
+    "NOT VALID foreign key": (["10"], _OWNERS + """
+        CREATE TABLE items (id int PRIMARY KEY, owner_id int, note text);
+        INSERT INTO items VALUES (10, 2, 'seeded'), (99, 1, 'foreign');
+        ALTER TABLE items ADD FOREIGN KEY (owner_id) REFERENCES owners(id) ON DELETE CASCADE NOT VALID;"""),
+    "soft delete on a referencing table": ([], _OWNERS + """
+        CREATE TABLE items (id int PRIMARY KEY, owner_id int REFERENCES owners(id) ON DELETE CASCADE, deleted_at timestamptz);
+        CREATE FUNCTION soft() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN UPDATE items SET deleted_at = now() WHERE id = OLD.id; RETURN NULL; END $$;
+        CREATE TRIGGER soft BEFORE DELETE ON items FOR EACH ROW EXECUTE FUNCTION soft();
+        INSERT INTO items VALUES (99, 1, NULL);"""),
+    "a seeded row deleted by the app meanwhile": (["10", "11"], _OWNERS + """
+        CREATE TABLE items (id int PRIMARY KEY, owner_id int REFERENCES owners(id) ON DELETE CASCADE, note text);
+        INSERT INTO items VALUES (10, NULL, 'seeded'), (11, NULL, 'seeded'), (99, 1, 'foreign');"""),
+}
+
+
+@pytest.mark.parametrize("trap", list(PROOF_TRAPS))
+def test_a_foreign_row_is_never_lost_where_counts_could_balance(fresh_db, trap):
+    from supaseed_pipeline.seed import removal
+
+    items, setup = PROOF_TRAPS[trap]
+    execute(fresh_db, setup)
+    before = dump(fresh_db)
+    app = None
+    if "meanwhile" in trap:
+        # the app deletes seeded row 11 and commits while supaseed's delete waits for it
+        app = connect(fresh_db)
+        app.execute("DELETE FROM items WHERE id = 11")
+        threading.Timer(1.0, app.commit).start()
+        before["public.items"].remove("(11,,seeded)")
+    with connect(fresh_db) as conn:
+        snapshot = take_snapshot(conn)
+        entries = [("public.owners", ["id"], ["1"])] + ([("public.items", ["id", "region"] if "region" in items[0] else ["id"],
+                                                          items)] if items else [])
+        stages = {t: removal.stage_keys(conn, snapshot, n, t, cols, keys) for n, (t, cols, keys) in enumerate(entries)}
+        with pytest.raises(SupaseedError) as caught:
+            removal.delete_staged(conn, stages, {t: len(k) for t, _, k in entries},
+                                  build_constraint_graph(snapshot).load_order)
+        conn.rollback()
+    if app is not None:
+        app.close()
+    one_line(str(caught.value))
+    assert "did not seed reference seeded rows of public.owners" in str(caught.value)
+    assert dump(fresh_db) == before
 
 
 def test_a_supaseed_schema_that_is_not_ours_is_refused_and_kept(demo_db):

@@ -210,12 +210,16 @@ def _refuse(ref: Reference, count: int, removed_note: str) -> None:
             hint=f"delete or re-point those {ref.child_rel} rows first, then run again; {removed_note}")
 
 
-def _cascade_parents(table: str, stages: dict[str, Stage], references: list[Reference]) -> list[Reference]:
+def _cascade_parents(table: str, stages: dict[str, Stage], references: list[Reference],
+                     cascading: set[str] | None = None) -> list[Reference]:
     """Seeded rows of `table` that an ON DELETE CASCADE from another seeded row removes on its own.
 
     They are left to the cascade rather than deleted directly, so app triggers that forbid a direct
-    delete (e.g. MakerKit's owner-membership guard) are not tripped.
+    delete (e.g. MakerKit's owner-membership guard) are not tripped. `cascading`: the tables whose rows
+    may be left to a cascade (None: every table).
     """
+    if cascading is not None and table not in cascading:
+        return []
     return _direct_cascade_parents(table, stages, references)
 
 
@@ -224,12 +228,13 @@ def _direct_cascade_parents(table: str, stages: dict[str, Stage], references: li
             and r.parent in stages and r.parent != table and set(r.ref_columns) == set(stages[r.parent].key_columns)]
 
 
-def _left_to_cascade(table: str, stages: dict[str, Stage], references: list[Reference]) -> sql.Composable | None:
+def _left_to_cascade(table: str, stages: dict[str, Stage], references: list[Reference],
+                     cascading: set[str] | None = None) -> sql.Composable | None:
     """Condition on `t` (a staged row of `table`) for deleting it directly: no cascade from a staged
     parent removes it, or it also references, without a cascade, a table its cascade chain starts
     from (setups -> trip_notes, and trip_notes.author -> auth.users): such a row would be checked
     before the cascade reached it, so it goes first, directly. None: every row is deleted directly."""
-    cascades = _cascade_parents(table, stages, references)
+    cascades = _cascade_parents(table, stages, references, cascading)
     if not cascades:
         return None
     roots, todo = set(), [r.parent for r in cascades]
@@ -237,7 +242,7 @@ def _left_to_cascade(table: str, stages: dict[str, Stage], references: list[Refe
         parent = todo.pop()
         if parent not in roots:
             roots.add(parent)
-            todo += [r.parent for r in _cascade_parents(parent, stages, references)]
+            todo += [r.parent for r in _cascade_parents(parent, stages, references, cascading)]
     blocking = [r for r in references if r.child == table and r.child_rel == table and r.parent in roots
                 and r.on_delete in ("NO ACTION", "RESTRICT") and not r.deferrable]
     not_cascaded = sql.SQL(" AND ").join(sql.SQL("NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})").format(
@@ -247,7 +252,8 @@ def _left_to_cascade(table: str, stages: dict[str, Stage], references: list[Refe
     return sql.SQL("({})").format(sql.SQL(" OR ").join([sql.SQL("({})").format(not_cascaded), *linked]))
 
 
-def deletion_order(stages: dict[str, Stage], references: list[Reference], load_order: list[str]) -> list[str]:
+def deletion_order(stages: dict[str, Stage], references: list[Reference], load_order: list[str],
+                   cascading: set[str] | None = None) -> list[str]:
     """Staged tables, every referencing table before the tables it references.
 
     A table whose rows go with a cascade from parent P is gone only once P is deleted, so P must
@@ -257,7 +263,7 @@ def deletion_order(stages: dict[str, Stage], references: list[Reference], load_o
     tables = sorted(stages, key=lambda t: (-position.get(t, -1), t))
     before: dict[str, set[str]] = {t: set() for t in tables}   # before[b] = tables deleted before b
     for table in tables:
-        cascades = _cascade_parents(table, stages, references)
+        cascades = _cascade_parents(table, stages, references, cascading)
         for ref in references:
             if ref.child != table or ref.parent == table or ref.parent not in stages:
                 continue
@@ -380,7 +386,7 @@ def delete_staged(conn: psycopg.Connection, stages: dict[str, Stage], recorded: 
     if _counts_tracked(conn):
         try:
             with conn.transaction():   # a savepoint: a failed proof leaves the rows as they were
-                return _delete_checked_after(conn, stages, recorded, references, load_order)
+                return _delete_checked_after(conn, stages, recorded, references, load_order, removed_note)
         except _Unproven:
             pass
         except psycopg.Error as exc:
@@ -400,70 +406,98 @@ def _counts_tracked(conn: psycopg.Connection) -> bool:
     return conn.execute("SELECT current_setting('track_counts')::bool").fetchone()[0]
 
 
+# a table with its partitions and inheritance children, at any depth ($1: the table's name)
+_FAMILY = """WITH RECURSIVE family(relid) AS (
+                 SELECT to_regclass(%s)::oid UNION SELECT i.inhrelid FROM pg_inherits i JOIN family f ON i.inhparent = f.relid)"""
+
+
+def _guarded(conn: psycopg.Connection, table: str) -> bool:
+    """Whether anything of the table or of its partitions and children can keep, change or add rows when
+    rows are deleted: a trigger on DELETE, a rule on DELETE, row-level security this role does not bypass."""
+    return conn.execute(_FAMILY + """
+        SELECT EXISTS (SELECT 1 FROM pg_trigger t JOIN family f ON t.tgrelid = f.relid
+                       WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 8) <> 0)
+            OR EXISTS (SELECT 1 FROM pg_rewrite r JOIN family f ON r.ev_class = f.relid WHERE r.ev_type = '4')
+            OR EXISTS (SELECT 1 FROM pg_class c JOIN family f ON c.oid = f.relid, pg_roles o
+                       WHERE o.rolname = current_user AND c.relrowsecurity AND NOT (o.rolbypassrls OR o.rolsuper)
+                         AND (c.relforcerowsecurity OR pg_get_userbyid(c.relowner) <> current_user))""",
+                        (ident(table).as_string(conn),)).fetchone()[0]
+
+
 def _row_changes(conn: psycopg.Connection, tables: list[str]) -> dict[str, tuple[int, int]]:
-    """(rows deleted, rows updated) per table in this transaction so far, over a partitioned table's
-    leaves; from the server's own counters (pg_stat_xact_all_tables), which count a cascade's rows too
-    and keep counting what a rolled-back savepoint did (so only differences are used)."""
-    rows = conn.execute("""
-        SELECT t.name, coalesce(sum(s.n_tup_del), 0)::bigint, coalesce(sum(s.n_tup_upd), 0)::bigint
-        FROM unnest(%s::text[]) AS t(name)
-        CROSS JOIN LATERAL unnest(coalesce((SELECT array_agg(p.relid) FROM pg_partition_tree(t.name::regclass) AS p
-                                            WHERE p.isleaf), ARRAY[t.name::regclass])) AS l(relid)
-        LEFT JOIN pg_stat_xact_all_tables AS s ON s.relid = l.relid
-        GROUP BY t.name""", ([ident(t).as_string(conn) for t in tables],)).fetchall()
-    by_name = {name: (int(deleted), int(updated)) for name, deleted, updated in rows}
-    return {t: by_name[ident(t).as_string(conn)] for t in tables}
+    """(rows deleted, rows updated) per table in this transaction so far, its partitions and inheritance
+    children included; from the server's own counters (pg_stat_xact_all_tables), which count a cascade's
+    rows too and keep counting what a rolled-back savepoint did (so only differences are used)."""
+    changes = {}
+    for table in tables:
+        deleted, updated = conn.execute(_FAMILY + """
+            SELECT coalesce(sum(s.n_tup_del), 0)::bigint, coalesce(sum(s.n_tup_upd), 0)::bigint
+            FROM family f JOIN pg_stat_xact_all_tables s ON s.relid = f.relid""",
+                                        (ident(table).as_string(conn),)).fetchone()
+        changes[table] = (int(deleted), int(updated))
+    return changes
 
 
 def _delete_statements(conn: psycopg.Connection, stages: dict[str, Stage], references: list[Reference],
-                       ordered: list[str]) -> None:
-    """The deletes themselves, children first; tables in one NOT NULL FK cycle in one statement."""
+                       ordered: list[str], cascading: set[str] | None = None) -> dict[str, int]:
+    """The deletes themselves, children first; tables in one NOT NULL FK cycle in one statement.
+    Returns the rows each table's own DELETE removed (not those a cascade took)."""
     conn.execute("SET CONSTRAINTS ALL DEFERRED")   # deferrable cycles are checked once, at commit
     statements: dict[str, sql.Composable] = {}
     for table in ordered:
         stage = stages[table]
-        direct = _left_to_cascade(table, stages, references)
+        direct = _left_to_cascade(table, stages, references, cascading)
         condition = sql.SQL(" AND ").join([_match("t", "k", [(k, k) for k in stage.key_columns]),
                                            *([direct] if direct is not None else [])])
         statements[table] = sql.SQL("DELETE FROM {} AS t USING {} AS k WHERE {} RETURNING 1").format(
             ident(table), stage.table, condition)
+    returned: dict[str, int] = {}
     for group in deletion_groups(references, ordered):
         ctes = sql.SQL(", ").join(sql.SQL("{} AS ({})").format(sql.Identifier(f"d{n}"), statements[t])
                                   for n, t in enumerate(group))
         counts = sql.SQL(", ").join(sql.SQL("(SELECT count(*) FROM {})").format(sql.Identifier(f"d{n}"))
                                     for n in range(len(group)))
-        conn.execute(sql.SQL("WITH {} SELECT {}").format(ctes, counts))
+        row = conn.execute(sql.SQL("WITH {} SELECT {}").format(ctes, counts)).fetchone()
+        returned.update(zip(group, (int(n) for n in row)))
+    return returned
 
 
 def _delete_checked_after(conn: psycopg.Connection, stages: dict[str, Stage], recorded: dict[str, int],
-                          references: list[Reference], load_order: list[str]) -> Removal:
-    """Delete, then prove from the server's row counters that exactly the seeded rows went: every staged
-    table lost exactly its seeded rows that were present, no other table referencing a staged one lost a
-    row, none referencing one through SET NULL / SET DEFAULT changed, and no foreign key check fails.
-    A foreign row referencing a seeded one breaks one of these (a cascade deletes it, a SET NULL changes
-    it, NO ACTION / RESTRICT fail); a seeded row a trigger, rule or policy keeps makes the counts short
-    (where one of those could also let a foreign row go, the table is counted afterwards as well).
-    Raises _Unproven otherwise: the caller rolls back and deletes with the checks first."""
-    ordered = deletion_order(stages, references, load_order)
-    present = {table: _present(conn, table, stages[table]) for table in ordered}
-    unlink_cycles(conn, stages, references, ordered)
+                          references: list[Reference], load_order: list[str], removed_note: str) -> Removal:
+    """Delete, then prove from the server's row counters that no row supaseed did not seed went or changed.
+
+    A table that nothing guards (no DELETE trigger or rule, no row-level security in the way, on it or
+    its partitions and children) has its seeded rows deleted by its own statement, children first, so a
+    cascade into it can only reach rows someone else made: such a table must lose exactly the rows its
+    DELETE returned and no row of it may change (a SET NULL / SET DEFAULT); one outside the seed that
+    references a seeded table must lose and change nothing; deferred foreign keys must hold (NO ACTION
+    and RESTRICT fail on their own). Guarded tables, whose triggers may keep rows or turn a delete into
+    something else, are checked as `_delete_checked_before` checks every table: foreign rows first,
+    rows left afterwards. Raises _Unproven when the counts do not prove it: the caller rolls back to
+    before and deletes with the checks first, which refuse or explain."""
     outside = sorted({r.child_rel for r in references if r.child not in stages})
-    changed_by_action = sorted({r.child_rel for r in references if r.on_delete in ("SET NULL", "SET DEFAULT")})
-    watched = sorted({*ordered, *outside, *changed_by_action})
+    guarded = {t for t in [*stages, *outside] if _guarded(conn, t)}
+    refuse_foreign_references(conn, stages, [r for r in references if r.child in guarded or r.child_rel in guarded],
+                              removed_note)
+    ordered = deletion_order(stages, references, load_order, cascading=guarded)
+    present = {table: _present(conn, table, stages[table]) for table in ordered if table in guarded}
+    unlink_cycles(conn, stages, references, ordered)
+    watched = [t for t in [*ordered, *outside] if t not in guarded]
     before = _row_changes(conn, watched)
-    _delete_statements(conn, stages, references, ordered)
+    returned = _delete_statements(conn, stages, references, ordered, cascading=guarded)
     if any(r.deferrable for r in references):
         # a deferred foreign key check would otherwise fail only at commit, past the explanation
         conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
         conn.execute("SET CONSTRAINTS ALL DEFERRED")
     after = _row_changes(conn, watched)
-    deleted = {t: after[t][0] - before[t][0] for t in watched}
-    updated = {t: after[t][1] - before[t][1] for t in watched}
-    if any(deleted[t] != present[t] for t in ordered) or any(deleted[t] for t in outside) \
-            or any(updated[t] for t in changed_by_action):
+    for table in watched:
+        deleted, updated = after[table][0] - before[table][0], after[table][1] - before[table][1]
+        if updated or deleted != (returned[table] if table in stages else 0):
+            raise _Unproven()
+    if any(_present(conn, table, stages[table]) for table in present):
         raise _Unproven()
-    if any(delete_hazards(conn, t) and _present(conn, t, stages[t]) for t in ordered):
-        raise _Unproven()
+    # an unguarded table's DELETE removed every seeded row still there: those it did not return were gone
+    present.update({table: returned[table] for table in ordered if table not in guarded})
     return Removal(present, {t: recorded[t] - present[t] for t in ordered})
 
 

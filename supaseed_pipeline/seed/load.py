@@ -66,18 +66,23 @@ def _csv_chunks(frame: pl.DataFrame):
 def copy_frame(conn: psycopg.Connection, table: str, frame: pl.DataFrame, described: Table | None = None) -> int:
     """COPY the frame's columns into the table; returns rows written. With the table's description, in
     binary when every column has an exact binary form (`binary_copy`), else as CSV."""
+    return _copy_into(conn, ident(table), frame, described)
+
+
+def _copy_into(conn: psycopg.Connection, target: sql.Composable, frame: pl.DataFrame, described: Table | None) -> int:
+    """`copy_frame` into any relation (a temp stage shaped like `described`'s columns too)."""
     if frame.height == 0:
         return 0
     binary = binary_copy.encoded(described, frame, conn.info.parameter_status("TimeZone")) if described else None
     columns = column_list(frame.columns)
     with conn.cursor() as cur:
         if binary is None:
-            with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(ident(table), columns)) as copy:
+            with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(target, columns)) as copy:
                 for data in _csv_chunks(frame):
                     copy.write(data)
         else:
             encoder, arrow = binary
-            with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(ident(table), columns)) as copy:
+            with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(target, columns)) as copy:
                 copy.write(encoder.write_header())
                 for batch in arrow.to_batches(max_chunksize=COPY_CHUNK_ROWS):
                     copy.write(encoder.write_batch(batch))
@@ -287,9 +292,7 @@ def update_columns(conn: psycopg.Connection, table: Table, keys: list[str], fram
         cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
         cur.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA")
                     .format(stage, column_list(columns), ident(table.qualified)))
-        with cur.copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv)").format(stage)) as copy:
-            for data in _csv_chunks(frame):
-                copy.write(data)
+        _copy_into(conn, stage, frame, table)   # the stage has the table's column types: binary where it can
         assignments = sql.SQL(", ").join(
             sql.SQL("{} = s.{}").format(sql.Identifier(c), sql.Identifier(c)) for c in columns if c not in keys)
         match = sql.SQL(" AND ").join(

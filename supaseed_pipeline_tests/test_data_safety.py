@@ -213,16 +213,18 @@ def test_a_kept_seeded_row_does_not_hide_a_foreign_row_lost_in_the_same_table(de
     assert dump(demo_db) == before
 
 
-# shapes where a count-based proof of a delete could be fooled (a foreign row lost while a seeded row stays
-# or was already gone): table (rows recorded as seeded), then the setup; every case holds a foreign row 99
+# shapes where a count-based proof of a delete could be fooled (a foreign row lost or changed while the counts
+# balance): the recorded rows, then the setup; every case holds a foreign row (id 99) that must stay as it is
 _OWNERS = "CREATE TABLE owners (id int PRIMARY KEY); INSERT INTO owners VALUES (1);"
+_OWNER_1 = [("public.owners", ["id"], ["1"])]
+_ITEMS = "CREATE TABLE items (id int PRIMARY KEY, owner_id int REFERENCES owners(id) ON DELETE CASCADE, note text);"
 PROOF_TRAPS = {
-    "inheritance child": (["10"], _OWNERS + """
-        CREATE TABLE items (id int PRIMARY KEY, owner_id int REFERENCES owners(id) ON DELETE CASCADE, note text);
+    "inheritance child": (_OWNER_1 + [("public.items", ["id"], ["10"])], _OWNERS + _ITEMS + """
         CREATE TABLE items_archive () INHERITS (items);
         INSERT INTO items_archive VALUES (10, 1, 'seeded');
         INSERT INTO items VALUES (99, 1, 'foreign');"""),
-    "trigger on one partition keeps a seeded row": (['{"id": "10", "region": "eu"}'], _OWNERS + """
+    "trigger on one partition keeps a seeded row": (
+        _OWNER_1 + [("public.items", ["id", "region"], ['{"id": "10", "region": "eu"}'])], _OWNERS + """
         CREATE TABLE items (id int, region text, owner_id int REFERENCES owners(id) ON DELETE CASCADE, note text,
                             PRIMARY KEY (id, region)) PARTITION BY LIST (region);
         CREATE TABLE items_eu PARTITION OF items FOR VALUES IN ('eu');
@@ -230,27 +232,44 @@ PROOF_TRAPS = {
         CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
         CREATE TRIGGER keep BEFORE DELETE ON items_eu FOR EACH ROW EXECUTE FUNCTION keep();
         INSERT INTO items VALUES (10, 'eu', NULL, 'seeded'), (99, 'us', 1, 'foreign');"""),
-    "NOT VALID foreign key": (["10"], _OWNERS + """
+    "NOT VALID foreign key": (_OWNER_1 + [("public.items", ["id"], ["10"])], _OWNERS + """
         CREATE TABLE items (id int PRIMARY KEY, owner_id int, note text);
         INSERT INTO items VALUES (10, 2, 'seeded'), (99, 1, 'foreign');
         ALTER TABLE items ADD FOREIGN KEY (owner_id) REFERENCES owners(id) ON DELETE CASCADE NOT VALID;"""),
-    "soft delete on a referencing table": ([], _OWNERS + """
-        CREATE TABLE items (id int PRIMARY KEY, owner_id int REFERENCES owners(id) ON DELETE CASCADE, deleted_at timestamptz);
+    "soft delete on a referencing table": (_OWNER_1, _OWNERS + _ITEMS + """
         CREATE FUNCTION soft() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN UPDATE items SET deleted_at = now() WHERE id = OLD.id; RETURN NULL; END $$;
+        BEGIN UPDATE items SET note = 'deleted' WHERE id = OLD.id; RETURN NULL; END $$;
         CREATE TRIGGER soft BEFORE DELETE ON items FOR EACH ROW EXECUTE FUNCTION soft();
-        INSERT INTO items VALUES (99, 1, NULL);"""),
-    "a seeded row deleted by the app meanwhile": (["10", "11"], _OWNERS + """
-        CREATE TABLE items (id int PRIMARY KEY, owner_id int REFERENCES owners(id) ON DELETE CASCADE, note text);
+        INSERT INTO items VALUES (99, 1, 'foreign');"""),
+    "a seeded row deleted by the app meanwhile": (_OWNER_1 + [("public.items", ["id"], ["10", "11"])], _OWNERS + _ITEMS + """
         INSERT INTO items VALUES (10, NULL, 'seeded'), (11, NULL, 'seeded'), (99, 1, 'foreign');"""),
+    # clearing a seeded cycle link changes a foreign row through ON UPDATE CASCADE on that unique column
+    "a cleared cycle link cascades an update": ([("public.c", ["id"], ["1"]), ("public.b", ["id"], ["5"])], """
+        CREATE TABLE c (id int PRIMARY KEY, b_id int UNIQUE);
+        CREATE TABLE b (id int PRIMARY KEY, c_id int NOT NULL REFERENCES c(id));
+        ALTER TABLE c ADD FOREIGN KEY (b_id) REFERENCES b(id);
+        CREATE TABLE d (id int PRIMARY KEY, c_b int REFERENCES c(b_id) ON UPDATE CASCADE);
+        INSERT INTO c VALUES (1, NULL); INSERT INTO b VALUES (5, 1); UPDATE c SET b_id = 5 WHERE id = 1;
+        INSERT INTO d VALUES (99, 5);"""),
+    "foreign key triggers switched off": (_OWNER_1, _OWNERS + _ITEMS + """
+        INSERT INTO items VALUES (99, 1, 'foreign');
+        ALTER TABLE owners DISABLE TRIGGER ALL;"""),
+    "replica mode": (_OWNER_1, _OWNERS + _ITEMS + "INSERT INTO items VALUES (99, 1, 'foreign');"),
+    # a schema whose name holds a dot (older code cannot name it yet: it must fail, not guess)
+    "a dot in a schema name": (_OWNER_1, _OWNERS + """
+        CREATE SCHEMA "app.v2";
+        CREATE TABLE "app.v2".items (id int PRIMARY KEY, owner_id int REFERENCES owners(id) ON DELETE CASCADE);
+        INSERT INTO "app.v2".items VALUES (99, 1);"""),
 }
 
 
 @pytest.mark.parametrize("trap", list(PROOF_TRAPS))
 def test_a_foreign_row_is_never_lost_where_counts_could_balance(fresh_db, trap):
+    import psycopg
+
     from supaseed_pipeline.seed import removal
 
-    items, setup = PROOF_TRAPS[trap]
+    entries, setup = PROOF_TRAPS[trap]
     execute(fresh_db, setup)
     before = dump(fresh_db)
     app = None
@@ -261,18 +280,19 @@ def test_a_foreign_row_is_never_lost_where_counts_could_balance(fresh_db, trap):
         threading.Timer(1.0, app.commit).start()
         before["public.items"].remove("(11,,seeded)")
     with connect(fresh_db) as conn:
+        if trap == "replica mode":
+            conn.execute("SET session_replication_role = replica")
         snapshot = take_snapshot(conn)
-        entries = [("public.owners", ["id"], ["1"])] + ([("public.items", ["id", "region"] if "region" in items[0] else ["id"],
-                                                          items)] if items else [])
         stages = {t: removal.stage_keys(conn, snapshot, n, t, cols, keys) for n, (t, cols, keys) in enumerate(entries)}
-        with pytest.raises(SupaseedError) as caught:
+        with pytest.raises((SupaseedError, psycopg.Error)) as caught:
             removal.delete_staged(conn, stages, {t: len(k) for t, _, k in entries},
                                   build_constraint_graph(snapshot).load_order)
         conn.rollback()
     if app is not None:
         app.close()
-    one_line(str(caught.value))
-    assert "did not seed reference seeded rows of public.owners" in str(caught.value)
+    if "dot" not in trap:
+        one_line(str(caught.value))
+        assert "that supaseed did not seed reference seeded rows" in str(caught.value)
     assert dump(fresh_db) == before
 
 

@@ -305,18 +305,22 @@ def deletion_groups(references: list[Reference], ordered: list[str]) -> list[lis
 
 
 def unlink_cycles(conn: psycopg.Connection, stages: dict[str, Stage], references: list[Reference],
-                  ordered: list[str]) -> None:
+                  ordered: list[str]) -> dict[str, int]:
     """Seeded rows pointing "forward" (at a table deleted later... earlier) through a nullable,
-    non-cascading cycle FK: clear those links first, so no delete is blocked by them."""
+    non-cascading cycle FK: clear those links first, so no delete is blocked by them. Returns the rows
+    updated per (staged) table."""
     place = {t: i for i, t in enumerate(ordered)}
+    updated: dict[str, int] = {}
     for ref in references:
         if ref.child not in stages or ref.parent not in stages or ref.child == ref.parent or ref.not_null:
             continue
         if place[ref.parent] < place[ref.child] and ref.on_delete in ("NO ACTION", "RESTRICT"):
             stage = stages[ref.child]
             assignments = sql.SQL(", ").join(sql.SQL("{} = NULL").format(sql.Identifier(c)) for c in ref.columns)
-            conn.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS k WHERE {}").format(
+            cur = conn.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS k WHERE {}").format(
                 ident(ref.child_rel), assignments, stage.table, _match("t", "k", [(k, k) for k in stage.key_columns])))
+            updated[ref.child] = updated.get(ref.child, 0) + cur.rowcount
+    return updated
 
 
 def _present(conn: psycopg.Connection, table: str, stage: Stage) -> int:
@@ -403,7 +407,10 @@ class _Unproven(Exception):
 
 
 def _counts_tracked(conn: psycopg.Connection) -> bool:
-    return conn.execute("SELECT current_setting('track_counts')::bool").fetchone()[0]
+    """The server counts row changes and enforces foreign keys (in replica mode a delete leaves
+    references dangling without a trace in the counts)."""
+    return conn.execute("SELECT current_setting('track_counts')::bool "
+                        "AND current_setting('session_replication_role') = 'origin'").fetchone()[0]
 
 
 # a table with its partitions and inheritance children, at any depth ($1: the table's name)
@@ -413,15 +420,26 @@ _FAMILY = """WITH RECURSIVE family(relid) AS (
 
 def _guarded(conn: psycopg.Connection, table: str) -> bool:
     """Whether anything of the table or of its partitions and children can keep, change or add rows when
-    rows are deleted: a trigger on DELETE, a rule on DELETE, row-level security this role does not bypass."""
+    rows are deleted: a trigger on DELETE, a rule on DELETE, row-level security this role does not bypass.
+    A name the catalog does not resolve counts as guarded: nothing unproven goes unchecked."""
     return conn.execute(_FAMILY + """
-        SELECT EXISTS (SELECT 1 FROM pg_trigger t JOIN family f ON t.tgrelid = f.relid
+        SELECT to_regclass(%s) IS NULL
+            OR EXISTS (SELECT 1 FROM pg_trigger t JOIN family f ON t.tgrelid = f.relid
                        WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 8) <> 0)
             OR EXISTS (SELECT 1 FROM pg_rewrite r JOIN family f ON r.ev_class = f.relid WHERE r.ev_type = '4')
             OR EXISTS (SELECT 1 FROM pg_class c JOIN family f ON c.oid = f.relid, pg_roles o
                        WHERE o.rolname = current_user AND c.relrowsecurity AND NOT (o.rolbypassrls OR o.rolsuper)
                          AND (c.relforcerowsecurity OR pg_get_userbyid(c.relowner) <> current_user))""",
-                        (ident(table).as_string(conn),)).fetchone()[0]
+                        (ident(table).as_string(conn),) * 2).fetchone()[0]
+
+
+def _foreign_keys_enforced(conn: psycopg.Connection, tables: list[str]) -> bool:
+    """No foreign key trigger of these tables (or their partitions and children) is switched off
+    (ALTER TABLE ... DISABLE TRIGGER ALL): a delete would leave references dangling, and no count shows it."""
+    return not any(conn.execute(_FAMILY + """
+        SELECT EXISTS (SELECT 1 FROM pg_trigger t JOIN family f ON t.tgrelid = f.relid
+                       WHERE t.tgisinternal AND t.tgenabled NOT IN ('O', 'A'))""",
+                                (ident(table).as_string(conn),)).fetchone()[0] for table in tables)
 
 
 def _row_changes(conn: psycopg.Connection, tables: list[str]) -> dict[str, tuple[int, int]]:
@@ -430,10 +448,12 @@ def _row_changes(conn: psycopg.Connection, tables: list[str]) -> dict[str, tuple
     rows too and keep counting what a rolled-back savepoint did (so only differences are used)."""
     changes = {}
     for table in tables:
-        deleted, updated = conn.execute(_FAMILY + """
-            SELECT coalesce(sum(s.n_tup_del), 0)::bigint, coalesce(sum(s.n_tup_upd), 0)::bigint
-            FROM family f JOIN pg_stat_xact_all_tables s ON s.relid = f.relid""",
-                                        (ident(table).as_string(conn),)).fetchone()
+        deleted, updated, found = conn.execute(_FAMILY + """
+            SELECT coalesce(sum(s.n_tup_del), 0)::bigint, coalesce(sum(s.n_tup_upd), 0)::bigint, to_regclass(%s) IS NOT NULL
+            FROM family f LEFT JOIN pg_stat_xact_all_tables s ON s.relid = f.relid""",
+                                               (ident(table).as_string(conn),) * 2).fetchone()
+        if not found:
+            raise _Unproven()   # counters of a table the name does not find would prove nothing
         changes[table] = (int(deleted), int(updated))
     return changes
 
@@ -476,14 +496,18 @@ def _delete_checked_after(conn: psycopg.Connection, stages: dict[str, Stage], re
     rows left afterwards. Raises _Unproven when the counts do not prove it: the caller rolls back to
     before and deletes with the checks first, which refuse or explain."""
     outside = sorted({r.child_rel for r in references if r.child not in stages})
+    if not _foreign_keys_enforced(conn, [*stages, *outside]):
+        raise _Unproven()
     guarded = {t for t in [*stages, *outside] if _guarded(conn, t)}
     refuse_foreign_references(conn, stages, [r for r in references if r.child in guarded or r.child_rel in guarded],
                               removed_note)
     ordered = deletion_order(stages, references, load_order, cascading=guarded)
     present = {table: _present(conn, table, stages[table]) for table in ordered if table in guarded}
-    unlink_cycles(conn, stages, references, ordered)
     watched = [t for t in [*ordered, *outside] if t not in guarded]
     before = _row_changes(conn, watched)
+    # the only updates allowed: the seeded rows' own cycle links cleared (an ON UPDATE action of a key they
+    # clear would change rows elsewhere, and show)
+    unlinked = unlink_cycles(conn, stages, references, ordered)
     returned = _delete_statements(conn, stages, references, ordered, cascading=guarded)
     if any(r.deferrable for r in references):
         # a deferred foreign key check would otherwise fail only at commit, past the explanation
@@ -492,7 +516,7 @@ def _delete_checked_after(conn: psycopg.Connection, stages: dict[str, Stage], re
     after = _row_changes(conn, watched)
     for table in watched:
         deleted, updated = after[table][0] - before[table][0], after[table][1] - before[table][1]
-        if updated or deleted != (returned[table] if table in stages else 0):
+        if updated != unlinked.get(table, 0) or deleted != (returned[table] if table in stages else 0):
             raise _Unproven()
     if any(_present(conn, table, stages[table]) for table in present):
         raise _Unproven()

@@ -255,6 +255,12 @@ PROOF_TRAPS = {
         INSERT INTO items VALUES (99, 1, 'foreign');
         ALTER TABLE owners DISABLE TRIGGER ALL;"""),
     "replica mode": (_OWNER_1, _OWNERS + _ITEMS + "INSERT INTO items VALUES (99, 1, 'foreign');"),
+    # an append-only audit table: its trigger cancels the SET NULL, which would leave 99 pointing at nothing
+    "a BEFORE UPDATE trigger cancels a SET NULL": (_OWNER_1, _OWNERS + """
+        CREATE TABLE audit (id int PRIMARY KEY, actor int REFERENCES owners(id) ON DELETE SET NULL);
+        CREATE FUNCTION frozen() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+        CREATE TRIGGER frozen BEFORE UPDATE ON audit FOR EACH ROW EXECUTE FUNCTION frozen();
+        INSERT INTO audit VALUES (99, 1);"""),
     # a schema whose name holds a dot (older code cannot name it yet: it must fail, not guess)
     "a dot in a schema name": (_OWNER_1, _OWNERS + """
         CREATE SCHEMA "app.v2";

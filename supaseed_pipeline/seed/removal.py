@@ -415,22 +415,31 @@ def _counts_tracked(conn: psycopg.Connection) -> bool:
 
 # a table with its partitions and inheritance children, at any depth ($1: the table's name)
 _FAMILY = """WITH RECURSIVE family(relid) AS (
-                 SELECT to_regclass(%s)::oid UNION SELECT i.inhrelid FROM pg_inherits i JOIN family f ON i.inhparent = f.relid)"""
+                 SELECT to_regclass(%(table)s)::oid UNION SELECT i.inhrelid FROM pg_inherits i JOIN family f ON i.inhparent = f.relid)"""
 
 
-def _guarded(conn: psycopg.Connection, table: str) -> bool:
-    """Whether anything of the table or of its partitions and children can keep, change or add rows when
-    rows are deleted: a trigger on DELETE, a rule on DELETE, row-level security this role does not bypass.
+def _guarded(conn: psycopg.Connection, table: str, *, deleted_from: bool, nulled: bool) -> bool:
+    """Whether anything of the table or of its partitions and children can keep, change or add rows while
+    seeded rows are deleted, unseen by the row counters: a trigger or rule on DELETE (it can cancel a
+    cascade's delete); where supaseed deletes from the table itself (`deleted_from`), row-level security
+    this role does not bypass; where an ON DELETE SET NULL / SET DEFAULT reaches it (`nulled`), a BEFORE
+    UPDATE row trigger or a rule on UPDATE (either can cancel that update, leaving the reference dangling).
     A name the catalog does not resolve counts as guarded: nothing unproven goes unchecked."""
     return conn.execute(_FAMILY + """
-        SELECT to_regclass(%s) IS NULL
+        SELECT to_regclass(%(table)s) IS NULL
             OR EXISTS (SELECT 1 FROM pg_trigger t JOIN family f ON t.tgrelid = f.relid
                        WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 8) <> 0)
             OR EXISTS (SELECT 1 FROM pg_rewrite r JOIN family f ON r.ev_class = f.relid WHERE r.ev_type = '4')
-            OR EXISTS (SELECT 1 FROM pg_class c JOIN family f ON c.oid = f.relid, pg_roles o
-                       WHERE o.rolname = current_user AND c.relrowsecurity AND NOT (o.rolbypassrls OR o.rolsuper)
-                         AND (c.relforcerowsecurity OR pg_get_userbyid(c.relowner) <> current_user))""",
-                        (ident(table).as_string(conn),) * 2).fetchone()[0]
+            OR %(deleted_from)s AND EXISTS (
+                SELECT 1 FROM pg_class c JOIN family f ON c.oid = f.relid, pg_roles o
+                WHERE o.rolname = current_user AND c.relrowsecurity AND NOT (o.rolbypassrls OR o.rolsuper)
+                  AND (c.relforcerowsecurity OR pg_get_userbyid(c.relowner) <> current_user))
+            OR %(nulled)s AND EXISTS (SELECT 1 FROM pg_trigger t JOIN family f ON t.tgrelid = f.relid
+                                      WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 19) = 19)
+            OR %(nulled)s AND EXISTS (SELECT 1 FROM pg_rewrite r JOIN family f ON r.ev_class = f.relid
+                                      WHERE r.ev_type = '2')""",
+                        {"table": ident(table).as_string(conn), "deleted_from": deleted_from, "nulled": nulled}
+                        ).fetchone()[0]
 
 
 def _foreign_keys_enforced(conn: psycopg.Connection, tables: list[str]) -> bool:
@@ -439,7 +448,7 @@ def _foreign_keys_enforced(conn: psycopg.Connection, tables: list[str]) -> bool:
     return not any(conn.execute(_FAMILY + """
         SELECT EXISTS (SELECT 1 FROM pg_trigger t JOIN family f ON t.tgrelid = f.relid
                        WHERE t.tgisinternal AND t.tgenabled NOT IN ('O', 'A'))""",
-                                (ident(table).as_string(conn),)).fetchone()[0] for table in tables)
+                                {"table": ident(table).as_string(conn)}).fetchone()[0] for table in tables)
 
 
 def _row_changes(conn: psycopg.Connection, tables: list[str]) -> dict[str, tuple[int, int]]:
@@ -449,9 +458,10 @@ def _row_changes(conn: psycopg.Connection, tables: list[str]) -> dict[str, tuple
     changes = {}
     for table in tables:
         deleted, updated, found = conn.execute(_FAMILY + """
-            SELECT coalesce(sum(s.n_tup_del), 0)::bigint, coalesce(sum(s.n_tup_upd), 0)::bigint, to_regclass(%s) IS NOT NULL
+            SELECT coalesce(sum(s.n_tup_del), 0)::bigint, coalesce(sum(s.n_tup_upd), 0)::bigint,
+                   to_regclass(%(table)s) IS NOT NULL
             FROM family f LEFT JOIN pg_stat_xact_all_tables s ON s.relid = f.relid""",
-                                               (ident(table).as_string(conn),) * 2).fetchone()
+                                               {"table": ident(table).as_string(conn)}).fetchone()
         if not found:
             raise _Unproven()   # counters of a table the name does not find would prove nothing
         changes[table] = (int(deleted), int(updated))
@@ -498,16 +508,19 @@ def _delete_checked_after(conn: psycopg.Connection, stages: dict[str, Stage], re
     outside = sorted({r.child_rel for r in references if r.child not in stages})
     if not _foreign_keys_enforced(conn, [*stages, *outside]):
         raise _Unproven()
-    guarded = {t for t in [*stages, *outside] if _guarded(conn, t)}
+    nulled = {r.child if r.child in stages else r.child_rel for r in references if r.on_delete in ("SET NULL", "SET DEFAULT")}
+    guarded = {t for t in [*stages, *outside] if _guarded(conn, t, deleted_from=t in stages, nulled=t in nulled)}
     refuse_foreign_references(conn, stages, [r for r in references if r.child in guarded or r.child_rel in guarded],
                               removed_note)
     ordered = deletion_order(stages, references, load_order, cascading=guarded)
     present = {table: _present(conn, table, stages[table]) for table in ordered if table in guarded}
-    watched = [t for t in [*ordered, *outside] if t not in guarded]
+    # every table outside the seed is watched, guarded or not: a cascade reaching one at all is a foreign row
+    watched = [t for t in ordered if t not in guarded] + outside
     before = _row_changes(conn, watched)
-    # the only updates allowed: the seeded rows' own cycle links cleared (an ON UPDATE action of a key they
-    # clear would change rows elsewhere, and show)
-    unlinked = unlink_cycles(conn, stages, references, ordered)
+    if any(unlink_cycles(conn, stages, references, ordered).values()):
+        # clearing seeded cycle links is an UPDATE whose ON UPDATE actions (and the triggers that may cancel
+        # them) reach further than these counters prove: such seeds go with the checks first
+        raise _Unproven()
     returned = _delete_statements(conn, stages, references, ordered, cascading=guarded)
     if any(r.deferrable for r in references):
         # a deferred foreign key check would otherwise fail only at commit, past the explanation
@@ -516,7 +529,7 @@ def _delete_checked_after(conn: psycopg.Connection, stages: dict[str, Stage], re
     after = _row_changes(conn, watched)
     for table in watched:
         deleted, updated = after[table][0] - before[table][0], after[table][1] - before[table][1]
-        if updated != unlinked.get(table, 0) or deleted != (returned[table] if table in stages else 0):
+        if updated or deleted != (returned[table] if table in stages else 0):
             raise _Unproven()
     if any(_present(conn, table, stages[table]) for table in present):
         raise _Unproven()

@@ -7,6 +7,7 @@ supaseed did not create, and compares every such row byte for byte before and af
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -105,14 +106,26 @@ SHAPES = {
 }
 
 
+def seed_beside_a_foreign_row(target: Target, ddl: str, insert: str, parent: str) -> dict[str, list[str]]:
+    """The shape's tables, a seed, then the user's row referencing a seeded `parent` row; returns the rows
+    before the seed (what cleanup must leave once the user's row is gone)."""
+    execute(target, "CREATE SCHEMA other")
+    execute(target, ddl)
+    pristine = user_rows(target)
+    api.seed(target, settings())
+    execute(target, insert, (seeded_keys(target, parent)[0],))
+    return pristine
+
+
+def delete_the_foreign_row(target: Target, insert: str) -> None:
+    table = re.match(r"INSERT INTO (\S+)", insert).group(1)
+    execute(target, "DELETE FROM public.setups WHERE title = 'my own'" if table == "public.setups" else f"DELETE FROM {table}")
+
+
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_rows_referencing_seeded_rows_are_never_deleted_or_changed(demo_db, shape):
     ddl, insert, parent, constraint = SHAPES[shape]
-    execute(demo_db, "CREATE SCHEMA other")
-    execute(demo_db, ddl)
-    pristine = user_rows(demo_db)
-    api.seed(demo_db, settings())
-    execute(demo_db, insert, (seeded_keys(demo_db, parent)[0],))
+    pristine = seed_beside_a_foreign_row(demo_db, ddl, insert, parent)
     before = user_rows(demo_db)   # the ledger may note a refused run; every data row stays
     for attempt in (lambda: api.cleanup(demo_db, settings()),          # cleanup --force
                     lambda: api.seed(demo_db, settings(seed=99))):     # a reseed that replaces the old seed
@@ -122,9 +135,7 @@ def test_rows_referencing_seeded_rows_are_never_deleted_or_changed(demo_db, shap
         assert constraint in str(caught.value) and "did not seed" in str(caught.value)
         assert user_rows(demo_db) == before
     # once the user's row is gone, cleanup removes exactly the seed
-    execute(demo_db, "DELETE FROM other.newsletter" if "newsletter" in ddl else
-            "DELETE FROM other.bookmarks" if "bookmarks" in ddl else
-            "DELETE FROM storage.objects" if "storage" in ddl else "DELETE FROM other.events")
+    delete_the_foreign_row(demo_db, insert)
     api.cleanup(demo_db, settings())
     assert user_rows(demo_db) == pristine
 
@@ -168,12 +179,8 @@ def delete_everything_seeded(target: Target):
 @pytest.mark.parametrize("shape", list(RACE_SHAPES))
 def test_rows_referencing_seeded_rows_when_the_delete_runs_are_never_deleted_or_changed(demo_db, shape):
     ddl, insert, parent, constraint = RACE_SHAPES[shape]
-    execute(demo_db, "CREATE SCHEMA other")
-    execute(demo_db, ddl)
-    pristine = user_rows(demo_db)
-    api.seed(demo_db, settings())
+    pristine = seed_beside_a_foreign_row(demo_db, ddl, insert, parent)
     recorded = {t: len(seeded_keys(demo_db, t)) for t, in execute(demo_db, "SELECT DISTINCT table_name FROM supaseed.seeded_keys")}
-    execute(demo_db, insert, (seeded_keys(demo_db, parent)[0],))
     before = dump(demo_db)
     with pytest.raises(SupaseedError) as caught:
         delete_everything_seeded(demo_db)
@@ -181,11 +188,7 @@ def test_rows_referencing_seeded_rows_when_the_delete_runs_are_never_deleted_or_
     assert constraint in str(caught.value) and "did not seed" in str(caught.value)
     assert dump(demo_db) == before
     # without the foreign row, the deletes are checked afterwards, and remove exactly the seed
-    execute(demo_db, "DELETE FROM public.setups WHERE title = 'my own'" if "my own" in insert else
-            "DELETE FROM other.newsletter" if "newsletter" in ddl else
-            "DELETE FROM other.bookmarks" if "bookmarks" in ddl else
-            "DELETE FROM storage.objects" if "storage" in ddl else
-            "DELETE FROM other.events" if "events" in ddl else "DELETE FROM other.notes")
+    delete_the_foreign_row(demo_db, insert)
     removed = delete_everything_seeded(demo_db)
     assert not removed.checked_first
     assert dict(removed) == recorded and removed.missing == {}

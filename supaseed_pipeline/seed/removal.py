@@ -318,14 +318,22 @@ def unlink_cycles(conn: psycopg.Connection, stages: dict[str, Stage], references
             stage = stages[ref.child]
             assignments = sql.SQL(", ").join(sql.SQL("{} = NULL").format(sql.Identifier(c)) for c in ref.columns)
             cur = conn.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS k WHERE {}").format(
-                ident(ref.child_rel), assignments, stage.table, _match("t", "k", [(k, k) for k in stage.key_columns])))
+                _own_rows(conn, ref.child_rel), assignments, stage.table, _match("t", "k", [(k, k) for k in stage.key_columns])))
             updated[ref.child] = updated.get(ref.child, 0) + cur.rowcount
     return updated
 
 
+def _own_rows(conn: psycopg.Connection, table: str) -> sql.Composable:
+    """The table itself, without its inheritance children (`ONLY`): a child's row with a seeded row's key
+    is someone else's. Partitioned tables keep their partitions (their rows are the table's)."""
+    kind = conn.execute("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(%s)",
+                        (ident(table).as_string(conn),)).fetchone()
+    return sql.SQL("ONLY {}").format(ident(table)) if kind and kind[0] == "r" else ident(table)
+
+
 def _present(conn: psycopg.Connection, table: str, stage: Stage) -> int:
     return conn.execute(sql.SQL("SELECT count(*) FROM {} AS t JOIN {} AS k ON {}").format(
-        ident(table), stage.table, _match("t", "k", [(k, k) for k in stage.key_columns]))).fetchone()[0]
+        _own_rows(conn, table), stage.table, _match("t", "k", [(k, k) for k in stage.key_columns]))).fetchone()[0]
 
 
 def _why_rows_stay(conn: psycopg.Connection, table: str) -> str:
@@ -480,7 +488,7 @@ def _delete_statements(conn: psycopg.Connection, stages: dict[str, Stage], refer
         condition = sql.SQL(" AND ").join([_match("t", "k", [(k, k) for k in stage.key_columns]),
                                            *([direct] if direct is not None else [])])
         statements[table] = sql.SQL("DELETE FROM {} AS t USING {} AS k WHERE {} RETURNING 1").format(
-            ident(table), stage.table, condition)
+            _own_rows(conn, table), stage.table, condition)
     returned: dict[str, int] = {}
     for group in deletion_groups(references, ordered):
         ctes = sql.SQL(", ").join(sql.SQL("{} AS ({})").format(sql.Identifier(f"d{n}"), statements[t])
@@ -602,15 +610,16 @@ def probe_deletes(conn: psycopg.Connection, stages: dict[str, Stage], references
         # a row a cascade from a seeded parent removes is not deleted directly (see _left_to_cascade)
         direct = _left_to_cascade(table, stages, references)
         condition = sql.SQL(" AND ").join([_match("t", "k", keys), *([direct] if direct is not None else [])])
+        own = _own_rows(conn, table)
         one = sql.SQL("(SELECT {} FROM {} AS t JOIN {} AS k ON {} LIMIT 1)").format(
             sql.SQL(", ").join(sql.SQL("k.{}").format(sql.Identifier(c)) for c in stage.key_columns),
-            ident(table), stage.table, condition)
+            own, stage.table, condition)
         try:
             with conn.transaction():
                 deleted = len(conn.execute(sql.SQL("DELETE FROM {} AS t USING {} AS k WHERE {} RETURNING 1").format(
-                    ident(table), one, _match("t", "k", keys))).fetchall())
+                    own, one, _match("t", "k", keys))).fetchall())
                 left = conn.execute(sql.SQL("SELECT count(*) FROM {} AS t JOIN {} AS k ON {}").format(
-                    ident(table), one, _match("t", "k", keys))).fetchone()[0]
+                    own, one, _match("t", "k", keys))).fetchone()[0]
                 raise _RolledBack(deleted, left)
         except _RolledBack as outcome:
             # nothing deleted although a row was there (no row to probe: every one goes with a cascade)
@@ -636,7 +645,7 @@ def _would_stay(conn: psycopg.Connection, table: str, stage: Stage) -> str:
     try:
         with conn.transaction():
             conn.execute(sql.SQL("DELETE FROM {} AS t USING {} AS k WHERE {}").format(
-                ident(table), stage.table, _match("t", "k", [(k, k) for k in stage.key_columns])))
+                _own_rows(conn, table), stage.table, _match("t", "k", [(k, k) for k in stage.key_columns])))
             raise _RolledBack(0, _present(conn, table, stage))
     except _RolledBack as outcome:
         return str(outcome.left)

@@ -216,5 +216,9 @@ def test_dagster_seed_checks_status_and_cleanup_use_the_configured_schema(demo_d
         cleaned = defs.resolve_job_def("cleanup_job").execute_in_process(
             instance=instance, run_config={"ops": {"remove_seeded_rows": {"config": {"force": True}}}})
         assert cleaned.success
+        report = next(e.user_message for e in instance.all_logs(cleaned.run_id) if e.user_message.startswith("deleted "))
+        lines = report.splitlines()
+        assert lines[0] == f"deleted {sum(int(l.split()[1]) for l in lines[1:]):,} rows in {len(lines) - 1} tables:"
+        assert any(l.split() == ["auth.users", "8"] for l in lines[1:])
     assert dump(demo_db, leave_out="seed_ledger") == pristine
     assert schema_state(demo_db, "supaseed") == theirs

@@ -45,7 +45,13 @@ def remove_seeded_rows(context: dg.OpExecutionContext, config: CleanupConfig, su
     deleted = run_step(lambda: api.cleanup(supaseed.target(settings), settings, partition_keys=config.partitions or None))
     if not config.partitions:
         sync_batches(context.instance, [])   # nothing is seeded: no batch may show green
-    context.log.info(f"deleted {sum(deleted.values())} rows: {deleted}")
+    width = max((len(t) for t in deleted), default=10)
+    lines = [f"deleted {sum(deleted.values()):,} rows in {len(deleted)} tables:"]
+    lines += [f"  {table:<{width}}  {count:>10,}" for table, count in sorted(deleted.items())]
+    if deleted.missing:
+        lines.append("already gone (recorded, deleted by someone else before): " + ", ".join(
+            f"{table} {count:,}" for table, count in sorted(deleted.missing.items())))
+    context.log.info("\n".join(lines))
 
 
 @dg.op

@@ -235,7 +235,9 @@ def log_summary(context: dg.AssetExecutionContext, results: list[PartitionResult
     lines += [f"  {table:<{width}}  {count:>10,}" for table, count in sorted(rows.items())]
     if left_out:
         lines.append(f"left out ({len(left_out)}):")
-        lines += [f"  {table}: {why}" for table, why in sorted(left_out.items())[:SUMMARY_LEFT_OUT_LINES]]
+        # a reason that starts with its table's name is shown as it is, not after the name again
+        lines += [f"  {why}" if why.startswith(table) else f"  {table}: {why}"
+                  for table, why in sorted(left_out.items())[:SUMMARY_LEFT_OUT_LINES]]
         if len(left_out) > SUMMARY_LEFT_OUT_LINES:
             lines.append(f"  ... and {len(left_out) - SUMMARY_LEFT_OUT_LINES} more (check tables_in_scope_have_rows)")
     evaluated = [result for per_asset in check_results.values() for result in per_asset]

@@ -10,6 +10,7 @@ import os
 import dagster as dg
 
 from supaseed_pipeline.db.connect import connect
+from supaseed_pipeline.defs.console import per_table_lines
 from supaseed_pipeline.defs.failures import USAGE, run_step, user_failure
 from supaseed_pipeline.defs.partitions import sync_batches
 from supaseed_pipeline.defs.resources import TARGET_TAG, SupaseedResource
@@ -45,9 +46,7 @@ def remove_seeded_rows(context: dg.OpExecutionContext, config: CleanupConfig, su
     deleted = run_step(lambda: api.cleanup(supaseed.target(settings), settings, partition_keys=config.partitions or None))
     if not config.partitions:
         sync_batches(context.instance, [])   # nothing is seeded: no batch may show green
-    width = max((len(t) for t in deleted), default=10)
-    lines = [f"deleted {sum(deleted.values()):,} rows in {len(deleted)} tables:"]
-    lines += [f"  {table:<{width}}  {count:>10,}" for table, count in sorted(deleted.items())]
+    lines = [f"deleted {sum(deleted.values()):,} rows in {len(deleted)} tables:", *per_table_lines(deleted)]
     if deleted.missing:
         lines.append("already gone (recorded, deleted by someone else before): " + ", ".join(
             f"{table} {count:,}" for table, count in sorted(deleted.missing.items())))

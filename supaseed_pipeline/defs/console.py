@@ -10,6 +10,12 @@ import dagster as dg
 from dagster._utils.log import create_console_logger
 
 
+def per_table_lines(rows: dict[str, int]) -> list[str]:
+    """One aligned line per table ("  public.setups        6,000"), sorted: the run summaries' body."""
+    width = max((len(t) for t in rows), default=10)
+    return [f"  {table:<{width}}  {count:>10,}" for table, count in sorted(rows.items())]
+
+
 def user_failure_line(event) -> str | None:
     """The one-line message of a step or run failure caused by a dg.Failure (its user_failure_data), else None."""
     data = event.event_specific_data if event is not None else None

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.defs import checks
+from supaseed_pipeline.defs.console import per_table_lines
 from supaseed_pipeline.defs.failures import RETRY, run_step, user_failure
 from supaseed_pipeline.defs.partitions import SEED_BATCHES, batch_key, engine_key, sync_batches
 from supaseed_pipeline.defs.resources import SupaseedResource
@@ -230,9 +231,8 @@ def log_summary(context: dg.AssetExecutionContext, results: list[PartitionResult
     record = context.instance.get_run_record_by_id(context.run.run_id)
     if record is not None and record.start_time:   # the whole run, planning included
         seconds = max(seconds, time.time() - record.start_time)
-    width = max((len(t) for t in rows), default=10)
-    lines = [f"seeded {sum(rows.values()):,} rows in {len(rows)} tables, {len(results)} batch(es), {seconds:.1f}s:"]
-    lines += [f"  {table:<{width}}  {count:>10,}" for table, count in sorted(rows.items())]
+    lines = [f"seeded {sum(rows.values()):,} rows in {len(rows)} tables, {len(results)} batch(es), {seconds:.1f}s:",
+             *per_table_lines(rows)]
     if left_out:
         lines.append(f"left out ({len(left_out)}):")
         # a reason that starts with its table's name is shown as it is, not after the name again

@@ -178,3 +178,20 @@ def test_uuid_bytes_match_the_text_decoding_for_every_spelling_and_slice():
     bad = pl.Series(["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1g"])               # not hex: neither decodes it
     with pytest.raises(pl.exceptions.PolarsError):
         binary_copy._uuid_bytes(bad)
+
+
+def test_generated_uuids_are_canonical_and_the_same_from_release_to_release():
+    """rnd.uuids spells its 16 bytes as the uuid module does, and keeps the keys earlier releases wrote (a
+    reseed of an unchanged config must find the rows it seeded): these four were made before the text
+    was assembled from byte-pair lookups."""
+    import uuid
+
+    import numpy as np
+
+    from supaseed_pipeline.generate import random as rnd
+
+    made = rnd.uuids(np.arange(0, 3_000_000, 997), rnd.salt(42, "auth.users", "id"))
+    assert all(str(uuid.UUID(value)) == value and uuid.UUID(value).version == 4 for value in made)
+    assert rnd.uuids(np.array([0, 1, 5000, 10**9]), rnd.salt(42, "auth.users", "id")).to_list() == [
+        "13916bf9-0000-4000-8000-000000000000", "13916bf9-0000-4000-a545-f4914f6cdd1d",
+        "13916bf9-0000-4004-be50-b617463e9e68", "13916bf9-00ee-46b2-8fb2-871e98eae200"]

@@ -23,6 +23,7 @@ from pgpq import ArrowToPostgresBinaryEncoder
 from pgpq import encoders as enc
 from pgpq import schema as pg
 
+from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.snapshot.models import Column, Table
 
 TEXT_TYPES = {"text", "varchar", "bpchar", "name", "json"}   # their binary input is the UTF-8 text itself
@@ -149,18 +150,25 @@ def _text_lists(values: pl.Series) -> pl.Series:
                      .otherwise(inner.str.replace_all('"', "", literal=True).str.split(",")).alias(values.name)).to_series()
 
 
-_HEX_VALUE = np.full(256, 255, dtype=np.uint8)   # 255: not a hex digit
-_HEX_VALUE[np.frombuffer(b"0123456789", np.uint8)] = np.arange(10)
-_HEX_VALUE[np.frombuffer(b"abcdef", np.uint8)] = np.arange(10, 16)
-_HEX_VALUE[np.frombuffer(b"ABCDEF", np.uint8)] = np.arange(10, 16)
-_UUID_DASHES = [8, 13, 18, 23]
-_UUID_DIGITS = [i for i in range(36) if i not in _UUID_DASHES]
+def _hex_pair_values() -> np.ndarray:
+    """Two hex digits, read as the uint16 their characters make in memory -> the byte they spell (256: not
+    hex digits), in either case."""
+    values = np.full(65536, 256, dtype=np.uint16)
+    for byte in range(256):
+        for high in {f"{byte:02x}"[0], f"{byte:02X}"[0]}:
+            for low in {f"{byte:02x}"[1], f"{byte:02X}"[1]}:
+                values[np.frombuffer((high + low).encode(), np.uint16)[0]] = byte
+    return values
+
+
+_HEX_PAIR_VALUE = _hex_pair_values()
 
 
 def _uuid_bytes(values: pl.Series) -> pa.Array | pl.Series:
     """uuid strings -> 16 bytes each. The canonical spelling (36 characters, dashes at 8, 13, 18 and 23: every
-    uuid supaseed makes) is decoded in one numpy pass over the text buffer, a third faster than the text
-    functions below, which take the other spellings PostgreSQL accepts (no dashes) and the columns with NULLs."""
+    uuid supaseed makes) is decoded from the text buffer by numpy: the digit groups copied side by side, then
+    one table lookup per pair of digits (half the time of gathering the 32 digit columns). The text
+    functions below take the other spellings PostgreSQL accepts (no dashes) and the columns with NULLs."""
     if values.len() and not values.null_count():
         text = values.to_arrow(compat_level=pl.CompatLevel.oldest())
         text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
@@ -168,8 +176,12 @@ def _uuid_bytes(values: pl.Series) -> pa.Array | pl.Series:
             if pa.types.is_large_string(text.type) else None
         if offsets is not None and (np.diff(offsets) == 36).all():
             rows = np.frombuffer(text.buffers()[2], np.uint8)[offsets[0]:offsets[-1]].reshape(-1, 36)
-            digits = _HEX_VALUE[rows[:, _UUID_DIGITS]]
-            if (rows[:, _UUID_DASHES] == ord("-")).all() and digits.max() < 16:
-                raw = np.ascontiguousarray((digits[:, 0::2] << 4) | digits[:, 1::2])
-                return pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), len(text), [None, pa.py_buffer(raw)])
+            digits = np.empty((len(text), 32), dtype=np.uint8)
+            taken = 0
+            for start, stop in rnd.UUID_GROUPS:   # slices, not a gather: the digit groups side by side
+                digits[:, taken:taken + stop - start] = rows[:, start:stop]
+                taken += stop - start
+            raw = _HEX_PAIR_VALUE.take(digits.view(np.uint16))
+            if (rows[:, rnd.UUID_DASHES] == ord("-")).all() and raw.max() < 256:
+                return pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), len(text), [None, pa.py_buffer(raw.astype(np.uint8))])
     return values.str.replace_all("-", "", literal=True).str.decode("hex")   # -> 16 bytes in `encoded`

@@ -46,7 +46,17 @@ def test_keys_go_only_on_tables_nothing_looks_up_while_loading(demo_db):
         # the email trigger compares primary_owner_user_id and is_personal_account, but it fires on an
         # UPDATE of auth.users, which no load makes
         assert lookups["public.accounts"] == bulk.Lookups({"id", "primary_owner_user_id"}, {"slug"})
-        bulk.defer(conn, tables, keys, [t for t in tables if t not in read_back], lookups)
+        conn.execute("ALTER TABLE public.setups SET (fillfactor = 70)")   # a table's own storage setting
+        updated = sorted(api._updated_while_loading(prepared) & set(tables))
+        assert updated == ["public.accounts"]   # the accounts the auth.users trigger made get their profiles
+        bulk.defer(conn, tables, keys, [t for t in tables if t not in read_back], lookups,
+                   updated=updated + ["public.setups"])
+        # room in each page while loading, so those UPDATEs are HOT (no entry in the indexes kept);
+        # the setting each table had is recorded first
+        assert reloptions(conn) == {"public.accounts": [f"fillfactor={bulk.LOADING_FILLFACTOR}"],
+                                    "public.setups": [f"fillfactor={bulk.LOADING_FILLFACTOR}"]}
+        assert conn.execute("SELECT table_name, definition FROM supaseed.deferred_ddl WHERE kind = 'storage' "
+                            "ORDER BY 1").fetchall() == [("public.accounts", ""), ("public.setups", "70")]
         indexes = {r[0] for r in conn.execute("SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public'")}
         assert {"accounts_pkey", "ix_accounts_primary_owner_user_id", "accounts_slug_key"} <= indexes
         # no lookup uses these while loading: the unique email, the partial one-personal-account index
@@ -54,7 +64,14 @@ def test_keys_go_only_on_tables_nothing_looks_up_while_loading(demo_db):
         assert not indexes & {"accounts_email_key", "unique_personal_account", "ix_accounts_is_personal_account"}
         assert not indexes & {"ix_setups_account_id", "setups_pkey", "gear_items_pkey"}
         assert bulk.restore(conn) > 0
+        assert reloptions(conn) == {"public.setups": ["fillfactor=70"]}   # each table's own setting is back
     assert fingerprint(demo_db) == declared
+
+
+def reloptions(conn) -> dict[str, list[str]]:
+    return dict(conn.execute("SELECT format('%I.%I', relnamespace::regnamespace, relname), reloptions FROM pg_class "
+                             "WHERE relnamespace IN ('public'::regnamespace, 'auth'::regnamespace) "
+                             "AND reloptions IS NOT NULL").fetchall())
 
 
 def test_a_table_an_insert_trigger_looks_up_keeps_its_keys(demo_db):
@@ -115,6 +132,8 @@ def test_parallel_bulk_load_writes_the_rows_of_a_serial_default_load(pg_server, 
         assert fingerprint(other) == declared   # every key, index and foreign key back, as declared
         assert execute(other, "SELECT count(*) FROM pg_constraint WHERE NOT convalidated")[0][0] == 0
         assert execute(other, "SELECT count(*) FROM supaseed.deferred_ddl")[0][0] == 0
+        with connect(other) as conn:
+            assert reloptions(conn) == {}   # the accounts loaded with room in their pages; their setting is back
     finally:
         drop_database(pg_server, other.dbname)
 

@@ -432,9 +432,12 @@ def test_a_killed_bulk_load_leaves_whole_batches_and_the_next_seed_repairs_the_s
     assert execute(demo_db, "SELECT count(*) FROM supaseed.deferred_ddl")[0][0] > 0
     users = execute(demo_db, "SELECT count(*) FROM auth.users")[0][0] - len(before["auth.users"])
     assert users % 2000 == 0 and users == len(seeded_keys(demo_db, "auth.users"))
+    accounts_options = "SELECT reloptions FROM pg_class WHERE oid = 'public.accounts'::regclass"
+    assert execute(demo_db, accounts_options)[0][0] == ["fillfactor=30"]   # the load's room for its updates
     results = api.seed(demo_db, settings(bulkLoad=True))   # repairs the schema, replaces the killed run's batches
     assert sum(r.rows.get("auth.users", 0) for r in results) == 4
     assert fk_definitions(demo_db) == declared
+    assert execute(demo_db, accounts_options)[0][0] is None   # the table's own setting (none) is back
     assert not execute(demo_db, "SELECT * FROM supaseed.deferred_ddl")
     api.cleanup(demo_db, settings())
     assert user_rows(demo_db) == before

@@ -183,7 +183,8 @@ def seed(target: Target, settings: SeedSettings, *, partition_keys: list[str] | 
                     tables = bulk.empty_tables(conn, sorted(prepared.engine.seedable), sorted(prepared.engine.user_scoped))
                     read_back = _read_back(conn, prepared, tables)
                     bulk.defer(conn, tables, _droppable_keys(conn, prepared, tables, read_back),
-                               [t for t in tables if t not in read_back], _lookups(conn, prepared, read_back))
+                               [t for t in tables if t not in read_back], _lookups(conn, prepared, read_back),
+                               updated=sorted(_updated_while_loading(prepared) & set(tables)))
                     try:
                         load_all(settings.workers)
                     except BaseException:
@@ -271,9 +272,7 @@ def _lookups(conn: psycopg.Connection, prepared: Prepared, read_back: set[str]) 
     column trigger-made rows are read back by, and the columns that firing trigger or rule code compares
     (INSERT code, and UPDATE code on the tables the load updates). Their other indexes go while loading."""
     graph, snapshot = prepared.engine.graph, prepared.snapshot
-    updated = {name for name, plan in graph.tables.items() if plan.deferred_update_fks}
-    updated |= {prepared.mapping.account_table} if prepared.mapping.account_table else set()
-    sources = bulk.firing_sources(conn, updated)
+    sources = bulk.firing_sources(conn, _updated_while_loading(prepared))
     lookups = {}
     for name in sorted(read_back):
         plan, table = graph.tables.get(name), snapshot.table(name)
@@ -286,6 +285,13 @@ def _lookups(conn: psycopg.Connection, prepared: Prepared, read_back: set[str]) 
                 probed |= {match[0]} if match else set()
         lookups[name] = bulk.Lookups(probed, bulk.compared_columns(sources, name, [c.name for c in table.columns]))
     return lookups
+
+
+def _updated_while_loading(prepared: Prepared) -> set[str]:
+    """Tables whose rows the load UPDATEs after inserting them: cycle links set afterwards, and the accounts
+    an auth.users trigger made (filled with names, pictures and profiles)."""
+    updated = {name for name, plan in prepared.engine.graph.tables.items() if plan.deferred_update_fks}
+    return updated | ({prepared.mapping.account_table} if prepared.mapping.account_table else set())
 
 
 def _droppable_keys(conn: psycopg.Connection, prepared: Prepared, tables: list[str], read_back: set[str]) -> list[str]:

@@ -25,7 +25,8 @@ from supaseed_pipeline.seed.ledger import ensure_ledger, schema, sql_text
 from supaseed_pipeline.seed.load import ident
 
 # kind: 'key' (a primary key or unique constraint; index_definition builds its index), 'index',
-# 'foreign_key' or 'storage' (name 'fillfactor': the table's own value, '' for none). Ledgers made before keys were deferred have a CHECK without 'key': it is replaced.
+# 'foreign_key' or 'storage' (name 'fillfactor': the table's own value, '' for none). Ledgers made before
+# keys were deferred have a CHECK without 'key': it is replaced.
 DDL = """
 CREATE TABLE IF NOT EXISTS supaseed.deferred_ddl (
     table_name text NOT NULL,

@@ -21,10 +21,8 @@ _TO_BCRYPT_ALPHABET = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq
 
 
 @lru_cache(maxsize=8)
-@lru_cache(maxsize=16)
 def password_hash(password: str, seed: int) -> str:
-    """One bcrypt hash per distinct password (and seed, so reruns are byte-identical); cached, as every
-    batch asks again and bcrypt costs tens of milliseconds by design (1M users: 100 batches)."""
+    """One bcrypt hash per distinct password (and seed, so reruns are byte-identical)."""
     raw = rnd.salt(seed, "bcrypt-salt", 1).to_bytes(8, "little") + rnd.salt(seed, "bcrypt-salt", 2).to_bytes(8, "little")
     encoded = base64.b64encode(raw).decode()[:22].translate(_TO_BCRYPT_ALPHABET)
     salt = f"$2b${BCRYPT_COST:02d}${encoded}".encode()

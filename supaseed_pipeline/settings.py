@@ -23,6 +23,10 @@ from supaseed_pipeline.errors import ConfigError, redact, register_secret
 
 # ledgerSchema: a plain lower-case identifier, so the name is the same quoted or not and needs no escaping
 LEDGER_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+# MakerKit's test logins (its seed's test@, owner@, ...), made by the old tool's createStandardTestEmails
+STANDARD_TEST_LOGINS = ("test", "owner", "member", "custom", "super-admin")
+DEFAULT_TEST_EMAIL_DOMAIN = "supaseed.test"   # the old tool's default emailDomain
+EMAIL_DOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")
 DEFAULT_CONFIG_FILES = ("supaseed.json", "supaseed.yaml", "supaseed.yml")
 MAX_ROWS = 100_000_000
 # Tables outside the user batches (lookups, "everything else") are generated as one frame per table,
@@ -101,6 +105,22 @@ class UserTableFields(_Model):
 class SetupsTable(_Model):
     name: str | None = None
     user_field: str | None = None
+    # the old tool's names for the columns holding the domain's title, description, category (activity) and
+    # public flag, where they are not found by their usual names (content.py SYNONYMS)
+    title_field: str | None = None
+    description_field: str | None = None
+    category_field: str | None = None
+    public_field: str | None = None
+
+    def content_columns(self) -> dict[str, str]:
+        """column -> the domain's logical column it holds."""
+        given = {self.title_field: "title", self.description_field: "description",
+                 self.category_field: "activity", self.public_field: "is_public"}
+        return {column: logical for column, logical in given.items() if column}
+
+
+# the old tool's optionalTables: its tables, seeded when present unless set to false
+OPTIONAL_TABLES = {"categories": "categories", "baseTemplates": "base_templates", "gearItems": "gear_items"}
 
 
 class SchemaMapping(_Model):
@@ -115,6 +135,32 @@ class SchemaMapping(_Model):
     setups_table: SetupsTable = Field(default_factory=SetupsTable)
     setup_types_table: str | None = None
     gear_items_table: str | None = None
+    optional_tables: dict[str, bool] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_setup_table(cls, data: Any) -> Any:
+        # the old tool spelled it both ways (setupTable in its config types, setupsTable in its README)
+        if isinstance(data, dict) and "setupTable" in data:
+            if "setupsTable" in data:
+                raise ValueError("setupTable and setupsTable both given; keep one")
+            data = {**data, "setupsTable": data["setupTable"]}
+            del data["setupTable"]
+        return data
+
+    @field_validator("optional_tables")
+    @classmethod
+    def _known_optional_tables(cls, value: dict[str, bool]) -> dict[str, bool]:
+        unknown = sorted(set(value) - set(OPTIONAL_TABLES))
+        if unknown:
+            raise ValueError(f"unknown optional table {', '.join(unknown)}; known: {', '.join(OPTIONAL_TABLES)} "
+                             "(to leave out any other table: tables.<name>.skip)")
+        return value
+
+    def left_out_tables(self) -> dict[str, str]:
+        """Table name -> why: the old tool's optionalTables set to false."""
+        return {OPTIONAL_TABLES[key]: f"optionalTables.{key} is false" for key, wanted in self.optional_tables.items()
+                if not wanted}
 
     @model_validator(mode="after")
     def _one_user_table(self) -> "SchemaMapping":
@@ -205,6 +251,14 @@ class SeedSettings(_Model):
     additional_users: AdditionalUsers = Field(default_factory=AdditionalUsers)
     personas: list[str] = Field(default_factory=list)
     password: SecretStr = SecretStr("password123")
+    # the domain of the seeded auth users' emails (the old tool's emailDomain); default: a mix of example domains
+    email_domain: str | None = None
+    # the old tool's switch for team accounts: false = no team accounts (tenants.count 0)
+    create_team_accounts: bool | None = None
+    # the old tool's test logins: the first seeded users get these emails (custom ones first, then MakerKit's
+    # test, owner, member, custom and super-admin at emailDomain); every seeded user logs in with `password`
+    create_standard_test_emails: bool = False
+    custom_test_emails: list[str] = Field(default_factory=list)
     tenants: Tenants = Field(default_factory=Tenants)
 
     schema_: SchemaMapping = Field(default_factory=SchemaMapping, alias="schema")
@@ -234,6 +288,50 @@ class SeedSettings(_Model):
             raise ValueError("expected a plain lower-case identifier of at most 63 characters "
                              "(letters a-z, digits, underscores; not starting with a digit), e.g. seed_ledger")
         return value
+
+    @field_validator("email_domain")
+    @classmethod
+    def _domain_name(cls, value: str | None) -> str | None:
+        if value is not None and not EMAIL_DOMAIN.fullmatch(value):
+            raise ValueError("expected a lower-case domain name such as supaseed.test")
+        return value
+
+    @field_validator("custom_test_emails")
+    @classmethod
+    def _plain_emails(cls, value: list[str]) -> list[str]:
+        for email in value:
+            local, at, domain = email.partition("@")
+            if not (local and at and EMAIL_DOMAIN.fullmatch(domain)) or any(c.isspace() or c.isupper() for c in local):
+                raise ValueError(f"{email!r} is not a lower-case email address")
+        if len(set(value)) < len(value):
+            raise ValueError("the emails must differ")
+        return value
+
+    def test_emails(self) -> list[str]:
+        """The emails of the first seeded users, in order (custom first, then the standard ones)."""
+        standard = [f"{name}@{self.email_domain or DEFAULT_TEST_EMAIL_DOMAIN}" for name in STANDARD_TEST_LOGINS] \
+            if self.create_standard_test_emails else []
+        return list(dict.fromkeys(self.custom_test_emails + standard))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_password_key(cls, data: Any) -> Any:
+        # the old tool's testUserPassword is `password`
+        if isinstance(data, dict) and "testUserPassword" in data:
+            data = dict(data)
+            old = data.pop("testUserPassword")
+            if "password" in data and data["password"] != old:
+                raise ValueError("testUserPassword and password differ; keep one")
+            data["password"] = old
+        return data
+
+    @model_validator(mode="after")
+    def _team_accounts_switch(self) -> "SeedSettings":
+        if self.create_team_accounts is False:
+            if "tenants" in self.model_fields_set and self.tenants.count:
+                raise ValueError(f"createTeamAccounts is false but tenants.count is {self.tenants.count}; keep one")
+            self.tenants = self.tenants.model_copy(update={"count": 0})
+        return self
 
     @field_validator("seed", mode="before")
     @classmethod
@@ -400,14 +498,18 @@ def load_settings(
 
 
 def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
-    """One line naming the offending key, what it got and what is allowed."""
+    """One line naming the offending key, what it got and what is allowed; every unknown key at once (an old
+    config file often has several, and one per run means as many runs)."""
     first = exc.errors()[0]
     key = ".".join(str(part) for part in first["loc"]) or "(top level)"
     where = f"{path}: " if path else ""
     kind = first["type"]
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(first["loc"][:-1])
-        return f"{where}unknown key '{key}'; allowed keys here: {', '.join(allowed)}"
+        unknown = [e for e in exc.errors() if e["type"] == "extra_forbidden"]
+        places = {tuple(e["loc"][:-1]) for e in unknown}
+        names = ", ".join(f"'{'.'.join(str(p) for p in e['loc'])}'" for e in unknown)
+        allowed = f"; allowed keys here: {', '.join(_allowed_keys(first['loc'][:-1]))}" if len(places) == 1 else ""
+        return f"{where}unknown key{'s' if len(unknown) > 1 else ''} {names}{allowed}"
     got = first.get("input")
     got_text = "" if isinstance(got, dict) else f" (got {json.dumps(got, default=str)[:60]})"
     more = f" (+{len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""

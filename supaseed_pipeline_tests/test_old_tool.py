@@ -39,6 +39,27 @@ README_EXAMPLES = {
             "setupsTable": {"name": "setups", "userField": "account_id"},
         }
     },
+    "makerkit-optimal": {   # "Optimal Configuration for MakerKit Projects"
+        "supabaseUrl": "http://127.0.0.1:54321",
+        "supabaseServiceKey": "your-service-role-key",
+        "environment": "local",
+        "userCount": 3,
+        "setupsPerUser": 2,
+        "imagesPerSetup": 1,
+        "enableRealImages": False,
+        "seed": "makerkit-test-2025",
+        "emailDomain": "supaseed.test",
+        "createStandardTestEmails": True,
+        "schema": {
+            "framework": "makerkit",
+            "primaryUserTable": "accounts",
+            "userTable": {"name": "accounts", "emailField": "email", "idField": "id", "nameField": "name",
+                          "pictureField": "picture_url"},
+            "setupsTable": {"name": "setups", "userField": "account_id", "titleField": "title",
+                            "descriptionField": "description"},
+            "optionalTables": {"categories": False, "baseTemplates": False, "gearItems": True},
+        },
+    },
     "domain-extensions": {
         "domain": "outdoor",
         "extensions": {"outdoor": {"enabled": True, "settings": {
@@ -79,7 +100,11 @@ def test_readme_config_example_seeds_as_is(supaseed, demo_db, example):
     if example == "user-strategies":
         assert users == 7   # hybrid: the existing accounts (none here) plus additionalUsers.count
     else:   # configuration-file is hybrid without additionalUsers: userCount (--users 3) new users, as the old tool
-        assert users == 3 and setups == 9
+        assert users == 3 and setups == 3 * README_EXAMPLES[example].get("setupsPerUser", 3)
+    if example == "makerkit-optimal":   # emailDomain, createStandardTestEmails: the first users are the test logins
+        emails = [r[0] for r in rows(demo_db, "SELECT email FROM auth.users ORDER BY email")]
+        assert {"test@supaseed.test", "owner@supaseed.test", "member@supaseed.test"} == set(emails)
+        assert rows(demo_db, "SELECT count(*) FROM public.gear_items")[0][0] > 0   # optionalTables.gearItems: true
     # setups belong to the seeded users' personal accounts (setupsTable.userField: account_id)
     assert rows(demo_db, "SELECT count(*) FROM public.setups s LEFT JOIN public.accounts a ON a.id = s.account_id "
                          "WHERE a.id IS NULL OR NOT a.is_personal_account")[0][0] == 0
@@ -226,6 +251,58 @@ def test_user_table_name_and_id_field(supaseed, demo_db):
              "invalid value for 'schema': userTable.name 'profiles' and primaryUserTable 'accounts'")):
         Path("supaseed.json").write_text(json.dumps({"schema": schema}))
         assert message in supaseed("seed", "--database-url", demo_db.url, expect=2).stderr
+
+
+# ---- emailDomain, testUserPassword, createTeamAccounts, test logins, setupsTable fields, optionalTables --
+
+def test_old_user_keys_shape_the_users(supaseed, demo_db):
+    import bcrypt
+
+    Path("supaseed.json").write_text(json.dumps({
+        "userCount": 7, "setupsPerUser": 1, "emailDomain": "wildernest.local", "testUserPassword": "hunter2-long",
+        "createTeamAccounts": False, "createStandardTestEmails": True, "customTestEmails": ["me@example.com"]}))
+    supaseed("seed", "--database-url", demo_db.url)
+    users = rows(demo_db, "SELECT email, encrypted_password FROM auth.users ORDER BY created_at, email")
+    emails = sorted(u[0] for u in users)
+    # user 0 the custom login, users 1-5 MakerKit's five at emailDomain, user 6 generated at emailDomain
+    fixed = ["me@example.com"] + [f"{n}@wildernest.local" for n in ("test", "owner", "member", "custom", "super-admin")]
+    assert set(fixed) < set(emails) and len(emails) == 7
+    generated = next(e for e in emails if e not in fixed)
+    assert generated.endswith("@wildernest.local") and generated.count(".") >= 2
+    assert all(bcrypt.checkpw(b"hunter2-long", u[1].encode()) for u in users)
+    # the identity and the personal account carry the same email
+    assert rows(demo_db, "SELECT count(*) FROM auth.identities i JOIN auth.users u ON u.id = i.user_id "
+                         "WHERE i.identity_data->>'email' = u.email AND u.email = 'me@example.com'")[0][0] == 1
+    assert rows(demo_db, "SELECT count(*) FROM public.accounts WHERE email = 'owner@wildernest.local'")[0][0] == 1
+    assert rows(demo_db, "SELECT count(*) FROM public.accounts WHERE NOT is_personal_account")[0][0] == 0
+    assert rows(demo_db, "SELECT count(*) FROM public.accounts_memberships")[0][0] == 0
+
+
+def test_setups_table_fields_and_optional_tables(supaseed, demo_db):
+    Path("supaseed.json").write_text(json.dumps({"userCount": 3, "setupsPerUser": 2, "schema": {
+        "setupTable": {"name": "setups", "userField": "account_id", "titleField": "description"},
+        "optionalTables": {"gearItems": False, "categories": False}}}))
+    supaseed("seed", "--database-url", demo_db.url)
+    assert rows(demo_db, "SELECT count(*) FROM public.gear_items")[0][0] == 0
+    # titleField names the description column: the titles went there too
+    setups = rows(demo_db, "SELECT title, description FROM public.setups")
+    assert len(setups) == 6 and all(title == description for title, description in setups)
+    Path("supaseed.json").write_text(json.dumps({"schema": {"setupsTable": {"titleField": "headline"}}}))
+    assert "schema.setupsTable.titleField: column 'headline' does not exist in public.setups" in \
+        supaseed("seed", "--database-url", demo_db.url, expect=2).stderr
+    Path("supaseed.json").write_text(json.dumps({"schema": {"optionalTables": {"gear": False}}}))
+    assert "unknown optional table gear; known: categories, baseTemplates, gearItems" in \
+        supaseed("seed", "--database-url", demo_db.url, expect=2).stderr
+
+
+def test_every_unknown_key_is_named_at_once(supaseed, demo_db):
+    Path("supaseed.json").write_text(json.dumps({"userCount": 2, "storage": {}, "frameworkStrategy": {}}))
+    result = supaseed("seed", "--database-url", demo_db.url, expect=2)
+    assert "unknown keys 'storage', 'frameworkStrategy'; allowed keys here: " in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    Path("supaseed.json").write_text(json.dumps({"emailDomain": "Not A Domain"}))
+    assert "invalid value for 'emailDomain'" in supaseed("seed", "--database-url", demo_db.url, expect=2).stderr
+    assert rows(demo_db, "SELECT count(*) FROM auth.users")[0][0] == 0
 
 
 # ---- imagesPerSetup / enableRealImages ----------------------------------------------------------------

@@ -74,10 +74,10 @@ def person_names(index: np.ndarray, seed: int, table: str = "") -> tuple[pl.Seri
             _pick(pool("last_name"), index, rnd.salt(seed, *scope, "last")))
 
 
-def emails(index: np.ndarray, seed: int, tag: str = "", table: str = "") -> pl.Series:
-    """first.last.N@example.* — unique by construction through the row index."""
+def emails(index: np.ndarray, seed: int, tag: str = "", table: str = "", domain: str | None = None) -> pl.Series:
+    """first.last.N@example.* (or @`domain`) — unique by construction through the row index."""
     first, last = person_names(index, seed, table)
-    domain = _pick(pl.Series(EMAIL_DOMAINS), index, rnd.salt(seed, "email-domain"))
+    domain = pl.lit(domain) if domain else _pick(pl.Series(EMAIL_DOMAINS), index, rnd.salt(seed, "email-domain"))
     return pl.select(pl.concat_str([first.str.to_lowercase(), pl.lit("."), last.str.to_lowercase(),
                                     pl.lit("." + tag if tag else "."), _idx(index), pl.lit("@"), domain])
                      .str.replace_all(r"[^a-z0-9.@]", "").str.replace(r"\.\.", ".")).to_series()

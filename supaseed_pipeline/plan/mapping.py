@@ -271,6 +271,10 @@ def _map_content(mapping: TableMapping, snapshot: SchemaSnapshot, settings: Seed
     mapping.content_user_field = overrides.setups_table.user_field or (
         link_column(table, mapping.user_table) if mapping.user_table else None)
     _require_column(table, mapping.content_user_field, "setupsTable.userField")
+    given = overrides.setups_table
+    for key, column in (("setupsTable.titleField", given.title_field), ("setupsTable.descriptionField", given.description_field),
+                        ("setupsTable.categoryField", given.category_field), ("setupsTable.publicField", given.public_field)):
+        _require_column(table, column, key)
     if mapping.account_table:
         mapping.content_account_field = link_column(table, mapping.account_table)
     if mapping.content_user_field and mapping.content_user_field == mapping.content_account_field and mapping.user_table:

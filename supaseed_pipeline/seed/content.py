@@ -24,12 +24,16 @@ def _as_physical(values: pl.Series) -> pl.Series:
     return values
 
 
-def _logical_columns(run, table_name: str, logical: pl.DataFrame, skip: set[str]) -> dict[str, pl.Series]:
+def _logical_columns(run, table_name: str, logical: pl.DataFrame, skip: set[str],
+                     named: dict[str, str] | None = None) -> dict[str, pl.Series]:
+    """The write columns of the table the domain's logical frame fills: by name, a synonym, or `named`
+    (column -> logical column, from config)."""
     fixed = {}
+    named = named or {}
     for column in run._plan(table_name).write_columns:
         if column in skip:
             continue
-        source = column if column in logical.columns else SYNONYMS.get(column)
+        source = named.get(column) or (column if column in logical.columns else SYNONYMS.get(column))
         if source and source in logical.columns:
             if isinstance(logical[source].dtype, pl.List) and not run._table(table_name).column(column).is_array:
                 continue   # a list (tags, images) fits an array column only; a json or text one is generated
@@ -64,7 +68,8 @@ def content_request(run, name: str) -> tuple[TableRequest, pl.DataFrame]:
     mapping, owners = run.e.mapping, run.owners
     logical = run.e.domain.content(owners.select(["owner_index", "persona"]), run.e.settings.setups_per_user, run.e.seed)
     positions = logical["owner_position"].to_numpy()
-    fixed = _logical_columns(run, name, logical, {mapping.content_user_field, mapping.content_account_field, mapping.lookup_field})
+    fixed = _logical_columns(run, name, logical, {mapping.content_user_field, mapping.content_account_field, mapping.lookup_field},
+                             run.e.settings.schema_.setups_table.content_columns())
     if mapping.content_user_field:
         fixed[mapping.content_user_field] = owners["user_id"].gather(positions)
     if mapping.content_account_field:

@@ -72,6 +72,7 @@ class SeedEngine:
 
     def _seedable_tables(self) -> set[str]:
         selected = set(self.settings.schemas)
+        optional_off = self.settings.schema_.left_out_tables()
         tables = set()
         for table in self.snapshot.tables:
             name = table.qualified
@@ -80,6 +81,9 @@ class SeedEngine:
                 continue  # rows go through the partitioned parent
             if config and config.skip:
                 self.skipped[name] = "skipped in config"
+                continue
+            if table.name in optional_off:   # the old tool's optionalTables: its tables, when present
+                self.skipped[name] = optional_off[table.name]
                 continue
             if name in self.graph.skipped:
                 continue

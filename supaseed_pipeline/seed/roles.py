@@ -11,11 +11,11 @@ import numpy as np
 import polars as pl
 
 from supaseed_pipeline.generate import random as rnd
-from supaseed_pipeline.generate.columns import person_names
+from supaseed_pipeline.generate.columns import emails, person_names
 from supaseed_pipeline.generate.frames import TableRequest, build_frame
 from supaseed_pipeline.generate.pools import pool, slugify
 from supaseed_pipeline.plan import allocation
-from supaseed_pipeline.seed.supabase import auth_user_frame, avatar_urls, identity_frame, password_hash
+from supaseed_pipeline.seed.supabase import auth_user_frame, avatar_urls, identity_frame, password_hash, with_test_emails
 
 
 class UserRoles:
@@ -47,7 +47,9 @@ class UserRoles:
             personas = personas_all[len(reused):]
             columns = self._plan(name).write_columns
             if name == "auth.users":
-                frame = auth_user_frame(new_index, self.e.seed, self.e.settings.password.get_secret_value(), personas, columns)
+                settings = self.e.settings
+                frame = auth_user_frame(new_index, self.e.seed, settings.password.get_secret_value(), personas, columns,
+                                        settings.email_domain, settings.test_emails())
             else:
                 request = TableRequest(name, int(new_index[0]), len(new_index), fixed=self._plain_user_fixed(new_index, columns))
                 frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
@@ -70,6 +72,11 @@ class UserRoles:
         for column in columns:
             if column in {"password_hash", "encrypted_password", "hashed_password", "password"}:
                 fixed[column] = pl.Series([password_hash(self.e.settings.password.get_secret_value(), self.e.seed)] * len(index))
+        settings, email = self.e.settings, self.e.mapping.user_email
+        if email in columns and (settings.email_domain or settings.test_emails()):
+            # the emails the column's own generator makes (columns.py), at emailDomain, test logins first
+            generated = emails(index, self.e.seed, table=self.e.mapping.user_table, domain=settings.email_domain)
+            fixed[email] = with_test_emails(generated, index, settings.test_emails())
         return fixed
 
     def _load_identities(self, name: str) -> None:

@@ -37,8 +37,11 @@ def avatar_urls(index: np.ndarray) -> pl.Series:
     return pl.select(pl.format("https://images.example.com/avatars/{}.jpg", pl.Series(index))).to_series()
 
 
-def auth_user_frame(index: np.ndarray, seed: int, password: str, personas: pl.Series, columns: list[str]) -> pl.DataFrame:
-    """auth.users rows a GoTrue email/password login accepts (confirmed, '' tokens, bcrypt hash)."""
+def auth_user_frame(index: np.ndarray, seed: int, password: str, personas: pl.Series, columns: list[str],
+                    email_domain: str | None = None, test_emails: list[str] | None = None) -> pl.DataFrame:
+    """auth.users rows a GoTrue email/password login accepts (confirmed, '' tokens, bcrypt hash). Users
+    0, 1, ... (global indices, so whatever the batches) get `test_emails`; a generated email always has a
+    dot and a number before the @, so none equals one of them."""
     first, last = person_names(index, seed)
     full_name = pl.select(pl.concat_str([first, last], separator=" ")).to_series()
     created = timestamps(index, rnd.salt(seed, "auth.users", "created_at"))
@@ -50,7 +53,7 @@ def auth_user_frame(index: np.ndarray, seed: int, password: str, personas: pl.Se
         "id": user_ids(index, seed),
         "aud": pl.Series(["authenticated"] * n),
         "role": pl.Series(["authenticated"] * n),
-        "email": emails(index, seed),
+        "email": with_test_emails(emails(index, seed, domain=email_domain), index, test_emails or []),
         "encrypted_password": pl.Series([password_hash(password, seed)] * n),
         "email_confirmed_at": created,
         "last_sign_in_at": pl.Series([None] * n, dtype=pl.Datetime("us")),
@@ -66,6 +69,14 @@ def auth_user_frame(index: np.ndarray, seed: int, password: str, personas: pl.Se
     keep = [c for c in frame.columns if c in columns]
     missing = [c for c in columns if c not in frame.columns]
     return frame.select(keep).with_columns([pl.lit(None).alias(c) for c in missing])
+
+
+def with_test_emails(generated: pl.Series, index: np.ndarray, test_emails: list[str]) -> pl.Series:
+    """`generated`, with user i's email test_emails[i] (i: the global index of a new user)."""
+    if not test_emails:
+        return generated
+    fixed = pl.Series(test_emails + [None], dtype=pl.String).gather(np.minimum(index, len(test_emails)))
+    return fixed.fill_null(generated).alias(generated.name)
 
 
 def identity_frame(users: pl.DataFrame, seed: int, index: np.ndarray, columns: list[str]) -> pl.DataFrame:

@@ -258,3 +258,26 @@ def test_webserver_serves_the_asset_graph(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_run_refused_after_planning_leaves_the_batch_list_as_the_target_holds_it(demo_env, tmp_path, monkeypatch):
+    """One batch of another config is refused (it could collide with what is seeded); its planning must not
+    drop the batches the target still holds from the UI's list (they stayed seeded: `status` shows them)."""
+    with dg.instance_for_test() as instance:
+        assert defs.resolve_job_def("seed_job").execute_in_process(instance=instance).success
+        batches = set(instance.get_dynamic_partitions("seed_batches"))
+        assert len(batches) == 3   # 12 users in batches of 5
+        monkeypatch.setenv("SUPASEED_CONFIG", str(_config(tmp_path, userCount=12, setupsPerUser=3, batchSize=6)))
+        tag = next(iter(batches)).split("-")[0]
+        refused = defs.resolve_job_def("seed_job").execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"ops": {"user_batches": {"config": {"batches": [f"{tag}-p00001"]}}}})
+        assert not refused.success
+        failure = next(e for e in refused.all_events if e.is_step_failure)
+        assert "seeded with another config" in failure.step_failure_data.error.message
+        assert set(instance.get_dynamic_partitions("seed_batches")) == batches
+        assert _counts(demo_env)["auth.users"] == 12
+        # the full seed of the new config replaces them, and the list follows
+        assert defs.resolve_job_def("seed_job").execute_in_process(instance=instance).success
+        now = set(instance.get_dynamic_partitions("seed_batches"))
+        assert len(now) == 2 and not now & (batches - {f"{tag}-p00000", f"{tag}-p00001"})

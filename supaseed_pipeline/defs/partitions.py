@@ -1,8 +1,9 @@
 """User batches as Dagster partitions: `<target tag>-<engine key>`, kept equal to the current plan.
 
-The tag is a hash of the target's identity, so two databases never share a batch's status. The keys
-are registered when the plan is made (table_mapping) and keys the plan no longer has, or that belong
-to another target, are deleted from the instance.
+The tag is a hash of the target's identity, so two databases never share a batch's status. The plan's
+keys are registered when it is made (table_mapping); keys it no longer has, or that belong to another
+target, are deleted only once a full seed has replaced them (or cleanup removed every row): a run that
+is refused or fails after planning leaves the list matching what the target holds.
 """
 
 import hashlib
@@ -35,14 +36,20 @@ def engine_key(target: Target, key: str) -> str:
     return rest
 
 
-def sync_batches(instance: dg.DagsterInstance, keys: list[str]) -> tuple[list[str], list[str]]:
-    """Make the instance's batch list exactly `keys`: (added, removed)."""
-    known = list(instance.get_dynamic_partitions(SEED_BATCHES.name))
-    wanted = set(keys)
-    added = [k for k in keys if k not in set(known)]
-    removed = [k for k in known if k not in wanted]
+def add_batches(instance: dg.DagsterInstance, keys: list[str]) -> list[str]:
+    """Register the batches of `keys` the instance lacks (the others stay): the ones added."""
+    known = set(instance.get_dynamic_partitions(SEED_BATCHES.name))
+    added = [k for k in keys if k not in known]
     for start in range(0, len(added), SQLITE_CHUNK):
         instance.add_dynamic_partitions(SEED_BATCHES.name, added[start:start + SQLITE_CHUNK])
+    return added
+
+
+def sync_batches(instance: dg.DagsterInstance, keys: list[str]) -> tuple[list[str], list[str]]:
+    """Make the instance's batch list exactly `keys`: (added, removed)."""
+    wanted = set(keys)
+    removed = [k for k in instance.get_dynamic_partitions(SEED_BATCHES.name) if k not in wanted]
+    added = add_batches(instance, keys)
     for key in removed:
         instance.delete_dynamic_partition(SEED_BATCHES.name, key)
     return added, removed

@@ -10,7 +10,7 @@ import dagster as dg
 
 from supaseed_pipeline.db.connect import connect
 from supaseed_pipeline.defs.failures import RETRY, run_step, user_failure
-from supaseed_pipeline.defs.partitions import batch_key, sync_batches, target_tag
+from supaseed_pipeline.defs.partitions import add_batches, batch_key, target_tag
 from supaseed_pipeline.defs.resources import SupaseedResource
 from supaseed_pipeline.plan.graph import ConstraintGraph, build_constraint_graph
 from supaseed_pipeline.plan.mapping import TableMapping
@@ -78,7 +78,7 @@ def constraint_graph(context: dg.AssetExecutionContext, schema_snapshot: SchemaS
           retry_policy=RETRY)
 def table_mapping(context: dg.AssetExecutionContext, supaseed: SupaseedResource, schema_snapshot: SchemaSnapshot,
                   constraint_graph: ConstraintGraph) -> dg.Output[TableMapping]:
-    """Detect the framework and the users/accounts/setups roles, and register exactly the planned user batches."""
+    """Detect the framework and the users/accounts/setups roles, and register the planned user batches."""
     if constraint_graph.fingerprint != schema_snapshot.fingerprint:
         raise user_failure(f"the constraint graph was built from schema {constraint_graph.fingerprint}, the stored "
                            f"snapshot is {schema_snapshot.fingerprint}", hint="re-run planning")
@@ -91,10 +91,9 @@ def table_mapping(context: dg.AssetExecutionContext, supaseed: SupaseedResource,
             prepared = prepare(conn, settings, schema_snapshot)
             return prepared, [batch_key(target, k) for k in prepared.engine.partition_keys(conn) if k != BASE]
     prepared, keys = run_step(plan)
-    added, removed = sync_batches(context.instance, keys)
-    if removed:
-        context.log.info(f"removed {len(removed)} batch(es) the plan no longer has: {', '.join(removed[:5])}"
-                         f"{' ...' if len(removed) > 5 else ''}")
+    # only added: batches the plan no longer has stay listed while the target holds their rows (the full
+    # seed that replaces them, or cleanup, removes them); a run refused after planning changes nothing
+    added = add_batches(context.instance, keys)
     return dg.Output(prepared.mapping, metadata={
         "framework": prepared.mapping.framework,
         "evidence": dg.MetadataValue.json(prepared.mapping.evidence),
@@ -103,6 +102,5 @@ def table_mapping(context: dg.AssetExecutionContext, supaseed: SupaseedResource,
         "target_tag": target_tag(target),
         "batches": len(keys),
         "batches_added": len(added),
-        "batches_removed": len(removed),
         "config_fingerprint": settings.fingerprint(),
     })

@@ -14,7 +14,7 @@ from supaseed_pipeline.db.connect import Target, connect
 from supaseed_pipeline.defs import checks
 from supaseed_pipeline.defs.console import per_table_lines
 from supaseed_pipeline.defs.failures import RETRY, run_step, user_failure
-from supaseed_pipeline.defs.partitions import SEED_BATCHES, batch_key, engine_key, sync_batches
+from supaseed_pipeline.defs.partitions import SEED_BATCHES, add_batches, batch_key, engine_key, sync_batches
 from supaseed_pipeline.defs.resources import SupaseedResource
 from supaseed_pipeline.metrics import masked_preview, peak_rss_mb
 from supaseed_pipeline.plan.graph import ConstraintGraph
@@ -179,7 +179,7 @@ def _seed_user_batches(context: dg.AssetExecutionContext, config: BatchesConfig,
     snapshot = verified_snapshot(context, target, schema_snapshot, checked_upstream=("reference_data",))
     selected = [engine_key(target, k) for k in config.batches] or None
     if selected:
-        sync_batches_add_only(context.instance, [batch_key(target, k) for k in selected])
+        add_batches(context.instance, [batch_key(target, k) for k in selected])
     started = time.perf_counter()
 
     def report(result: PartitionResult) -> None:
@@ -188,7 +188,7 @@ def _seed_user_batches(context: dg.AssetExecutionContext, config: BatchesConfig,
         key = batch_key(target, result.key)
         context.log.info(f"batch {key}: {result.total:,} rows in {result.seconds:.2f}s")
         if selected is None and not context.instance.has_dynamic_partition(SEED_BATCHES.name, key):
-            sync_batches_add_only(context.instance, [key])
+            add_batches(context.instance, [key])
         context.log_event(dg.AssetMaterialization(asset_key="seed_batches", partition=key, metadata={
             "dagster/row_count": result.total, "rows_per_table": dg.MetadataValue.json(result.rows),
             "seconds": round(result.seconds, 2)}))
@@ -207,12 +207,6 @@ def _seed_user_batches(context: dg.AssetExecutionContext, config: BatchesConfig,
                                              sorted(rows_per_table(results)), batches, reasons)
     log_summary(context, results, reasons, check_results, time.perf_counter() - started)
     return results, batches, groups, check_results
-
-
-def sync_batches_add_only(instance: dg.DagsterInstance, keys: list[str]) -> None:
-    missing = [k for k in keys if not instance.has_dynamic_partition(SEED_BATCHES.name, k)]
-    if missing:
-        instance.add_dynamic_partitions(SEED_BATCHES.name, missing)
 
 
 SUMMARY_LEFT_OUT_LINES = 12   # one screen: the rest is in the tables_in_scope_have_rows check's metadata

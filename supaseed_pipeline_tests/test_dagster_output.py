@@ -47,7 +47,7 @@ def test_materialize_all_prints_info_and_ends_with_the_summary(demo_db, tmp_path
     # the reason names the table once
     assert "  public.config has no primary key or NOT NULL unique key, so seeded rows could not be told apart " \
            "for cleanup — add a primary key, or leave it out (tables.public.config.skip)" in summary
-    assert summary[-1] == "checks: 5 of 5 passed"
+    assert summary[-1] == "checks: 6 of 6 passed"   # the run page's six, reference_constraints_hold among them
 
 
 def test_a_user_error_is_one_line_with_supaseeds_console_logger(demo_db, tmp_path):

@@ -220,5 +220,10 @@ def test_dagster_seed_checks_status_and_cleanup_use_the_configured_schema(demo_d
         lines = report.splitlines()
         assert lines[0] == f"deleted {sum(int(l.split()[1]) for l in lines[1:]):,} rows in {len(lines) - 1} tables:"
         assert any(l.split() == ["auth.users", "8"] for l in lines[1:])
+        # the UI shows the seeding assets empty, not the last seed's counts
+        for asset in ("users", "accounts", "setups", "reference_data"):
+            latest = instance.get_latest_materialization_event(dg.AssetKey(asset))
+            assert latest.run_id == cleaned.run_id
+            assert latest.asset_materialization.metadata["dagster/row_count"].value == 0
     assert dump(demo_db, leave_out="seed_ledger") == pristine
     assert schema_state(demo_db, "supaseed") == theirs

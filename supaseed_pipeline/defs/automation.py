@@ -14,6 +14,7 @@ from supaseed_pipeline.defs.console import per_table_lines
 from supaseed_pipeline.defs.failures import USAGE, run_step, user_failure
 from supaseed_pipeline.defs.partitions import sync_batches
 from supaseed_pipeline.defs.resources import TARGET_TAG, SupaseedResource
+from supaseed_pipeline.defs.seeding import USER_ASSETS
 from supaseed_pipeline.seed import api, ledger
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 
@@ -46,6 +47,11 @@ def remove_seeded_rows(context: dg.OpExecutionContext, config: CleanupConfig, su
     deleted = run_step(lambda: api.cleanup(supaseed.target(settings), settings, partition_keys=config.partitions or None))
     if not config.partitions:
         sync_batches(context.instance, [])   # nothing is seeded: no batch may show green
+        # the seeding assets' latest state is now "no rows": the UI shows that, not the last seed's counts
+        for asset in ("reference_data", *USER_ASSETS):
+            context.log_event(dg.AssetMaterialization(
+                asset_key=asset, description="every seeded row removed by cleanup_job",
+                metadata={"dagster/row_count": 0, "removed_rows": sum(deleted.values())}))
     lines = [f"deleted {sum(deleted.values()):,} rows in {len(deleted)} tables:", *per_table_lines(deleted)]
     if deleted.missing:
         lines.append("already gone (recorded, deleted by someone else before): " + ", ".join(

@@ -160,6 +160,20 @@ def test_related_timestamps_are_ordered(fresh_db):
     assert 0 < bad[5] < 200                  # most memberships are still open, some have ended
 
 
+def test_one_time_events_happen_after_the_row_was_created(fresh_db):
+    """MakerKit's nonces: a token is used (or revoked) after it was made; an invitation answered after it was sent."""
+    target = seeded(fresh_db, """
+        CREATE TABLE public.nonces (id uuid PRIMARY KEY, created_at timestamptz NOT NULL, used_at timestamptz,
+          revoked_at timestamptz, last_used_at timestamptz, redeemed_on date, submitted_at timestamp);
+    """)
+    bad = rows(target, """
+        SELECT count(*) FILTER (WHERE used_at < created_at), count(*) FILTER (WHERE revoked_at < created_at),
+               count(*) FILTER (WHERE last_used_at < created_at), count(*) FILTER (WHERE redeemed_on < created_at::date),
+               count(*) FILTER (WHERE submitted_at < created_at::timestamp), count(used_at)
+        FROM nonces""")[0]
+    assert bad[:5] == (0, 0, 0, 0, 0) and bad[5] > 0
+
+
 def test_different_people_in_different_tables(fresh_db):
     target = seeded(fresh_db, """
         CREATE TABLE public.customers (id int PRIMARY KEY, full_name text NOT NULL, email text NOT NULL);

@@ -25,7 +25,9 @@ UPDATED = re.compile(r"^(updated|modified|changed|last_update|last_updated|last_
 # single events that happen after the row was created
 AFTER_CREATION = re.compile(r"^(canceled|cancelled|cancel|ended|completed|paid|shipped|delivered|confirmed|accepted|"
                             r"read|published|sent|resolved|closed|approved|last_login|last_sign_in|last_seen|"
-                            r"processed|refunded|verified|activated)(_at|_on|_date)?$")
+                            r"processed|refunded|verified|activated|used|last_used|redeemed|consumed|revoked|"
+                            r"submitted|reviewed|viewed|answered|responded|fulfilled|rejected|declined|signed|"
+                            r"archived|deleted|expired|failed)(_at|_on|_date)?$")
 
 
 def _duration_seconds(stem: str, end: str, index: np.ndarray, purpose: int, is_date: bool) -> np.ndarray:

@@ -295,3 +295,30 @@ def test_active_and_canceled_flags_agree_with_the_status_beside_them(fresh_db):
     members = rows(target, "SELECT membership_status, is_active FROM members")
     assert all(flag == (status == "active") for status, flag in members if status != "invited")
     assert {flag for status, flag in members if status == "suspended"} == {False}
+
+
+def test_a_row_names_one_owner_along_both_paths(fresh_db):
+    """A subscription's account is its billing customer's account; an invitation's inviter is its account's owner
+    (not the account's mostly-NULL created_by); one subscription per account stays one. (Tables named so that
+    no user or account role is detected: all of them are plain rows here.)"""
+    target = seeded(fresh_db, """
+        CREATE TABLE public.staff (id uuid PRIMARY KEY, email text NOT NULL UNIQUE);
+        CREATE TABLE public.workspaces (id uuid PRIMARY KEY, name text NOT NULL,
+          created_by uuid REFERENCES public.staff, primary_owner_user_id uuid NOT NULL REFERENCES public.staff);
+        CREATE TABLE public.billing_customers (id serial PRIMARY KEY, account_id uuid NOT NULL REFERENCES public.workspaces,
+          customer_id text NOT NULL);
+        CREATE TABLE public.subscriptions (id text PRIMARY KEY, account_id uuid NOT NULL REFERENCES public.workspaces,
+          billing_customer_id int NOT NULL REFERENCES public.billing_customers);
+        CREATE TABLE public.invitations (id serial PRIMARY KEY, account_id uuid NOT NULL REFERENCES public.workspaces,
+          invited_by uuid NOT NULL REFERENCES public.staff, email text NOT NULL);
+        CREATE TABLE public.plans (id serial PRIMARY KEY, account_id uuid NOT NULL UNIQUE REFERENCES public.workspaces,
+          billing_customer_id int NOT NULL REFERENCES public.billing_customers);
+    """, rowsPerTable=40)
+    assert rows(target, """SELECT count(*), count(*) FILTER (WHERE s.account_id <> b.account_id)
+                           FROM subscriptions s JOIN billing_customers b ON b.id = s.billing_customer_id""")[0] == (40, 0)
+    assert rows(target, """SELECT count(*), count(*) FILTER (WHERE i.invited_by <> a.primary_owner_user_id)
+                           FROM invitations i JOIN workspaces a ON a.id = i.account_id""")[0] == (40, 0)
+    # the accounts are spread over many owners, so agreeing is not an accident of one owner
+    assert rows(target, "SELECT count(DISTINCT invited_by) FROM invitations")[0][0] > 10
+    # account_id is unique here: it keeps its own one-to-one values (moving it would collide)
+    assert rows(target, "SELECT count(*), count(DISTINCT account_id) FROM plans")[0] == (40, 40)

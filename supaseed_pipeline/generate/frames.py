@@ -111,6 +111,7 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
                 columns[name] = pl.Series([None] * len(index), dtype=pl.String)
             continue
         columns.update(_sample_parents(table, plan, fk, request, seed, pools))
+    columns.update(_one_owner(snapshot, table, plan, request, pools, columns))
 
     frame = pl.DataFrame({name: columns[name] for name in plan.write_columns if name in columns})
     frame = _updated_after_created(frame, request, index, seed, plan.table)
@@ -201,6 +202,60 @@ def _sample_parents(table: Table, plan: TablePlan, fk: ForeignKey, request: Tabl
         positions = rnd.choose(request.index, rnd.salt(seed, table.qualified, fk.name), pool.height)
     picked = pool[positions]
     return {col: picked[ref] for col, ref in zip(fk.columns, fk.ref_columns)}
+
+
+def shared_parents(snapshot: SchemaSnapshot, table: Table) -> list[tuple[ForeignKey, ForeignKey, ForeignKey]]:
+    """(direct, via, parent's): the table references a parent both directly and through another parent that
+    references it too — a subscription's account_id and its billing customer, itself of an account; an
+    invitation's account and its inviter, the account's owner. One row names one owner along both paths."""
+    found = []
+    for via in table.foreign_keys:
+        middle = snapshot.table(via.ref_qualified)
+        if middle is None or middle.qualified == table.qualified:
+            continue
+        for direct in table.foreign_keys:
+            if direct is via or direct.ref_qualified == middle.qualified or direct.ref_qualified == table.qualified:
+                continue
+            candidates = [fk for fk in middle.foreign_keys if fk.ref_qualified == direct.ref_qualified
+                          and fk.ref_columns == direct.ref_columns and len(fk.columns) == len(direct.columns)]
+            # the owner (accounts.primary_owner_user_id), not an audit column that is mostly NULL (created_by)
+            candidates.sort(key=lambda fk: (any(c.startswith(AUDIT_PREFIXES) for c in fk.columns),
+                                            not all(middle.column(c).not_null for c in fk.columns)))
+            if candidates:
+                found.append((direct, via, candidates[0]))
+    return found
+
+
+def via_column(via: ForeignKey, column: str) -> str:
+    """The name a parent's own FK column travels under in the pool of `via` (never one of its key columns)."""
+    return f"__{via.name}__{column}"
+
+
+def _one_owner(snapshot: SchemaSnapshot, table: Table, plan: TablePlan, request: TableRequest,
+               pools: dict[str, pl.DataFrame], columns: dict[str, pl.Series]) -> dict[str, pl.Series]:
+    """The direct FK of each `shared_parents` triple takes the owner of the parent picked through `via`, where
+    the pool carries it (parents planned in this run) and the direct columns are free to move: not fixed, not in
+    a unique set (one subscription per account stays one), not paired by a trigger. Rows whose middle parent has
+    no owner keep the owner they were given."""
+    moved: dict[str, pl.Series] = {}
+    locked = set(request.fixed) | set(request.overrides)
+    for direct, via, theirs in shared_parents(snapshot, table):
+        pool = pools.get(via.name)
+        carried = [via_column(via, c) for c in theirs.columns]
+        if pool is None or not all(c in pool.columns for c in carried) or not all(c in columns for c in via.columns):
+            continue
+        audit = all(c.startswith(AUDIT_PREFIXES) and not table.column(c).not_null for c in direct.columns)
+        if audit or any(c in locked or c in moved or c not in columns for c in direct.columns) \
+                or any(set(direct.columns) & set(u) for u in plan.unique_sets) \
+                or direct.name in request.parent_rows or direct.name in plan.deferred_update_fks \
+                or direct.name in plan.self_fks or trigger_rules.pair_pool(pools, direct.name) is not None:
+            continue   # audit columns stay NULL as build_frame left them
+        picked = pl.DataFrame({ref: columns[c] for c, ref in zip(via.columns, via.ref_columns)}).with_row_index("__row")
+        owners = picked.join(pool.select([*via.ref_columns, *carried]).unique(subset=via.ref_columns, keep="first"),
+                             on=via.ref_columns, how="left").sort("__row")
+        for column, owner in zip(direct.columns, carried):
+            moved[column] = owners[owner].fill_null(columns[column].cast(pl.String)).alias(column)
+    return moved
 
 
 def _no_parent_rows(table: Table, plan: TablePlan, fk: ForeignKey) -> SupaseedError:

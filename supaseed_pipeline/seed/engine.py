@@ -20,6 +20,7 @@ from psycopg import sql
 
 from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.generate.columns import UnsupportedColumn
+from supaseed_pipeline.generate.frames import shared_parents
 from supaseed_pipeline.plan import allocation
 from supaseed_pipeline.plan.allocation import BASE, Partition
 from supaseed_pipeline.plan.graph import ConstraintGraph
@@ -67,6 +68,14 @@ class SeedEngine:
         self._pool_cache: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}
         self.existing_owners: pl.DataFrame | None = None
         self.left_out: dict[str, LeftOut] = {}   # tables the database refused, and those that need them
+        # table -> its (direct, via, parent's) FK triples (frames.shared_parents), and what each middle parent
+        # must keep of its own FK columns for them
+        self.shared_parents = {t.qualified: shared_parents(snapshot, t) for t in snapshot.tables}
+        self.owner_columns: dict[str, list[str]] = {}
+        for triples in self.shared_parents.values():
+            for _direct, via, theirs in triples:
+                kept = self.owner_columns.setdefault(via.ref_qualified, [])
+                kept += [c for c in theirs.columns if c not in kept]
 
     # ------------------------------------------------------------------ planning
 

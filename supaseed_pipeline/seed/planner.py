@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from supaseed_pipeline.generate import random as rnd
-from supaseed_pipeline.generate.frames import TableRequest, build_frame
+from supaseed_pipeline.generate.frames import TableRequest, build_frame, via_column
 from supaseed_pipeline.plan import allocation
 from supaseed_pipeline.plan.allocation import BASE, Partition
 from supaseed_pipeline.plan.graph import TablePlan
@@ -45,6 +45,7 @@ class PartitionPlanner(UserRoles):
     def __init__(self, engine: "SeedEngine", io, partition: Partition, result: "PartitionResult", progress=None):
         self.e, self.io, self.partition, self.result, self.progress = engine, io, partition, result, progress
         self.loaded: dict[str, pl.DataFrame] = {}        # table -> stored keys and referenced columns
+        self.owned: dict[str, pl.DataFrame] = {}         # table -> those plus the owners children agree with
         self.rule_rows: dict[str, pl.DataFrame] = {}     # rows INSERT rules made, by table
         self.owners: pl.DataFrame | None = None          # user_id, account_id, persona, owner_index
         self.new_users: pl.DataFrame | None = None       # the users this partition created ...
@@ -87,7 +88,7 @@ class PartitionPlanner(UserRoles):
             if parent in self.loaded:
                 frame = self.loaded[parent]
                 if all(c in frame.columns for c in fk.ref_columns):
-                    pools[fk.name] = frame.select(fk.ref_columns)
+                    pools[fk.name] = self._with_owners(name, fk, frame.select(fk.ref_columns))
                     continue
             if fk.name in self._plan(name).deferred_fks and parent in self._tables_now():
                 pools[fk.name] = self._preview_keys(parent, list(fk.ref_columns))
@@ -222,6 +223,18 @@ class PartitionPlanner(UserRoles):
             if frame.height:
                 self._follow_triggers(member, kept)
 
+    def _with_owners(self, name: str, fk, pool: pl.DataFrame) -> pl.DataFrame:
+        """The pool of `name`'s FK `fk`, with the owners its parents were planned with, where a child must agree
+        with them (frames.shared_parents): a left join, so parents planned otherwise (a trigger's rows) keep none."""
+        wanted = {via_column(via, c): c for _direct, via, theirs in self.e.shared_parents[name] if via.name == fk.name
+                  for c in theirs.columns}
+        owned = self.owned.get(fk.ref_qualified)
+        if not wanted or owned is None or not all(c in owned.columns for c in [*fk.ref_columns, *wanted.values()]):
+            return pool
+        owners = owned.select([*fk.ref_columns, *(pl.col(c).alias(a) for a, c in wanted.items())]) \
+            .unique(subset=list(fk.ref_columns), keep="first")
+        return pool.join(owners, on=list(fk.ref_columns), how="left", maintain_order="left")
+
     def _insert(self, name: str, frame: pl.DataFrame, origin_note: str = "") -> pl.DataFrame:
         """Load a frame, record its keys, keep the columns children reference, and follow trigger effects."""
         table, plan = self._table(name), self._plan(name)
@@ -229,12 +242,18 @@ class PartitionPlanner(UserRoles):
         if frame.height == 0:
             self.loaded.setdefault(name, pl.DataFrame(schema={c: pl.String for c in referenced}))
             return frame
+        owners = [c for c in self.e.owner_columns.get(name, []) if c in frame.columns]
         if plan.keys_generated and all(c in frame.columns for c in plan.key_columns) and not plan.rewritten_on_insert:
             self.io.copy(table, frame)
-            kept = frame.select([c for c in referenced if c in frame.columns]).with_columns(pl.all().cast(pl.String))
+            stored = frame.select([c for c in dict.fromkeys(referenced + owners) if c in frame.columns]) \
+                .with_columns(pl.all().cast(pl.String))
         else:
             # keys the database assigns or a trigger/rule may rewrite: record what was stored
-            kept = self.io.insert_returning(table, frame, list(dict.fromkeys(plan.key_columns + referenced)))
+            stored = self.io.insert_returning(table, frame, list(dict.fromkeys(plan.key_columns + referenced + owners)))
+        kept = stored.select([c for c in stored.columns if c in referenced or c in plan.key_columns])
+        if owners:   # beside `loaded`, whose columns the roles read as they are
+            previous = self.owned.get(name)
+            self.owned[name] = stored if previous is None else pl.concat([previous, stored], how="diagonal_relaxed")
         self.io.record(name, plan.key_columns, kept)
         self._record_rule_rows(name, kept)
         self._remember(name, kept)

@@ -573,3 +573,21 @@ def test_rows_per_table_at_its_maximum_seeds_and_a_failed_run_is_marked_failed(f
     with connect(fresh_db) as conn:
         statuses = [s for (s,) in conn.execute("SELECT status FROM supaseed.runs ORDER BY started_at").fetchall()]
     assert "running" not in statuses and statuses[-1] == "failed", statuses
+
+
+def test_a_local_supabase_that_is_not_running_is_named_with_what_to_do():
+    """The old tool's configs all say supabaseUrl http://127.0.0.1:54321: its database port 54322 refusing says why."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", 54322)) == 0:
+            pytest.skip("a local Supabase database answers on 54322 here")
+    with pytest.raises(ConnectionFailed) as refused:
+        connect(Target("postgresql://postgres:postgres@127.0.0.1:54322/postgres"))
+    assert str(refused.value).startswith("cannot connect to 127.0.0.1:54322/postgres: connection refused")
+    assert "`supabase start`" in str(refused.value) and "remove supabaseUrl" in refused.value.hint
+    assert "postgres:postgres" not in str(refused.value)
+    with socket.socket() as spare:   # another refusing port gets no Supabase hint
+        spare.bind(("127.0.0.1", 0))
+        port = spare.getsockname()[1]
+    with pytest.raises(ConnectionFailed) as other:
+        connect(Target(f"postgresql://postgres@127.0.0.1:{port}/postgres"))
+    assert other.value.hint is None

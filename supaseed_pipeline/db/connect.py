@@ -95,8 +95,14 @@ def connect(target: Target, *, autocommit: bool = False, application_name: str =
             application_name=application_name,
         )
     except psycopg.Error as exc:
+        refused = "connection refused" in str(exc).lower()
         raise ConnectionFailed(
-            f"cannot connect to {target.host}:{target.port}/{target.dbname}: {_reason(exc)}"
+            f"cannot connect to {target.host}:{target.port}/{target.dbname}: {_reason(exc)}",
+            # 54322: the local Supabase CLI's database, which supabaseUrl http://127.0.0.1:54321 (every example
+            # config of the old tool) points at; a user without it running expects the demo database
+            hint="that is a local Supabase's database port: start it (`supabase start`), or remove supabaseUrl "
+                 "(and SUPABASE_URL) to seed supaseed's embedded demo database" if refused and str(target.port) == "54322"
+            else None,
         ) from None
 
 

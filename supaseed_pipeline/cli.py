@@ -455,6 +455,10 @@ def run_seed(app: App, flags: dict[str, Any], *, extra: dict[str, Any] | None = 
     plan = plan_seed(target, settings, partition_keys, guard=not dry_run, dry_run=dry_run)
     if precondition:
         precondition(target, plan.prepared)
+    if flags.get("userCount") is not None and not plan.prepared.mapping.user_table:
+        # a sample database (pagila, chinook) has no users to count: say so instead of ignoring the flag
+        app.out.print(f"note: no user table found, so --users does not apply; every table gets rowsPerTable "
+                      f"({settings.rows_per_table}) rows unless tables.<name>.count says otherwise")
     if dry_run:
         print_plan(app, target, settings, plan)
         return None

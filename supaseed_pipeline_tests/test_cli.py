@@ -328,3 +328,15 @@ def test_server_status_start_stop(tmp_path):
     assert "not running" in server("status")
     assert "nothing to stop" in server("stop")
     assert (tmp_path / "data" / "postgres" / "PG_VERSION").is_file()   # the data stays
+
+
+def test_users_on_a_schema_without_users_says_it_does_not_apply(cli, fresh_db):
+    """A sample database (films, rentals) has no users: --users is not silently dropped."""
+    with connect(fresh_db) as conn:
+        conn.execute("CREATE TABLE public.films (id int PRIMARY KEY, title text NOT NULL)")
+        conn.commit()
+    out = cli("seed", "--database-url", fresh_db.url, "--users", "50").stdout
+    assert "note: no user table found, so --users does not apply; every table gets rowsPerTable (10) rows" in out
+    with connect(fresh_db) as conn:
+        assert conn.execute("SELECT count(*) FROM public.films").fetchone()[0] == 10
+    assert "no user table found" not in cli("seed", "--database-url", fresh_db.url).stdout   # no flag, no note

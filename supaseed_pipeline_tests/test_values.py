@@ -322,3 +322,17 @@ def test_a_row_names_one_owner_along_both_paths(fresh_db):
     assert rows(target, "SELECT count(DISTINCT invited_by) FROM invitations")[0][0] > 10
     # account_id is unique here: it keeps its own one-to-one values (moving it would collide)
     assert rows(target, "SELECT count(*), count(DISTINCT account_id) FROM plans")[0] == (40, 40)
+
+
+def test_integer_flags_hold_zero_or_one(fresh_db):
+    """pagila's customer.active is an integer 0/1 (it held 472 and 607); MySQL-born schemas keep booleans in ints."""
+    target = seeded(fresh_db, """
+        CREATE TABLE public.customer (customer_id serial PRIMARY KEY, active integer, is_deleted smallint NOT NULL,
+          has_newsletter int, visits integer NOT NULL);
+    """)
+    flags = rows(target, """SELECT array_agg(DISTINCT active ORDER BY active), array_agg(DISTINCT is_deleted ORDER BY is_deleted),
+                                   array_agg(DISTINCT has_newsletter ORDER BY has_newsletter), avg(active), avg(is_deleted),
+                                   max(visits) FROM customer""")[0]
+    assert flags[0] == [0, 1] and flags[1] == [0, 1] and flags[2] == [0, 1]
+    assert flags[3] > 0.7 and flags[4] < 0.2     # mostly active, mostly not deleted
+    assert flags[5] > 1                          # a count is no flag

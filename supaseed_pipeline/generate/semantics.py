@@ -497,12 +497,21 @@ def int_meaning(spec) -> tuple[int, int, str] | None:
     return next((meaning for pattern, meaning in INT_MEANINGS if re.search(pattern, col)), None)
 
 
+FLAG_INT = re.compile(r"^(is|has|can|should)_|^(active|enabled|verified|visible|deleted|archived|banned|disabled|"
+                      r"activebool|published|confirmed)$")
+
+
 def int_values(spec, index: np.ndarray, purpose: int) -> pl.Series:
     """Integers by meaning, always inside the type and the CHECK range (spread over it, not piled at its edge)."""
     low, high = int_bounds(spec)
     if re.search(r"cents|unit_amount|amount|price|cost|total|fee|balance|revenue", spec.name.lower()):
         values = money_values(spec, index, purpose, cents=_in_cents(spec))
         return pl.Series(np.clip(np.round(values.to_numpy()).astype(np.int64), low, high))
+    if FLAG_INT.search(spec.name.lower()) and low <= 0 and high >= 1:
+        # an integer flag (pagila's customer.active, MySQL-born schemas' tinyint booleans): 0 or 1, mostly set
+        # where the name says on, mostly unset where it says gone
+        share = 0.05 if re.search(r"deleted|archived|banned|disabled", spec.name.lower()) else 0.9
+        return pl.Series((rnd.uniform(index, purpose) < share).astype(np.int64))
     meaning = int_meaning(spec) or (1, 1000, "uniform")
     m_low, m_high, shape = meaning
     if "interval_count" in spec.name.lower():

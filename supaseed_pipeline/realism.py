@@ -191,7 +191,8 @@ def column_findings(table: Table, column: Column, values: list) -> list[Finding]
         if len(distinct) == 1 and not boolean_with_default and not allowed_single_value(column, table) \
                 and not _is_numeric_default(column, present[0]):
             found.append(Finding(where, name, "constant", 1.0, f"every one of {len(present)} rows is {present[0]!r}"))
-        elif column.type_category == "N" and not column.is_array and len(distinct) > 1:
+        elif column.type_category == "N" and not column.is_array and len(distinct) > 1 and distinct != {"0", "1"}:
+            # (a 0/1 integer is a flag: mostly one of its two values, as a boolean is)
             low, high = min(present), max(present)
             for label, bound in (("minimum", low), ("maximum", high)):
                 share = sum(1 for v in present if v == bound) / len(present)

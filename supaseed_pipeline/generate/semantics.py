@@ -510,7 +510,7 @@ def int_values(spec, index: np.ndarray, purpose: int) -> pl.Series:
     if FLAG_INT.search(spec.name.lower()) and low <= 0 and high >= 1:
         # an integer flag (pagila's customer.active, MySQL-born schemas' tinyint booleans): 0 or 1, mostly set
         # where the name says on, mostly unset where it says gone
-        share = 0.05 if re.search(r"deleted|archived|banned|disabled", spec.name.lower()) else 0.9
+        share = 0.1 if re.search(r"deleted|archived|banned|disabled", spec.name.lower()) else 0.8
         return pl.Series((rnd.uniform(index, purpose) < share).astype(np.int64))
     meaning = int_meaning(spec) or (1, 1000, "uniform")
     m_low, m_high, shape = meaning

@@ -18,6 +18,7 @@ from supaseed_pipeline import realism
 from supaseed_pipeline.db.connect import connect
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.seed import api
+from supaseed_pipeline.seed.dry_run import dry_run
 from supaseed_pipeline_tests import corpus
 
 # ---- why each fixture fails today (engine at commit time); one entry per failing fixture.
@@ -111,6 +112,29 @@ def test_basejump_team_accounts_get_members_with_the_other_role(fresh_db):
     assert owners == 0                                      # each team's primary owner is its 'owner' member
     assert by_kind.get("false:member", 0) >= 2 * 3          # tenants.count teams, members_per_tenant members each
     assert "true:member" not in by_kind                     # personal accounts have their owner only
+
+
+def test_an_app_table_with_a_few_rows_of_its_own_still_gets_rows(fresh_db):
+    """basejump's public.projects holds the user's one project and points at basejump.accounts (outside
+    `schemas`, filled by the auth.users trigger): it is the app's data, not a lookup to reuse as it is — it gets
+    rowsPerTable new projects, and the seeded tasks spread over them instead of all landing in the one."""
+    fixture = corpus.FIXTURES["basejump"]
+    corpus.apply_fixture(fresh_db, fixture)
+    settings = corpus.corpus_settings(fixture, schemas=["public"])
+    with connect(fresh_db) as conn:
+        before = conn.execute("SELECT id::text FROM public.projects").fetchall()
+        roles = conn.execute("SELECT count(*) FROM basejump.config").fetchone()[0]
+    assert len(before) == 1
+    planned = dry_run(fresh_db, settings)
+    api.seed(fresh_db, settings)
+    with connect(fresh_db) as conn:
+        projects = conn.execute("SELECT count(*) FROM public.projects").fetchone()[0]
+        used = conn.execute("SELECT count(DISTINCT project_id) FROM public.tasks").fetchone()[0]
+        assert conn.execute("SELECT id::text FROM public.projects WHERE name = 'Website relaunch'").fetchall() == before
+        assert conn.execute("SELECT count(*) FROM basejump.config").fetchone()[0] == roles   # a lookup stays as it is
+    assert projects == 1 + settings.rows_per_table
+    assert used > 1
+    assert planned.planned.get("public.projects") == settings.rows_per_table   # the dry run plans the same
 
 
 # ---- the realism scorer itself, on rows written by hand

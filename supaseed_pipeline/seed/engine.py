@@ -103,6 +103,17 @@ class SeedEngine:
                 tables.add(name)
         return tables
 
+    def reuses_existing_rows(self, name: str) -> bool:
+        """A reference table that already holds rows gets none added when it is a lookup (roles, setup types,
+        countries): its rows are sampled as they are. A table that points at what grows with the users (the
+        users, their accounts, rows their triggers make) is the app's own data even with a few rows in it
+        (basejump's projects: one existing project used to get every seeded task and no company)."""
+        growing = self.user_scoped | {self.mapping.user_table, self.mapping.account_table} \
+            | {e.target for e in self.graph.trigger_effects}
+        table = self.snapshot.table(name)
+        return table is None or not any(fk.ref_qualified in growing and fk.ref_qualified != name
+                                        for fk in table.foreign_keys)
+
     def _user_scoped(self) -> set[str]:
         root = self.mapping.user_table
         if not root or root not in self.seedable:
@@ -199,7 +210,7 @@ class SeedEngine:
                     expected[name] = 0
                 elif config and config.count is not None:
                     expected[name] = config.count
-                elif reader.has_rows(name):
+                elif reader.has_rows(name) and self.reuses_existing_rows(name):
                     expected[name] = 0   # existing rows (lookups such as roles) are reused
                 elif name == mapping.lookup_table and self.domain is not None:
                     expected[name] = self.domain.lookup_rows().height

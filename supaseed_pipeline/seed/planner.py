@@ -340,8 +340,8 @@ class PartitionPlanner(UserRoles):
         if self.partition.key == BASE:
             if config and config.count is not None:
                 return 0, config.count
-            if self._has_rows(name):
-                return 0, 0  # a populated table (lookups such as roles): sample its rows, add none
+            if self._has_rows(name) and self.e.reuses_existing_rows(name):
+                return 0, 0  # a populated lookup (roles, setup types): sample its rows, add none
             return 0, self.e.settings.rows_per_table
         if name == self.e.mapping.user_table:
             return allocation.generic_band(self.partition, self.partition.owner_count)

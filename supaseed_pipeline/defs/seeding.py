@@ -134,10 +134,11 @@ seed_batches = dg.AssetSpec(
     description="One partition per planned user batch of the current target (`<target hash>-p00000`, ...). "
                 "Empty until planning runs: table_mapping registers the batches, so before the first run this "
                 "asset shows \"0 partitions\" (green in Dagster's graph) and nothing is seeded yet. A batch turns "
-                "green when its users, accounts and setups are committed; reseed some with user_batches' "
-                "`batches` config.",
-    metadata={"batches": "registered when planning runs (table_mapping), pruned when the plan shrinks; "
-                         "none before the first run",
+                "green when its users, accounts and setups are committed. It is recorded, not materialized "
+                "itself (Dagster labels it external and greys out Materialize): to reseed some batches, launch "
+                "seed_job from the Launchpad with `ops: {user_batches: {config: {batches: [<key>, ...]}}}`.",
+    metadata={"batches": "registered when planning runs (table_mapping), dropped once a full seed replaced "
+                         "them or cleanup removed them; none before the first run",
               "seeded by": "user_batches (users, accounts, setups), one materialization per committed batch"},
 )
 

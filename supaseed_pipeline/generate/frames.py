@@ -226,9 +226,12 @@ def shared_parents(snapshot: SchemaSnapshot, table: Table) -> list[tuple[Foreign
     return found
 
 
+OWNER_PREFIX = "__owner__"
+
+
 def via_column(via: ForeignKey, column: str) -> str:
     """The name a parent's own FK column travels under in the pool of `via` (never one of its key columns)."""
-    return f"__{via.name}__{column}"
+    return f"{OWNER_PREFIX}{via.name}__{column}"
 
 
 def _one_owner(snapshot: SchemaSnapshot, table: Table, plan: TablePlan, request: TableRequest,
@@ -238,6 +241,8 @@ def _one_owner(snapshot: SchemaSnapshot, table: Table, plan: TablePlan, request:
     a unique set (one subscription per account stays one), not paired by a trigger. Rows whose middle parent has
     no owner keep the owner they were given."""
     moved: dict[str, pl.Series] = {}
+    if not any(c.startswith(OWNER_PREFIX) for pool in pools.values() for c in pool.columns):
+        return moved   # most tables: no pool carries owners, so no FK triples to look for on every batch
     locked = set(request.fixed) | set(request.overrides)
     for direct, via, theirs in shared_parents(snapshot, table):
         pool = pools.get(via.name)

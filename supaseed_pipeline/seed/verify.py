@@ -31,12 +31,12 @@ def not_validated(conn: psycopg.Connection, tables: list[str]) -> set[tuple[str,
 
 
 def constraint_violations(conn: psycopg.Connection, snapshot: SchemaSnapshot, tables: list[str], *,
-                          unvouched_only: bool = False) -> list[str]:
+                          unvouched: set[tuple[str, str]] | None = None) -> list[str]:
     """Every FK, unique and CHECK on the given tables re-checked by query; returns the violations found.
-    `unvouched_only`: only the FKs and CHECKs PostgreSQL does not enforce on every row (`not_validated`) —
-    the others cannot be broken, and re-checking them scans every table several times (1M users: minutes)."""
+    `unvouched` (from `not_validated`): only those FKs and CHECKs, the ones PostgreSQL does not enforce on every
+    row — the others cannot be broken, and re-checking them scans every table several times (1M users: minutes)."""
     problems = []
-    unvouched = not_validated(conn, tables) if unvouched_only else set()
+    unvouched_only = unvouched is not None
     for name in tables:
         table = snapshot.table(name)
         if table is None:

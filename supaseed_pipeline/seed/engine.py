@@ -295,7 +295,7 @@ class SeedEngine:
                         sql.SQL(", ").join(sql.Identifier(schema, name) for schema, name in deferred)))
                 if partition.key != BASE and self.settings.user_strategy != "create-new":
                     self.load_existing_owners(conn)
-                planner = PartitionPlanner(self, DatabaseLoader(conn, ledger), partition, result, progress)
+                planner = PartitionPlanner(self, DatabaseLoader(conn, ledger, check_keys=True), partition, result, progress)
                 try:
                     planner.run(tables)
                 finally:

@@ -19,7 +19,7 @@ import psycopg
 from psycopg import sql
 
 from supaseed_pipeline.plan.graph import TablePlan
-from supaseed_pipeline.seed import load
+from supaseed_pipeline.seed import key_checks, load
 from supaseed_pipeline.snapshot.models import Table
 
 
@@ -28,13 +28,16 @@ class DatabaseLoader:
 
     writes = True
 
-    def __init__(self, conn: psycopg.Connection, ledger=None):
+    def __init__(self, conn: psycopg.Connection, ledger=None, *, check_keys: bool = False):
         self.conn, self.ledger = conn, ledger
+        # check_keys: foreign keys checked once per distinct parent instead of per row where the session may (key_checks.py)
+        self.key_checked = key_checks.KeyCheckedCopy(conn) if check_keys and key_checks.allowed(conn) else None
 
     # ---- writes
 
     def copy(self, table: Table, frame: pl.DataFrame) -> None:
-        load.copy_frame(self.conn, table.qualified, frame, table)
+        if self.key_checked is None or not self.key_checked.copy(table, frame):
+            load.copy_frame(self.conn, table.qualified, frame, table)
 
     def insert_returning(self, table: Table, frame: pl.DataFrame, returning: list[str]) -> pl.DataFrame:
         return load.insert_returning(self.conn, table, frame, returning)

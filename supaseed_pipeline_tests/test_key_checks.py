@@ -27,6 +27,11 @@ CREATE TABLE log (what text);
 CREATE TABLE watched (id int PRIMARY KEY, parent_id uuid REFERENCES parent);
 CREATE FUNCTION note() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO log VALUES (NEW.id::text); RETURN NEW; END $$;
 CREATE TRIGGER watched_note AFTER INSERT ON watched FOR EACH ROW EXECUTE FUNCTION note();
+CREATE TABLE stamped (id int PRIMARY KEY, parent_id uuid REFERENCES parent, touched int NOT NULL DEFAULT 0);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := OLD.touched + 1; RETURN NEW; END $$;
+CREATE TRIGGER stamped_touch BEFORE UPDATE ON stamped FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE TRIGGER stamped_off AFTER INSERT ON stamped FOR EACH ROW EXECUTE FUNCTION note();
+ALTER TABLE stamped DISABLE TRIGGER stamped_off;
 CREATE TABLE late (id int PRIMARY KEY, parent_id uuid REFERENCES parent DEFERRABLE INITIALLY DEFERRED);
 """
 PARENTS = [str(uuid.UUID(int=i)) for i in range(1, 6)]
@@ -91,6 +96,18 @@ def test_a_table_with_a_trigger_goes_to_the_server_and_its_trigger_fires(keyed):
         DatabaseLoader(conn, check_keys=True).copy(watched, frame)
         conn.commit()
         assert sorted(r[0] for r in conn.execute("SELECT what FROM log").fetchall()) == ["7", "8"]
+
+
+def test_a_trigger_that_cannot_fire_on_insert_keeps_the_fast_path_and_still_fires(keyed):
+    """An updated_at-style BEFORE UPDATE trigger, and an INSERT trigger switched off, fire on no COPY in either role."""
+    target, snapshot = keyed
+    with connect(target) as conn:
+        assert key_checks.KeyCheckedCopy(conn).copy(snapshot.table("public.stamped"),
+                                                    pl.DataFrame({"id": [1, 2], "parent_id": [PARENTS[0], PARENTS[1]]}))
+        conn.execute("UPDATE stamped SET parent_id = %s WHERE id = 2", (PARENTS[2],))
+        conn.commit()
+        assert conn.execute("SELECT id, touched FROM stamped ORDER BY id").fetchall() == [(1, 0), (2, 1)]
+        assert _count(conn, "log") == 0
 
 
 def test_match_full_and_partitioned_parents(keyed):

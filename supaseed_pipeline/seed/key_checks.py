@@ -2,17 +2,18 @@
 
 PostgreSQL checks a foreign key with a trigger per inserted row: a query and a row lock for every row. In
 the default mode those checks were 29% of the server's time (the demo at 200,000 users: 57.8 s with them,
-37.9 s without). When the role may (a superuser), a frame whose table has no triggers or rules of its own
-is checked by the load itself first: one statement per foreign key looks up every distinct parent key the
-frame names and locks it FOR KEY SHARE, the lock each row's check would take, so no other session can delete
-or re-key that parent before this transaction commits. Only when every key is found is the frame copied with
-session_replication_role = replica, which skips exactly those row checks: the table has no other triggers or
-rules, and CHECK, NOT NULL, unique and exclusion constraints are not triggers, so they hold as before.
+37.9 s without). When the role may (a superuser), a frame whose table has no rules and no trigger that fires
+on INSERT is checked by the load itself first: one statement per foreign key looks up every distinct parent
+key the frame names and locks it FOR KEY SHARE, the lock each row's check would take, so no other session can
+delete or re-key that parent before this transaction commits. Only when every key is found is the frame
+copied with session_replication_role = replica, which skips exactly those row checks: no other trigger of the
+table fires on an INSERT, and CHECK, NOT NULL, unique and exclusion constraints are not triggers, so they
+hold as before.
 
-Everything else copies as before, the server checking every row: a key not found (a real violation, which the
-server then names as always, or a deferred key whose parent comes later in the transaction), a role that is
-not a superuser, a table with a trigger or rule, a key column the frame does not carry or holds in a form this
-check does not compare exactly (only uuid, integer and text keys are compared here).
+Everything else copies as before, the server checking every row: a key not found (a real violation, which
+the server then names as always, or a deferred key whose parent comes later in the transaction), a role
+that is not a superuser, a table with an INSERT trigger or a rule, a key column the frame does not carry or
+holds in a form this check does not compare exactly (only uuid, integer and text keys are compared here).
 """
 
 from __future__ import annotations
@@ -81,14 +82,17 @@ class KeyCheckedCopy:
         return keys
 
     def _state(self, qualified: str) -> tuple[set[str], bool] | None:
-        """(names of the table's foreign keys now, whether it has triggers or rules), None for a partition or
-        a table the catalog does not know."""
+        """(names of the table's foreign keys now, whether a trigger fires on its INSERT or it has rules), None
+        for a partition or a table the catalog does not know."""
         if qualified not in self._tables:
             row = self.conn.execute(
                 "SELECT c.relkind = 'r' AND NOT c.relispartition, "
                 "ARRAY(SELECT f.conname::text FROM pg_constraint f WHERE f.conrelid = c.oid AND f.contype = 'f' "
                 "AND f.conparentid = 0), "
-                "EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal) "
+                # a trigger that fires on INSERT (tgtype bit 2) and is not disabled; UPDATE and DELETE ones
+                # (an updated_at stamp) do not fire on a COPY in either role
+                "EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal "
+                "AND t.tgenabled <> 'D' AND t.tgtype & 4 <> 0) "
                 "OR EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = c.oid) "
                 "FROM pg_class c WHERE c.oid = to_regclass(%s)", (load.ident(qualified).as_string(self.conn),)).fetchone()
             self._tables[qualified] = (set(row[1]), bool(row[2])) if row and row[0] else None

@@ -139,15 +139,18 @@ def test_a_killed_cleanup_leaves_whole_partitions_and_a_rerun_finishes_exactly(d
     assert partitions == 7                                          # base + 6 batches
     child = subprocess.run([sys.executable, "-c", KILLER.format(overrides=overrides, url=demo_db.url)], cwd=ROOT)
     assert child.returncode == -signal.SIGKILL
-    # two batches went with their ledger entries; the third rolled back; every recorded row is still there
+    # the batch of the third delete rolled back; of the two before it, one or both committed (cleanup runs
+    # batches on two workers, and the kill can come before the other worker's commit); whole batches only:
+    # each went with its ledger entry, and every recorded row is still there
     left = [r[0] for r in execute(demo_db, "SELECT partition_key FROM supaseed.partitions ORDER BY 1")]
-    assert len(left) == partitions - 2 and "base" in left
+    gone = partitions - len(left)
+    assert gone in (1, 2) and "base" in left
     recorded, present = recorded_and_present(demo_db)
     assert recorded == present > 0
-    assert execute(demo_db, "SELECT count(*) FROM auth.users")[0][0] == 40
+    assert execute(demo_db, "SELECT count(*) FROM auth.users")[0][0] == 60 - 10 * gone
     assert cleanup_indexes(demo_db)                                  # left by the killed run, recorded
     removed = api.cleanup(demo_db, settings(**overrides))
-    assert removed["auth.users"] == 40 and not removed.missing
+    assert removed["auth.users"] == 60 - 10 * gone and not removed.missing
     assert user_rows(demo_db) == pristine
     assert cleanup_indexes(demo_db) == []
     assert execute(demo_db, "SELECT count(*) FROM supaseed.partitions")[0][0] == 0

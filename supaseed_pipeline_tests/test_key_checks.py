@@ -32,6 +32,9 @@ CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched
 CREATE TRIGGER stamped_touch BEFORE UPDATE ON stamped FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE TRIGGER stamped_off AFTER INSERT ON stamped FOR EACH ROW EXECUTE FUNCTION note();
 ALTER TABLE stamped DISABLE TRIGGER stamped_off;
+CREATE TABLE deferred_unique (id int UNIQUE DEFERRABLE, parent_id uuid REFERENCES parent);
+CREATE TABLE labels (k text PRIMARY KEY);
+CREATE TABLE labelled (id int PRIMARY KEY, k varchar(3) REFERENCES labels);
 CREATE TABLE late (id int PRIMARY KEY, parent_id uuid REFERENCES parent DEFERRABLE INITIALLY DEFERRED);
 """
 PARENTS = [str(uuid.UUID(int=i)) for i in range(1, 6)]
@@ -108,6 +111,31 @@ def test_a_trigger_that_cannot_fire_on_insert_keeps_the_fast_path_and_still_fire
         conn.commit()
         assert conn.execute("SELECT id, touched FROM stamped ORDER BY id").fetchall() == [(1, 0), (2, 1)]
         assert _count(conn, "log") == 0
+
+
+def test_a_deferrable_unique_key_goes_to_the_server_which_refuses_the_duplicate(keyed):
+    """A DEFERRABLE unique constraint is checked by an internal INSERT trigger, which replica would skip too."""
+    target, snapshot = keyed
+    table = snapshot.table("public.deferred_unique")
+    frame = pl.DataFrame({"id": [1, 1], "parent_id": [PARENTS[0], PARENTS[0]]})
+    with connect(target) as conn:
+        assert not key_checks.KeyCheckedCopy(conn).copy(table, frame)
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            DatabaseLoader(conn, check_keys=True).copy(table, frame)
+
+
+def test_a_varchar_key_copy_would_trim_goes_to_the_server(keyed):
+    """COPY trims trailing spaces beyond varchar(3): 'abc  ' is stored as 'abc', another key than the parent's."""
+    target, snapshot = keyed
+    table = snapshot.table("public.labelled")
+    with connect(target) as conn:
+        conn.execute("INSERT INTO labels VALUES ('abc  '), ('xyz')")
+        checked = key_checks.KeyCheckedCopy(conn)
+        trimmed = pl.DataFrame({"id": [1], "k": ["abc  "]})
+        assert not checked.copy(table, trimmed)
+        assert checked.copy(table, pl.DataFrame({"id": [2], "k": ["xyz"]}))
+        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="labelled_k_fkey"):
+            DatabaseLoader(conn, check_keys=True).copy(table, trimmed)
 
 
 def test_match_full_and_partitioned_parents(keyed):

@@ -7,8 +7,9 @@ on INSERT is checked by the load itself first: one statement per foreign key loo
 key the frame names and locks it FOR KEY SHARE, the lock each row's check would take, so no other session can
 delete or re-key that parent before this transaction commits. Only when every key is found is the frame
 copied with session_replication_role = replica, which skips exactly those row checks: no other trigger of the
-table fires on an INSERT, and CHECK, NOT NULL, unique and exclusion constraints are not triggers, so they
-hold as before.
+table fires on an INSERT (a DEFERRABLE unique, primary key or exclusion constraint is checked by one, so such
+a table goes the usual way), and CHECK, NOT NULL and the other unique and exclusion constraints are not
+triggers, so they hold as before.
 
 Everything else copies as before, the server checking every row: a key not found (a real violation, which
 the server then names as always, or a deferred key whose parent comes later in the transaction), a role
@@ -89,10 +90,12 @@ class KeyCheckedCopy:
                 "SELECT c.relkind = 'r' AND NOT c.relispartition, "
                 "ARRAY(SELECT f.conname::text FROM pg_constraint f WHERE f.conrelid = c.oid AND f.contype = 'f' "
                 "AND f.conparentid = 0), "
-                # a trigger that fires on INSERT (tgtype bit 2) and is not disabled; UPDATE and DELETE ones
-                # (an updated_at stamp) do not fire on a COPY in either role
-                "EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal "
-                "AND t.tgenabled <> 'D' AND t.tgtype & 4 <> 0) "
+                # a trigger that fires on INSERT (tgtype bit 2) and is not disabled, other than the foreign-key
+                # checks this path replaces: the app's, and the internal ones that enforce a DEFERRABLE unique,
+                # primary key or exclusion constraint (replica would skip those too). UPDATE and DELETE
+                # triggers (an updated_at stamp) fire on no COPY in either role
+                "EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgenabled <> 'D' "
+                "AND t.tgtype & 4 <> 0 AND NOT (t.tgisinternal AND t.tgfoid = '\"RI_FKey_check_ins\"'::regproc)) "
                 "OR EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = c.oid) "
                 "FROM pg_class c WHERE c.oid = to_regclass(%s)", (load.ident(qualified).as_string(self.conn),)).fetchone()
             self._tables[qualified] = (set(row[1]), bool(row[2])) if row and row[0] else None
@@ -111,8 +114,15 @@ class KeyCheckedCopy:
             return True
         casts = [_COMPARED[table.column(c).base_type_name] for c in fk.columns]
         for name, cast in zip(fk.columns, casts):
-            if cast in _VALID_TEXT and not distinct[name].str.contains(_VALID_TEXT[cast]).all():
+            values = distinct[name]
+            if cast in _VALID_TEXT and not values.str.contains(_VALID_TEXT[cast]).all():
                 return False   # a value the cast would refuse: the server names it
+            limit = table.column(name).max_length
+            if cast == "text" and ((limit is not None and values.str.len_chars().max() > limit)
+                                   or values.str.contains("\x00", literal=True).any()):
+                # varchar(n): COPY trims trailing spaces beyond n, so it would store another key than the
+                # one looked up; a NUL is no text at all. The server decides (and names what it refuses)
+                return False
         only = sql.SQL("") if self._is_partitioned(fk.ref_qualified) else sql.SQL("ONLY ")
         parent = load.ident(fk.ref_qualified)
         # the values travel as one JSON array per column: psycopg adapting a list of 30,000 strings to an array

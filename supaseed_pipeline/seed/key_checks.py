@@ -44,19 +44,18 @@ def allowed(conn: psycopg.Connection) -> bool:
 
 
 class KeyCheckedCopy:
-    """`copy` for one transaction: the table's current state read once per table (foreign keys, triggers,
-    rules), the parents' kinds once per parent."""
+    """`copy` for one transaction: the table's current state (foreign keys and whether each parent is
+    partitioned, triggers, rules) read once per table."""
 
     def __init__(self, conn: psycopg.Connection):
         self.conn = conn
-        self._tables: dict[str, tuple[set[str], bool] | None] = {}
-        self._partitioned: dict[str, bool] = {}
+        self._tables: dict[str, tuple[dict[str, bool], bool] | None] = {}
 
     def copy(self, table: Table, frame: pl.DataFrame) -> bool:
         """COPY `frame` into `table` with its foreign keys checked per distinct key; False (nothing written)
         when this path does not apply or a key was not found: the caller copies the usual way."""
         keys = self._checked_keys(table, frame)
-        if not keys or not all(self._found(table, fk, frame) for fk in keys):
+        if not keys or not all(self._found(table, fk, partitioned, frame) for fk, partitioned in keys):
             return False
         self.conn.execute("SET LOCAL session_replication_role = replica")
         try:
@@ -66,15 +65,16 @@ class KeyCheckedCopy:
                 self.conn.execute("SET LOCAL session_replication_role = origin")
         return True
 
-    def _checked_keys(self, table: Table, frame: pl.DataFrame) -> list[ForeignKey]:
+    def _checked_keys(self, table: Table, frame: pl.DataFrame) -> list[tuple[ForeignKey, bool]]:
+        """(foreign key, its parent is partitioned) for every key of the table, or [] when the path does not apply."""
         state = self._state(table.qualified)
         if state is None:
             return []
         current, guarded = state
-        keys = [fk for fk in table.foreign_keys if fk.name in current]
-        if guarded or not keys or len(keys) != len(current) or table.kind != "table":
+        keys = [(fk, current[fk.name]) for fk in table.foreign_keys if fk.name in current]
+        if guarded or not keys or len(keys) != len(current):
             return []   # a trigger or rule would be skipped too; a key the snapshot does not know would go unchecked
-        for fk in keys:
+        for fk, _ in keys:
             for name in fk.columns:
                 column = table.column(name)
                 if name not in frame.columns or column is None or column.is_array \
@@ -82,13 +82,14 @@ class KeyCheckedCopy:
                     return []
         return keys
 
-    def _state(self, qualified: str) -> tuple[set[str], bool] | None:
-        """(names of the table's foreign keys now, whether a trigger fires on its INSERT or it has rules), None
-        for a partition or a table the catalog does not know."""
+    def _state(self, qualified: str) -> tuple[dict[str, bool], bool] | None:
+        """(the table's foreign keys now: name -> whether the parent is partitioned, whether a trigger fires on
+        its INSERT or it has rules), None for a partition, a partitioned table or one the catalog does not know."""
         if qualified not in self._tables:
             row = self.conn.execute(
                 "SELECT c.relkind = 'r' AND NOT c.relispartition, "
-                "ARRAY(SELECT f.conname::text FROM pg_constraint f WHERE f.conrelid = c.oid AND f.contype = 'f' "
+                "ARRAY(SELECT ARRAY[f.conname::text, (p.relkind = 'p')::text] FROM pg_constraint f "
+                "JOIN pg_class p ON p.oid = f.confrelid WHERE f.conrelid = c.oid AND f.contype = 'f' "
                 "AND f.conparentid = 0), "
                 # a trigger that fires on INSERT (tgtype bit 2) and is not disabled, other than the foreign-key
                 # checks this path replaces: the app's, and the internal ones that enforce a DEFERRABLE unique,
@@ -98,16 +99,17 @@ class KeyCheckedCopy:
                 "AND t.tgtype & 4 <> 0 AND NOT (t.tgisinternal AND t.tgfoid = '\"RI_FKey_check_ins\"'::regproc)) "
                 "OR EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = c.oid) "
                 "FROM pg_class c WHERE c.oid = to_regclass(%s)", (load.ident(qualified).as_string(self.conn),)).fetchone()
-            self._tables[qualified] = (set(row[1]), bool(row[2])) if row and row[0] else None
+            self._tables[qualified] = ({name: partitioned == "true" for name, partitioned in row[1]}, bool(row[2])) \
+                if row and row[0] else None
         return self._tables[qualified]
 
-    def _found(self, table: Table, fk: ForeignKey, frame: pl.DataFrame) -> bool:
+    def _found(self, table: Table, fk: ForeignKey, partitioned: bool, frame: pl.DataFrame) -> bool:
         """Every distinct key of `fk` in the frame exists in its parent, now locked FOR KEY SHARE."""
-        values = frame.select(fk.columns)
-        if fk.match_full and len(fk.columns) > 1 and values.filter(
+        keys = frame.select(fk.columns)
+        if fk.match_full and len(fk.columns) > 1 and keys.filter(
                 pl.any_horizontal(pl.all().is_null()) & pl.any_horizontal(pl.all().is_not_null())).height:
             return False   # MATCH FULL: a key partly NULL is a violation the server names
-        complete = values.drop_nulls()   # MATCH SIMPLE: a key with a NULL is not checked
+        complete = keys.drop_nulls()   # MATCH SIMPLE: a key with a NULL is not checked
         # sorted: the parents' index is walked in order (supaseed's uuids are ordered in blocks), not at random
         distinct = complete.unique().sort(fk.columns).with_columns(pl.all().cast(pl.String))
         if distinct.height == 0:
@@ -123,7 +125,7 @@ class KeyCheckedCopy:
                 # varchar(n): COPY trims trailing spaces beyond n, so it would store another key than the
                 # one looked up; a NUL is no text at all. The server decides (and names what it refuses)
                 return False
-        only = sql.SQL("") if self._is_partitioned(fk.ref_qualified) else sql.SQL("ONLY ")
+        only = sql.SQL("") if partitioned else sql.SQL("ONLY ")   # a partitioned parent's rows are in its partitions
         parent = load.ident(fk.ref_qualified)
         # the values travel as one JSON array per column: psycopg adapting a list of 30,000 strings to an array
         # took 3 times as long as the whole lookup on the server
@@ -143,10 +145,3 @@ class KeyCheckedCopy:
                 sql.SQL(", ").join(names), only, parent, matches)
         found = self.conn.execute(query, arrays).fetchone()[0]
         return found == distinct.height
-
-    def _is_partitioned(self, qualified: str) -> bool:
-        if qualified not in self._partitioned:
-            row = self.conn.execute("SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass(%s)",
-                                    (load.ident(qualified).as_string(self.conn),)).fetchone()
-            self._partitioned[qualified] = bool(row and row[0])
-        return self._partitioned[qualified]

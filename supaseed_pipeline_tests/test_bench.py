@@ -8,7 +8,7 @@ from supaseed_pipeline import bench
 
 
 def test_bench_loads_the_same_rows_raw_and_reports_every_scenario(pg_server, capsys):
-    exit_code = bench.main(["--database-url", pg_server.url, "--users", "300", "--baseline-users", "20",
+    exit_code = bench.main(["--database-url", pg_server.url, "--users", "300", "--baseline-users", "20", "--workers-users", "200",
                             "--scaling", "100", "300", "--batch-size", "150"])
     out = capsys.readouterr().out
     assert exit_code == 0
@@ -30,7 +30,10 @@ def test_bench_loads_the_same_rows_raw_and_reports_every_scenario(pg_server, cap
     assert rows_of("2c. the real ceiling") == seeded     # binary COPY, keys and FKs built afterwards: same rows
     # and the same values: the accounts the trigger made get run 1's public_data, as the seed's UPDATE gives them
     assert "its trigger-made tables end with exactly run 1's rows" in " ".join(out.split())
-    assert rows_of("1c. supaseed, workers: 1") == rows_of("1d. supaseed, workers: 2") == seeded
+    # --workers-users: the 1- vs 2-worker runs seed their own count, the same rows on 1 worker as on 2
+    assert cells("1c. supaseed, workers: 1")[1] == cells("1d. supaseed, workers: 2")[1] == "200"
+    assert rows_of("1c. supaseed, workers: 1") == rows_of("1d. supaseed, workers: 2")
+    assert 200 * 5 < rows_of("1d. supaseed, workers: 2") < seeded
     assert rows_of("5. cleanup of 300 users") == seeded  # cleanup timed against the seed, everything removed
     assert rows_of("3. row-by-row") > 20 * 5
     assert "4. scaling 100" in out and "targets:" in out

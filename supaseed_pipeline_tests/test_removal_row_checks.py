@@ -138,3 +138,45 @@ def test_a_foreign_row_under_a_seeded_parent_stops_the_removal_whatever_its_acti
         conn.rollback()
     assert "theirs_parent_id_fkey" in str(caught.value) and "did not seed" in str(caught.value)
     assert _rows(seeded) == before
+
+
+def _skippable(conn, tables) -> set[str]:
+    snapshot, stages = _stages(conn, tables)
+    references = removal.catalog_references(conn, set(stages))
+    ordered = removal.deletion_order(stages, references, build_constraint_graph(snapshot).load_order)
+    return removal._row_checks_skippable(conn, stages, references, ordered, set())
+
+
+def test_keys_compared_otherwise_than_by_value_and_other_isolation_levels_keep_the_row_triggers(seeded):
+    """Where the check afterwards could miss a row the triggers see: char(n) keys ('ab' = 'ab  '), a key
+    referenced from another type, a NOT VALID key, a transaction that reads one snapshot throughout."""
+    with connect(seeded) as conn:
+        conn.execute("""
+            CREATE TABLE padded (id char(4) PRIMARY KEY);
+            CREATE TABLE padded_ref (id int PRIMARY KEY, padded_id text REFERENCES padded); CREATE INDEX ON padded_ref (padded_id);
+            CREATE TABLE wide (id int8 PRIMARY KEY);
+            CREATE TABLE wide_ref (id int PRIMARY KEY, wide_id int4 REFERENCES wide); CREATE INDEX ON wide_ref (wide_id);
+            CREATE TABLE unchecked (id int PRIMARY KEY);
+            CREATE TABLE unchecked_ref (id int PRIMARY KEY, unchecked_id int); CREATE INDEX ON unchecked_ref (unchecked_id);
+            ALTER TABLE unchecked_ref ADD FOREIGN KEY (unchecked_id) REFERENCES unchecked NOT VALID;
+            INSERT INTO padded VALUES ('ab'); INSERT INTO padded_ref VALUES (1, 'ab ');
+            INSERT INTO wide VALUES (1); INSERT INTO unchecked VALUES (1);""")
+        conn.commit()
+        tables = {"public.padded": ["ab"], "public.wide": ["1"], "public.unchecked": ["1"], "public.parent": ["1", "2", "3"],
+                  "public.kid": ["1", "2", "3"]}
+        assert _skippable(conn, tables) == {"public.parent", "public.kid"}
+        conn.rollback()
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        assert _skippable(conn, tables) == set()
+        conn.rollback()
+    # the padded row references the seeded 'ab' through the key's own '=': the removal stops, nothing goes
+    before = {t: rows for t, rows in _rows(seeded).items()}
+    with connect(seeded) as conn:
+        snapshot, stages = _stages(conn, {"public.padded": ["ab"]})
+        with pytest.raises(Exception) as caught:
+            removal.delete_staged(conn, stages, {"public.padded": 1}, build_constraint_graph(snapshot).load_order)
+        conn.rollback()
+        assert conn.execute("SELECT id FROM padded").fetchall() == [("ab  ",)]
+        assert conn.execute("SELECT id, padded_id FROM padded_ref").fetchall() == [(1, "ab ")]
+    assert "padded_ref_padded_id_fkey" in str(caught.value)
+    assert _rows(seeded) == before

@@ -484,16 +484,37 @@ def _row_checks_skippable(conn: psycopg.Connection, stages: dict[str, Stage], re
     (session_replication_role = replica skips them) and a table nothing guards (no DELETE trigger or rule
     would be skipped too), whose recorded rows all go by its own statement (none left to a cascade), whose
     rows no seeded child leaves to its cascade, and that every foreign key references through the recorded
-    key (what `_dangling` joins on) from indexed columns (cleanup builds the missing ones; without, each
-    probe would scan the referencing table). Skipped cascades and SET NULLs are then proven to have had no row to
+    key (what `_dangling` joins on), compared as the key compares (`_compared_as_the_key_does`), from
+    indexed columns (cleanup builds the missing ones; without, each probe would scan the referencing
+    table); in READ COMMITTED only. Skipped cascades and SET NULLs are then proven to have had no row to
     act on; if one had, the savepoint rolls back and the checks-first path deletes with the triggers."""
-    if not key_checks.allowed(conn):
+    # the checks afterwards read with a new snapshot: under REPEATABLE READ a row committed during the delete
+    # would stay unseen, where the triggers' own checks see the latest rows
+    if not key_checks.allowed(conn) or conn.execute("SHOW transaction_isolation").fetchone()[0] != "read committed":
         return set()
     cascaded_into = {r.parent for t in stages for r in _cascade_parents(t, stages, references, guarded)}
     return {t for t in ordered
             if t not in guarded and t not in cascaded_into and _left_to_cascade(t, stages, references, guarded) is None
-            and all(set(r.ref_columns) == set(stages[t].key_columns) and fk_indexes.has_index(conn, r.child_rel, r.columns)
-                    for r in references if r.parent == t)}
+            and all(set(r.ref_columns) == set(stages[t].key_columns) and _compared_as_the_key_does(conn, r)
+                    and fk_indexes.has_index(conn, r.child_rel, r.columns) for r in references if r.parent == t)}
+
+
+def _compared_as_the_key_does(conn: psycopg.Connection, ref: Reference) -> bool:
+    """Whether `_dangling`'s `=` finds exactly the rows the foreign key's own check would: a validated key
+    (a NOT VALID one may hold rows pointing at keys already gone, which the triggers would never look at),
+    each column of the same type as the key's, one whose equality is equality of the value (uuid, integers,
+    text and varchar in the default collation; not char(n), whose '=' ignores trailing blanks, nor a
+    case-insensitive collation, which the stage, made in the default one, does not carry)."""
+    row = conn.execute("""
+        SELECT k.convalidated AND bool_and(c.atttypid = p.atttypid AND c.attcollation = p.attcollation
+                                           AND c.atttypid = ANY('{uuid,int2,int4,int8,text,varchar}'::regtype[])
+                                           AND c.attcollation IN (0, 'default'::regcollation))
+        FROM pg_constraint k CROSS JOIN LATERAL unnest(k.conkey, k.confkey) AS u(child_column, parent_column)
+        JOIN pg_attribute c ON c.attrelid = k.conrelid AND c.attnum = u.child_column
+        JOIN pg_attribute p ON p.attrelid = k.confrelid AND p.attnum = u.parent_column
+        WHERE k.contype = 'f' AND k.conrelid = to_regclass(%s) AND k.conname = %s GROUP BY k.convalidated""",
+                       (ident(ref.child_rel).as_string(conn), ref.name)).fetchone()
+    return bool(row and row[0])
 
 
 def _dangling(conn: psycopg.Connection, stages: dict[str, Stage], references: list[Reference], deleted: list[str]) -> bool:

@@ -492,9 +492,10 @@ def _row_checks_skippable(conn: psycopg.Connection, stages: dict[str, Stage], re
     # would stay unseen, where the triggers' own checks see the latest rows
     if not key_checks.allowed(conn) or conn.execute("SHOW transaction_isolation").fetchone()[0] != "read committed":
         return set()
-    cascaded_into = {r.parent for t in stages for r in _cascade_parents(t, stages, references, guarded)}
+    # only guarded tables leave rows to a cascade, so an unguarded one's rows all go by its own statement
+    cascaded_into = {r.parent for t in guarded & set(stages) for r in _cascade_parents(t, stages, references, guarded)}
     return {t for t in ordered
-            if t not in guarded and t not in cascaded_into and _left_to_cascade(t, stages, references, guarded) is None
+            if t not in guarded and t not in cascaded_into
             and all(set(r.ref_columns) == set(stages[t].key_columns) and _compared_as_the_key_does(conn, r)
                     and fk_indexes.has_index(conn, r.child_rel, r.columns) for r in references if r.parent == t)}
 

@@ -79,7 +79,7 @@ def test_an_update_after_a_cleanup_probes_the_key_whatever_the_statistics_say(fr
 
 def test_the_seeded_rows_check_counts_rows_deleted_since_per_partition(demo_db):
     """The `seeded_rows_present` check counts, on the server, the recorded keys whose rows are gone: per table
-    and partition, exactly; nothing when every row is there."""
+    and partition, exactly; nothing when every row is there; the same on several connections."""
     from supaseed_pipeline.seed import verify
     from supaseed_pipeline.snapshot.introspect import take_snapshot
 
@@ -97,7 +97,20 @@ def test_the_seeded_rows_check_counts_rows_deleted_since_per_partition(demo_db):
         recorded = dict(conn.execute(ledger.sql_text(
             "SELECT partition_key, sum(cardinality(keys))::int FROM supaseed.seeded_keys "
             "WHERE table_name = 'public.setups' GROUP BY 1")).fetchall())
-        problems = [p for p in verify.missing_seeded_rows(conn, snapshot) if p.startswith("public.setups ")]
+        everything = verify.missing_seeded_rows(conn, snapshot)
+        problems = [p for p in everything if p.startswith("public.setups ")]
+        # counted in slices on three connections: the same lines
+        assert verify.missing_seeded_rows(conn, snapshot, workers=3,
+                                          open_connection=lambda: connect(demo_db, autocommit=True)) == everything
+        # the gear items the cascade took, per partition, by an anti-join of their own
+        items_gone = dict(conn.execute(ledger.sql_text(
+            "SELECT s.partition_key, count(*)::int FROM supaseed.seeded_keys s, unnest(s.keys) k "
+            "WHERE s.table_name = 'public.gear_items' AND NOT EXISTS (SELECT 1 FROM public.gear_items g "
+            "WHERE g.id::text = k) GROUP BY 1")).fetchall())
+    assert len(items_gone) == 2
+    assert sorted(p.split(":")[0] + ":" + p.split(":")[1].split(" of ")[0] for p in everything
+                  if p.startswith("public.gear_items ")) == sorted(
+        f"public.gear_items partition {key}: {count}" for key, count in items_gone.items())
     by_partition = {key: recorded[key] for key in recorded if key.endswith(("p00001", "p00002"))}
     assert len(problems) == len(by_partition) == 2
     assert sorted(problems) == sorted(

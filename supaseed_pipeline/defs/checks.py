@@ -58,8 +58,9 @@ def empty_tables_result(conn: psycopg.Connection, snapshot: SchemaSnapshot, sett
 
 def batch_results(conn: psycopg.Connection, snapshot: SchemaSnapshot, mapping: TableMapping, settings: SeedSettings,
                   tables: list[str], batches: list[str],
-                  reasons: dict[str, str] | None = None) -> dict[str, list[dg.AssetCheckResult]]:
-    """Check results per asset key for the batches this step loaded."""
+                  reasons: dict[str, str] | None = None, open_connection=None) -> dict[str, list[dg.AssetCheckResult]]:
+    """Check results per asset key for the batches this step loaded (the seeded rows counted on up to
+    `workers` connections that `open_connection` opens)."""
     if mapping.is_supabase:
         bad = verify.password_mismatches(conn, settings.password.get_secret_value())
         passwords = dg.AssetCheckResult(asset_key="users", check_name="user_passwords_verify", passed=bad == 0,
@@ -69,7 +70,7 @@ def batch_results(conn: psycopg.Connection, snapshot: SchemaSnapshot, mapping: T
                                         metadata={"skipped": "not a Supabase target"})
     missing_accounts = verify.users_without_personal_account(conn, mapping)
     # every batch the ledger records, not only this run's: an older batch's rows may have been deleted since
-    missing_rows = verify.missing_seeded_rows(conn, snapshot)
+    missing_rows = verify.missing_seeded_rows(conn, snapshot, open_connection=open_connection, workers=settings.workers)
     return {
         "users": [passwords],
         "accounts": [dg.AssetCheckResult(asset_key="accounts", check_name="users_have_personal_accounts",

@@ -206,7 +206,8 @@ def _seed_user_batches(context: dg.AssetExecutionContext, config: BatchesConfig,
     with connect(target) as conn:
         reasons = {**constraint_graph.skipped, **{t: why for r in results for t, why in r.left_out.items()}}
         check_results = checks.batch_results(conn, snapshot, table_mapping, settings,
-                                             sorted(rows_per_table(results)), batches, reasons)
+                                             sorted(rows_per_table(results)), batches, reasons,
+                                             open_connection=lambda: connect(target, autocommit=True))
     log_summary(context, results, reasons, check_results, time.perf_counter() - started)
     return results, batches, groups, check_results
 

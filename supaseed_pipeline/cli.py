@@ -782,6 +782,14 @@ def cleanup(app: App, force: bool, verify: bool) -> None:
     recorded = api.status(target, settings)["tables"]
     removed = api.cleanup(target, settings, progress=lambda step: app.out.print(
         f"removed {', '.join(step.partitions)}: {step.rows:,} rows in {step.seconds:,.1f} s ({step.done}/{step.total})"))
+    if os.environ.get("DAGSTER_HOME"):
+        # the instance the UI reads still lists the seed's batches as green: it is told, as cleanup_job tells it
+        from supaseed_pipeline.defs.automation import record_cleanup
+        from supaseed_pipeline.seed_run import dagster_instance
+
+        with dagster_instance() as (instance, _):
+            for event in record_cleanup(instance, sum(removed.values()), "supaseed cleanup"):
+                instance.report_runless_asset_event(event)
     missing = getattr(removed, "missing", {})
     if removed or recorded:
         grid = table("table", "#recorded", "#removed", "#already gone", title=f"Removed from {target.display}")

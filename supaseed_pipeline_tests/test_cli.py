@@ -340,3 +340,33 @@ def test_users_on_a_schema_without_users_says_it_does_not_apply(cli, fresh_db):
     with connect(fresh_db) as conn:
         assert conn.execute("SELECT count(*) FROM public.films").fetchone()[0] == 10
     assert "no user table found" not in cli("seed", "--database-url", fresh_db.url).stdout   # no flag, no note
+
+
+def test_cli_cleanup_leaves_the_dagster_instance_showing_no_seed(cli, demo_db, tmp_path, monkeypatch):
+    """With DAGSTER_HOME set, `supaseed cleanup` tells the instance the UI reads what cleanup_job tells it: no batch
+    listed (none shows green) and no rows on each seeding asset, instead of the last seed's counts."""
+    import dagster as dg
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text((Path(__file__).parents[1] / "dagster_home" / "dagster.yaml").read_text())
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    before = counts(demo_db)
+    cli("seed", "--users", "6", "--setups", "2", "--batch-size", "3")
+    seeded = {t: n - before.get(t, 0) for t, n in counts(demo_db).items()}
+
+    def shown() -> tuple[list[str], dict[str, int]]:
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            rows = {}
+            for asset in ("users", "accounts", "setups"):
+                event = instance.get_latest_materialization_event(dg.AssetKey(asset))
+                rows[asset] = event.asset_materialization.metadata["dagster/row_count"].value
+            return sorted(instance.get_dynamic_partitions("seed_batches")), rows
+
+    batches, rows = shown()
+    assert len(batches) == 2 and seeded["auth.users"] == 6 and seeded["public.setups"] == 12
+    assert rows == {"users": seeded["auth.users"] + seeded["auth.identities"],
+                    "accounts": seeded["public.accounts"] + seeded["public.accounts_memberships"],
+                    "setups": seeded["public.setups"] + seeded["public.gear_items"]}
+    cli("cleanup", "--force")
+    assert shown() == ([], {"users": 0, "accounts": 0, "setups": 0})

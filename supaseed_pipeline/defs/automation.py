@@ -46,17 +46,23 @@ def remove_seeded_rows(context: dg.OpExecutionContext, config: CleanupConfig, su
     settings = run_step(supaseed.settings)
     deleted = run_step(lambda: api.cleanup(supaseed.target(settings), settings, partition_keys=config.partitions or None))
     if not config.partitions:
-        sync_batches(context.instance, [])   # nothing is seeded: no batch may show green
-        # the seeding assets' latest state is now "no rows": the UI shows that, not the last seed's counts
-        for asset in ("reference_data", *USER_ASSETS):
-            context.log_event(dg.AssetMaterialization(
-                asset_key=asset, description="every seeded row removed by cleanup_job",
-                metadata={"dagster/row_count": 0, "removed_rows": sum(deleted.values())}))
+        for event in record_cleanup(context.instance, sum(deleted.values()), "cleanup_job"):
+            context.log_event(event)
     lines = [f"deleted {sum(deleted.values()):,} rows in {len(deleted)} tables:", *per_table_lines(deleted)]
     if deleted.missing:
         lines.append("already gone (recorded, deleted by someone else before): " + ", ".join(
             f"{table} {count:,}" for table, count in sorted(deleted.missing.items())))
     context.log.info("\n".join(lines))
+
+
+def record_cleanup(instance: dg.DagsterInstance, removed_rows: int, by: str) -> list[dg.AssetMaterialization]:
+    """What the instance shows after a full cleanup: no batches (none may show green), and for each seeding
+    asset a materialization of no rows (the UI shows that, not the last seed's counts). Batches are removed
+    here; the materializations are returned for the caller to log (in a run) or report (the CLI, runless)."""
+    sync_batches(instance, [])
+    return [dg.AssetMaterialization(asset_key=asset, description=f"every seeded row removed by {by}",
+                                    metadata={"dagster/row_count": 0, "removed_rows": removed_rows})
+            for asset in ("reference_data", *USER_ASSETS)]
 
 
 @dg.op

@@ -192,3 +192,25 @@ def test_enum_columns_with_a_default_are_spread_over_their_labels(fresh_db):
         empty_notes = conn.execute("SELECT count(*) FROM public.subscriptions WHERE notes = '{}'").fetchone()[0]
     assert set(tiers) == {"free", "pro", "team", "enterprise"}
     assert empty_notes == 200                                  # an empty-document default is still kept
+
+
+def test_a_table_whose_name_holds_a_dot_is_seeded_and_removed_exactly(fresh_db):
+    """`public."v1.events"` (a versioned name) and its FK to users: seeded like any table, constraints hold, and
+    cleanup leaves the table as it was, the row that was there before included."""
+    with connect(fresh_db) as conn:
+        conn.execute('CREATE TABLE public.users (id uuid PRIMARY KEY, email text NOT NULL UNIQUE); '
+                     'CREATE TABLE public."v1.events" (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, '
+                     'user_id uuid NOT NULL REFERENCES public.users(id), kind text NOT NULL); '
+                     "INSERT INTO public.users VALUES ('00000000-0000-4000-8000-000000000001', 'own@example.com'); "
+                     'INSERT INTO public."v1.events" (user_id, kind) SELECT id, \'mine\' FROM public.users')
+        conn.commit()
+    loaded = rows_loaded(api.seed(fresh_db, settings()))
+    assert loaded["public.users"] == 25 and loaded["public.v1.events"] > 0   # events belong to the seeded users
+    with connect(fresh_db) as conn:
+        snapshot = take_snapshot(conn)
+        assert verify.constraint_violations(conn, snapshot, ["public.users", "public.v1.events"]) == []
+        assert conn.execute('SELECT count(*) FROM public."v1.events"').fetchone()[0] == loaded["public.v1.events"] + 1
+    api.cleanup(fresh_db, settings())
+    with connect(fresh_db) as conn:
+        assert conn.execute('SELECT kind FROM public."v1.events"').fetchall() == [("mine",)]
+        assert conn.execute("SELECT email FROM public.users").fetchall() == [("own@example.com",)]

@@ -336,3 +336,16 @@ def test_demo_schema(demo_db):
     assert "public.accounts" in trigger.inserts_into
     assert len(snapshot.table("public.accounts_memberships").primary_key.columns) == 2
     assert snapshot.table("public.config").primary_key is None
+
+
+def test_a_dot_in_a_table_name_is_kept_and_a_dot_in_a_schema_name_is_named(fresh_db):
+    """Table names are `schema.table` split at the first dot everywhere: a table whose own name holds a dot is
+    found and addressed; a schema whose name holds one is refused by name when listed, and not chosen otherwise."""
+    with connect(fresh_db) as conn:
+        conn.execute('CREATE TABLE public."v1.events" (id int PRIMARY KEY, note text); '
+                     'CREATE SCHEMA "my.app"; CREATE TABLE "my.app".things (id int PRIMARY KEY)')
+        snapshot = take_snapshot(conn)
+        assert snapshot.schemas == ["public"]
+        assert snapshot.table("public.v1.events").name == "v1.events" and snapshot.table("v1.events") is None
+        with pytest.raises(ConfigError, match=r"'my\.app' have a dot"):
+            take_snapshot(conn, schemas=["public", "my.app"])

@@ -94,9 +94,16 @@ def _select_schemas(conn: psycopg.Connection, schemas: list[str] | None, exclude
         if missing:
             raise ConfigError(f"schema(s) {', '.join(missing)} do not exist in the target database",
                               hint="fix the schemas list")
+        dotted = sorted(name for name in set(schemas) - set(exclude) if "." in name)
+        if dotted:
+            raise ConfigError(f"schema(s) {', '.join(map(repr, dotted))} have a dot in their name, which supaseed's "
+                              "table names (schema.table, split at the first dot) cannot carry",
+                              hint="rename the schema, or leave it out of the schemas list")
         return sorted(set(schemas) - set(exclude))
+    # a schema with a dot in its name is not chosen on its own (see above): its tables stay as they are, and
+    # seeded tables that reference them take existing rows, as from any schema left out
     return sorted(name for name, has_tables in existing.items()
-                  if has_tables and not is_default_excluded(name) and name not in exclude)
+                  if has_tables and not is_default_excluded(name) and name not in exclude and "." not in name)
 
 
 # --- tables and columns ---------------------------------------------------------------------------

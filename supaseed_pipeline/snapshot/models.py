@@ -178,8 +178,10 @@ class SchemaSnapshot(BaseModel):
     domains: list[Domain] = Field(default_factory=list)
 
     def table(self, qualified: str) -> Table | None:
-        schema, _, name = qualified.rpartition(".")
-        return next((t for t in self.tables if t.name == name and t.schema_name == (schema or "public")), None)
+        # split at the first dot, as `load.ident` does: a table name may hold a dot, a chosen schema's may not
+        schema, dot, name = qualified.partition(".")
+        schema, name = (schema, name) if dot else ("public", schema)
+        return next((t for t in self.tables if t.name == name and t.schema_name == schema), None)
 
     def domain(self, qualified: str) -> Domain | None:
         return next((d for d in self.domains if f"{d.schema_name}.{d.name}" == qualified), None)

@@ -49,6 +49,7 @@ FIXTURES = {f.name: f for f in (
     Fixture("stripe_subscriptions", ("public",), True),
     Fixture("chat", ("public",), True),
     Fixture("todo_profiles", ("public",), True),
+    Fixture("social_feed", ("public",), True),
     Fixture("pagila_like", ("public",), False),
     Fixture("music_store", ("public",), False),
     Fixture("hard_cases", ("public",), False),

@@ -214,3 +214,45 @@ def test_a_table_whose_name_holds_a_dot_is_seeded_and_removed_exactly(fresh_db):
     with connect(fresh_db) as conn:
         assert conn.execute('SELECT kind FROM public."v1.events"').fetchall() == [("mine",)]
         assert conn.execute("SELECT email FROM public.users").fetchall() == [("own@example.com",)]
+
+
+SELF_JUNCTION = """
+CREATE TABLE public.users (id uuid PRIMARY KEY, email text NOT NULL UNIQUE);
+CREATE TABLE public.tags (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, label text NOT NULL UNIQUE);
+-- a self many-to-many: the pair is the key, nobody follows themselves
+CREATE TABLE public.follows (follower_id uuid NOT NULL REFERENCES public.users(id),
+    followee_id uuid NOT NULL REFERENCES public.users(id), PRIMARY KEY (follower_id, followee_id),
+    CONSTRAINT no_self_follow CHECK (follower_id <> followee_id));
+-- two different parents, the smaller one the first by name
+CREATE TABLE public.user_tags (user_id uuid NOT NULL REFERENCES public.users(id),
+    tag_id bigint NOT NULL REFERENCES public.tags(id), PRIMARY KEY (user_id, tag_id));
+-- a comparison between two foreign keys that are no key together
+CREATE TABLE public.pokes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    from_id uuid NOT NULL REFERENCES public.users(id), to_id uuid NOT NULL REFERENCES public.users(id),
+    CONSTRAINT not_self CHECK (from_id != to_id));
+"""
+
+
+def test_junctions_get_distinct_pairs_and_column_inequalities_hold(fresh_db):
+    """Junction keys made of foreign keys get distinct tuples (also when the first parent has fewer rows than the
+    junction), a self many-to-many never pairs a row with itself, and `a <> b` between two columns holds: every
+    table is loaded in full, none left out by the database."""
+    with connect(fresh_db) as conn:
+        conn.execute(SELF_JUNCTION)
+        conn.commit()
+    config = settings(userCount=12, batchSize=6, rowsPerTable=3,
+                      tables={"public.follows": {"perParent": 3}, "public.user_tags": {"perParent": 0.5},
+                              "public.pokes": {"perParent": 4}})
+    results = api.seed(fresh_db, config)
+    assert not [t for r in results for t in r.left_out]
+    loaded = rows_loaded(results)
+    # per batch of 6 users: 18 follows (of 30 possible pairs), 3 user tags, 24 pokes
+    assert (loaded["public.users"], loaded["public.follows"], loaded["public.user_tags"], loaded["public.pokes"]) == (
+        12, 36, 6, 48)
+    with connect(fresh_db) as conn:
+        assert conn.execute("SELECT count(*) FROM public.follows WHERE follower_id = followee_id").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM public.pokes WHERE from_id = to_id").fetchone()[0] == 0
+        # the pairs spread: more than one followee per batch, not everyone following the same user
+        assert conn.execute("SELECT count(DISTINCT followee_id) FROM public.follows").fetchone()[0] >= 6
+        snapshot = take_snapshot(conn)
+        assert verify.constraint_violations(conn, snapshot, [t.qualified for t in snapshot.tables]) == []

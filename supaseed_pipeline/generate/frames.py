@@ -194,8 +194,9 @@ def _sample_parents(table: Table, plan: TablePlan, fk: ForeignKey, request: Tabl
     elif any(set(fk.columns) == set(s) for s in plan.unique_sets):
         # one-to-one: each parent at most once
         positions = np.arange(n) % pool.height
-    elif any(set(fk.columns) < set(s) and all(_is_fk_column(table, c) for c in s) for s in plan.unique_sets):
-        positions = _junction_positions(table, fk, request.index, pool.height, seed)
+    elif junction := next((s for s in plan.unique_sets
+                           if set(fk.columns) < set(s) and all(_is_fk_column(table, c) for c in s)), None):
+        positions = _junction_positions(table, fk, junction, request.index, pools, seed)
     elif request.distribution == "power_law":
         positions = rnd.power_law(request.index, rnd.salt(seed, table.qualified, fk.name), pool.height)
     else:
@@ -281,15 +282,37 @@ def _is_fk_column(table: Table, column: str) -> bool:
     return any(column in fk.columns for fk in table.foreign_keys)
 
 
-def _junction_positions(table: Table, fk: ForeignKey, index: np.ndarray, size: int, seed: int) -> np.ndarray:
-    """Mixed-radix positions so that (fk1, fk2, ...) pairs are distinct by construction."""
-    fks = [f for f in table.foreign_keys if _is_fk_column(table, f.columns[0])]
-    order = sorted(f.name for f in fks)
-    local = index - index[0] if len(index) else index
-    if order and fk.name == order[0]:
-        return local % size
-    first_size = max(1, int(np.ceil(len(index) / max(size, 1))))
-    return (local // max(first_size, 1) + local) % size
+def _junction_positions(table: Table, fk: ForeignKey, unique: list[str], index: np.ndarray,
+                        pools: dict[str, pl.DataFrame], seed: int) -> np.ndarray:
+    """Positions in `fk`'s pool such that the rows' parents, over the foreign keys that make up the unique set
+    `unique` (a junction: post_hashtags, follows), are distinct tuples for as many rows as there are tuples.
+
+    Row i's tuple is the i-th in mixed radix, the foreign keys in name order: the first one's position is
+    i mod its pool's size; each next one's is its digit of i plus a multiple of the position before (so the
+    first pool's rows do not all share one partner), which given that position is still one-to-one. A key
+    whose pool is the one before's (a self many-to-many: follows, friendships) takes one of the other rows,
+    never the same one: nobody follows themselves, and a `follower_id <> followee_id` CHECK holds."""
+    local = (index - index[0]).astype(np.int64) if len(index) else np.asarray(index, dtype=np.int64)
+    keys = sorted((f for f in table.foreign_keys if set(f.columns) <= set(unique) and f.name in pools),
+                  key=lambda f: f.name)
+    radix, before, before_pool, before_fk = 1, None, None, None
+    for key in keys:
+        pool = pools[key.name]
+        size = max(pool.height, 1)
+        same = (before_fk is not None and size > 1 and (key.ref_qualified, list(key.ref_columns)) ==
+                (before_fk.ref_qualified, list(before_fk.ref_columns)) and pool.equals(before_pool))
+        span = size - 1 if same else size
+        digit = (local // radix) % span
+        if before is None:
+            position = digit
+        else:
+            digit = (digit + (rnd.salt(seed, table.qualified, key.name) % span) * before) % span
+            position = (before + 1 + digit) % size if same else digit
+        if key.name == fk.name:
+            return position
+        radix = min(radix * span, 1 << 62)   # beyond every row index: the later digits are 0
+        before, before_pool, before_fk = position, pool, key
+    return local % max(pools[fk.name].height, 1)
 
 
 def _choose_branches(frame: pl.DataFrame, rule, fixed: set[str], start: np.ndarray) -> np.ndarray:
@@ -348,12 +371,42 @@ def _force_atom(frame: pl.DataFrame, atom: Atom, mask: pl.Series, table: Table |
     elif isinstance(atom.value, ColumnRef) and atom.value.name in frame.columns:
         if atom.op in {">", ">=", "<", "<="}:
             return _order_pair(frame, atom, mask, table)
+        if atom.op in {"<>", "!="}:
+            return _differ_pair(frame, atom, mask)
         target = pl.col(atom.value.name) if atom.op == "=" else current
     elif atom.op == "in":
         target = pl.lit(atom.value[0]).cast(dtype)
     else:
         return frame
     return frame.with_columns(pl.when(pl.lit(mask)).then(target).otherwise(current).alias(atom.column))
+
+
+def _differ_pair(frame: pl.DataFrame, atom: Atom, mask: pl.Series, reach: int = 16) -> pl.DataFrame:
+    """`a <> b` between two columns: each row (of `mask`) whose two values are equal swaps its `a` with a nearby
+    row's (of `mask` too) where both rows then differ. A swap keeps the column's values, so a unique or foreign
+    key column stays valid; a row with no such partner within `reach` keeps its values (the database then names
+    the CHECK)."""
+    left, right = frame[atom.column], frame[atom.value.name]
+    if left.dtype != right.dtype:
+        left_text, right_text = left.cast(pl.String), right.cast(pl.String)
+    else:
+        left_text, right_text = left, right
+    equal = ((left_text == right_text).fill_null(False) & mask).to_numpy()
+    if not equal.any():
+        return frame
+    a, b, allowed = left_text.to_list(), right_text.to_list(), mask.to_numpy()
+    order = np.arange(frame.height)
+    n = frame.height
+    for i in np.flatnonzero(equal):
+        if a[i] != b[i]:
+            continue   # already fixed by an earlier swap
+        for step in range(1, min(reach, n - 1) + 1):
+            j = (i + step) % n
+            if allowed[j] and a[j] != b[i] and a[i] != b[j]:
+                a[i], a[j] = a[j], a[i]
+                order[i], order[j] = order[j], order[i]
+                break
+    return frame.with_columns(left.gather(order).alias(atom.column))
 
 
 _DAY_US = 86_400 * 1_000_000

@@ -230,19 +230,23 @@ CREATE TABLE public.user_tags (user_id uuid NOT NULL REFERENCES public.users(id)
 CREATE TABLE public.pokes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     from_id uuid NOT NULL REFERENCES public.users(id), to_id uuid NOT NULL REFERENCES public.users(id),
     CONSTRAINT not_self CHECK (from_id != to_id));
+-- replies to earlier comments, under a key the database assigns
+CREATE TABLE public.comments (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    author_id uuid NOT NULL REFERENCES public.users(id),
+    reply_to bigint REFERENCES public.comments(id) ON DELETE SET NULL, body text NOT NULL);
 """
 
 
 def test_junctions_get_distinct_pairs_and_column_inequalities_hold(fresh_db):
     """Junction keys made of foreign keys get distinct tuples (also when the first parent has fewer rows than the
-    junction), a self many-to-many never pairs a row with itself, and `a <> b` between two columns holds: every
-    table is loaded in full, none left out by the database."""
+    junction), a self many-to-many never pairs a row with itself, `a <> b` between two columns holds, and rows
+    reply to earlier rows under an identity key: every table is loaded in full, none left out by the database."""
     with connect(fresh_db) as conn:
         conn.execute(SELF_JUNCTION)
         conn.commit()
     config = settings(userCount=12, batchSize=6, rowsPerTable=3,
                       tables={"public.follows": {"perParent": 3}, "public.user_tags": {"perParent": 0.5},
-                              "public.pokes": {"perParent": 4}})
+                              "public.pokes": {"perParent": 4}, "public.comments": {"perParent": 5}})
     results = api.seed(fresh_db, config)
     assert not [t for r in results for t in r.left_out]
     loaded = rows_loaded(results)
@@ -254,5 +258,11 @@ def test_junctions_get_distinct_pairs_and_column_inequalities_hold(fresh_db):
         assert conn.execute("SELECT count(*) FROM public.pokes WHERE from_id = to_id").fetchone()[0] == 0
         # the pairs spread: more than one followee per batch, not everyone following the same user
         assert conn.execute("SELECT count(DISTINCT followee_id) FROM public.follows").fetchone()[0] >= 6
+        # 30 comments per batch: the first tenth are threads' roots, the rest reply to an earlier comment
+        replies, later = conn.execute("SELECT count(reply_to), count(*) FILTER (WHERE reply_to < id) "
+                                      "FROM public.comments").fetchone()
+        assert loaded["public.comments"] == 60 and replies == later == 60 - 2 * 3
+        # the sequence is past the keys written: the application's next comment gets a fresh one
+        conn.execute("INSERT INTO public.comments (author_id, body) SELECT id, 'app' FROM public.users LIMIT 1")
         snapshot = take_snapshot(conn)
         assert verify.constraint_violations(conn, snapshot, [t.qualified for t in snapshot.tables]) == []

@@ -284,7 +284,7 @@ def _break_cycle(component, snapshot, edges, fk_of, plans) -> CycleBreak:
     reservable = {t: [c for c in needed[t] if c not in plans[t].write_columns] for t in component}
     if all(fk.deferrable for *_, fk in rest):
         strategy, detail = "deferred", "deferrable foreign keys are checked at commit; the cycle loads in one transaction"
-    elif all(_reservable(snapshot.table(t), reservable[t]) for t in component):
+    elif all(writable_sequence_keys(snapshot.table(t), reservable[t]) for t in component):
         strategy, detail = "single_statement", ("NOT NULL, non-deferrable cycle: its tables are inserted by one "
                                                 "statement (writable CTEs), so the keys are checked once all rows exist")
         taken = [f"{t}.{c}" for t in component for c in reservable[t]]
@@ -309,7 +309,7 @@ def _break_cycle(component, snapshot, edges, fk_of, plans) -> CycleBreak:
         return CycleBreak(tables=component, strategy=strategy, constraints=names, columns=columns, detail=detail)
     for child, _, fk in nullable:
         plans[child].deferred_update_fks.remove(fk.name)
-    blocked = [f"{t}.{c}" for t in component for c in reservable[t] if not _reservable(snapshot.table(t), [c])]
+    blocked = [f"{t}.{c}" for t in component for c in reservable[t] if not writable_sequence_keys(snapshot.table(t), [c])]
     reason = (f"foreign-key cycle {' -> '.join(component + component[:1])} through NOT NULL, non-deferrable "
               f"{', '.join(columns)} cannot be loaded because its key {', '.join(blocked)} cannot be written before "
               f"the rows exist (a generated column, or assigned without a sequence); make one of {', '.join(names)} "
@@ -330,7 +330,7 @@ def _cycle_key_columns(table: str, plan: TablePlan, edges) -> list[str]:
     return columns
 
 
-def _reservable(table: Table, columns: list[str]) -> bool:
+def writable_sequence_keys(table: Table, columns: list[str]) -> bool:
     """Serial and identity columns accept explicit values (identity ALWAYS with OVERRIDING SYSTEM VALUE);
     generated columns never do."""
     for name in columns:

@@ -15,7 +15,7 @@ from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.frames import TableRequest, build_frame, via_column
 from supaseed_pipeline.plan import allocation
 from supaseed_pipeline.plan.allocation import BASE, Partition
-from supaseed_pipeline.plan.graph import TablePlan
+from supaseed_pipeline.plan.graph import TablePlan, writable_sequence_keys
 from supaseed_pipeline.plan.mapping import link_column
 from supaseed_pipeline.seed import progress as progress_events
 from supaseed_pipeline.seed.roles import UserRoles
@@ -235,9 +235,10 @@ class PartitionPlanner(UserRoles):
             .unique(subset=list(fk.ref_columns), keep="first")
         return pool.join(owners, on=list(fk.ref_columns), how="left", maintain_order="left")
 
-    def _insert(self, name: str, frame: pl.DataFrame, origin_note: str = "") -> pl.DataFrame:
-        """Load a frame, record its keys, keep the columns children reference, and follow trigger effects."""
-        table, plan = self._table(name), self._plan(name)
+    def _insert(self, name: str, frame: pl.DataFrame, origin_note: str = "", plan: TablePlan | None = None) -> pl.DataFrame:
+        """Load a frame, record its keys, keep the columns children reference, and follow trigger effects
+        (`plan`: the table's plan as this frame was made, when it writes more columns than the graph's)."""
+        table, plan = self._table(name), plan or self._plan(name)
         referenced = self._referenced_columns(name)
         if frame.height == 0:
             self.loaded.setdefault(name, pl.DataFrame(schema={c: pl.String for c in referenced}))
@@ -329,10 +330,30 @@ class PartitionPlanner(UserRoles):
         request = TableRequest(name, start, count, overrides=dict(config.columns) if config else {},
                                distribution=config.distribution if config else "uniform")
         self._add_partition_bounds(name, request)
-        frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
+        plan = self._plan(name)
+        taken = self._self_referenced_serials(name)
+        if taken:
+            # written explicitly, from the column's own sequence: the database would assign the same kind of keys
+            plan = plan.model_copy(update={"write_columns": plan.write_columns + taken,
+                                           "db_columns": [c for c in plan.db_columns if c not in taken]})
+            plan.keys_generated = bool(plan.key_columns) and all(k in plan.write_columns for k in plan.key_columns)
+            request.fixed.update({c: self.io.reserve_keys(name, c, count) for c in taken})
+        frame = build_frame(self.e.snapshot, plan, request, self.e.seed, self.pools_for(name))
         self.result.notes.extend(request.notes.values())   # e.g. fewer rows than asked: a narrow unique key
         frame = self._filter_unparsed_checks(name, frame, count)
-        self._insert(name, frame)
+        self._insert(name, frame, plan=plan)
+
+    def _self_referenced_serials(self, name: str) -> list[str]:
+        """Serial or identity columns a self-reference points at (posts.reply_to, comments.parent_id,
+        employees.manager_id), which the plan leaves to the database: taken from their sequences before the
+        rows are made, they let a row point at an earlier row of its batch (`frames._self_hierarchy`); left to
+        the database, every row would be a root. Not where a trigger may rewrite the row's keys."""
+        table, plan = self._table(name), self._plan(name)
+        if not plan.self_fks or plan.rewritten_on_insert or plan.reserved_keys:
+            return []
+        taken = list(dict.fromkeys(c for fk in table.foreign_keys if fk.name in plan.self_fks
+                                   for c in fk.ref_columns if c not in plan.write_columns))
+        return taken if taken and writable_sequence_keys(table, taken) else []
 
     def _rows_for(self, name: str) -> tuple[int, int]:
         """(first row index, rows) of a generic table in this partition; see plan/allocation.py."""

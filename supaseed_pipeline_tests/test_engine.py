@@ -266,3 +266,27 @@ def test_junctions_get_distinct_pairs_and_column_inequalities_hold(fresh_db):
         conn.execute("INSERT INTO public.comments (author_id, body) SELECT id, 'app' FROM public.users LIMIT 1")
         snapshot = take_snapshot(conn)
         assert verify.constraint_violations(conn, snapshot, [t.qualified for t in snapshot.tables]) == []
+
+
+def test_two_checks_on_the_same_columns_are_met_together(fresh_db):
+    """A status and its timestamp tied by two CHECKs, each with two branches (how projects write "cancelled
+    exactly when cancelled_at is set"): every row meets both, and both kinds of row are seeded."""
+    with connect(fresh_db) as conn:
+        conn.execute("""
+            CREATE TABLE public.users (id uuid PRIMARY KEY, email text NOT NULL UNIQUE);
+            CREATE TABLE public.enrollments (id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES public.users(id),
+                status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'completed', 'cancelled')),
+                enrolled_at timestamptz NOT NULL DEFAULT now(), cancelled_at timestamptz,
+                CONSTRAINT cancelled_has_time CHECK (status <> 'cancelled' OR cancelled_at IS NOT NULL),
+                CONSTRAINT time_only_when_cancelled CHECK (status = 'cancelled' OR cancelled_at IS NULL))""")
+        conn.commit()
+    results = api.seed(fresh_db, settings(userCount=40, batchSize=20, tables={"public.enrollments": {"perParent": 3}}))
+    assert not [t for r in results for t in r.left_out]
+    assert rows_loaded(results)["public.enrollments"] == 120
+    with connect(fresh_db) as conn:
+        by_status = dict(conn.execute("SELECT status, count(*) FILTER (WHERE cancelled_at IS NOT NULL) "
+                                      "FROM public.enrollments GROUP BY 1").fetchall())
+        counts = dict(conn.execute("SELECT status, count(*) FROM public.enrollments GROUP BY 1").fetchall())
+    assert by_status.get("active", 0) == by_status.get("completed", 0) == 0
+    assert counts.get("cancelled", 0) > 0 and by_status["cancelled"] == counts["cancelled"]
+    assert counts.get("active", 0) + counts.get("completed", 0) > 0

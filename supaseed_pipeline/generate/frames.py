@@ -315,20 +315,25 @@ def _junction_positions(table: Table, fk: ForeignKey, unique: list[str], index: 
     return local % max(pools[fk.name].height, 1)
 
 
-def _choose_branches(frame: pl.DataFrame, rule, fixed: set[str], start: np.ndarray) -> np.ndarray:
-    """Per row, the first branch (from a random start) that agrees with the columns the caller fixed."""
+def _choose_branches(frame: pl.DataFrame, rule, pinned: dict[str, np.ndarray], start: np.ndarray) -> np.ndarray:
+    """Per row, the first branch (from a random start) that agrees with the values pinned in that row (by the
+    caller, or by an earlier CHECK's branch)."""
     compatible = np.ones((frame.height, len(rule)), dtype=bool)
     for number, conjunction in enumerate(rule):
         for atom in conjunction:
-            if atom.column in fixed and atom.column in frame.columns:
+            if atom.column in pinned and atom.column in frame.columns:
                 values = frame[atom.column]
                 if atom.op == "is null":
-                    compatible[:, number] &= values.is_null().to_numpy()
+                    holds = values.is_null().to_numpy()
                 elif atom.op == "is not null":
-                    compatible[:, number] &= values.is_not_null().to_numpy()
-                elif atom.op == "=" and not isinstance(atom.value, ColumnRef):
-                    compatible[:, number] &= (values.cast(pl.String) == str(atom.value).lower()
-                                              if values.dtype == pl.Boolean else values == atom.value).fill_null(False).to_numpy()
+                    holds = values.is_not_null().to_numpy()
+                elif atom.op in ("=", "<>") and not isinstance(atom.value, ColumnRef):
+                    equal = (values.cast(pl.String) == str(atom.value).lower()
+                             if values.dtype == pl.Boolean else values == atom.value).fill_null(False).to_numpy()
+                    holds = equal if atom.op == "=" else ~equal & values.is_not_null().to_numpy()
+                else:
+                    continue
+                compatible[:, number] &= holds | ~pinned[atom.column]
     rows = np.arange(frame.height)
     choice = start.copy()
     for offset in range(len(rule) - 1, -1, -1):
@@ -339,18 +344,23 @@ def _choose_branches(frame: pl.DataFrame, rule, fixed: set[str], start: np.ndarr
 
 def _apply_cross_column_rules(table: Table, frame: pl.DataFrame, index: np.ndarray, seed: int,
                               fixed: set[str] = frozenset()) -> pl.DataFrame:
-    """Multi-branch CHECKs (pick a branch per row) and column-vs-column comparisons."""
+    """Multi-branch CHECKs (pick a branch per row) and column-vs-column comparisons. A branch pins the columns
+    it sets in its rows, so a later CHECK on the same columns picks a branch those values satisfy
+    (`status <> 'cancelled' OR cancelled_at IS NOT NULL` with `status = 'cancelled' OR cancelled_at IS NULL`)."""
+    pinned = {c: np.ones(frame.height, dtype=bool) for c in fixed}
     for check in table.checks:
         rule = parse_check(check.expression)
         if rule is None:
             continue
         if len(rule) > 1:
-            branch = _choose_branches(frame, rule, fixed, rnd.choose(index, rnd.salt(seed, table.qualified, check.name), len(rule)))
+            branch = _choose_branches(frame, rule, pinned, rnd.choose(index, rnd.salt(seed, table.qualified, check.name), len(rule)))
             for number, conjunction in enumerate(rule):
-                mask = pl.Series(branch == number)
+                chosen = branch == number
                 for atom in conjunction:
-                    if atom.column not in fixed:
-                        frame = _force_atom(frame, atom, mask, table)
+                    held = pinned.get(atom.column, np.zeros(frame.height, dtype=bool))
+                    if (chosen & ~held).any():
+                        frame = _force_atom(frame, atom, pl.Series(chosen & ~held), table)
+                    pinned[atom.column] = held | chosen
         for atom in rule[0] if len(rule) == 1 else ():
             if isinstance(atom.value, ColumnRef) and atom.column in frame.columns and atom.value.name in frame.columns:
                 frame = _force_atom(frame, atom, pl.Series([True] * frame.height, dtype=pl.Boolean), table)
@@ -365,9 +375,15 @@ def _force_atom(frame: pl.DataFrame, atom: Atom, mask: pl.Series, table: Table |
     if atom.op == "is null":
         target = pl.lit(None, dtype=dtype)
     elif atom.op == "is not null":
-        return frame  # generated values are present unless the column is nullable by choice
+        # generated values are present unless the column is nullable by choice: a missing one takes a
+        # neighbouring row's (a value of the column's own kind)
+        target = current.fill_null(strategy="forward").fill_null(strategy="backward")
     elif atom.op == "=" and not isinstance(atom.value, ColumnRef):
         target = pl.lit(atom.value).cast(dtype)
+    elif atom.op == "<>" and not isinstance(atom.value, ColumnRef):
+        # the value to avoid gives way to a neighbouring row's other value
+        others = pl.when(current == pl.lit(atom.value).cast(dtype)).then(None).otherwise(current)
+        target = others.fill_null(strategy="forward").fill_null(strategy="backward")
     elif isinstance(atom.value, ColumnRef) and atom.value.name in frame.columns:
         if atom.op in {">", ">=", "<", "<="}:
             return _order_pair(frame, atom, mask, table)

@@ -60,6 +60,27 @@ def _ints(index: np.ndarray, purpose: int, low: int, high: int) -> pl.Series:
     return pl.Series(rnd.integers(index, purpose, low, high))
 
 
+RANGE_SLOTS = 876_000   # hours in 100 years: a row's range slot is its row index modulo this
+
+
+def _ranges(index: np.ndarray, purpose: int, kind: str) -> pl.Series:
+    """Ranges that do not overlap between rows (a slot per row index: an hour from 2025-01-01 for timestamps, a
+    day for dates, ten for numbers; 30 to 55 minutes of the hour, the day, 1 to 9 of the ten): an EXCLUDE
+    constraint over a range (a room's bookings) holds for rows fewer than RANGE_SLOTS apart."""
+    slot = pl.Series(np.asarray(index, dtype=np.int64) % RANGE_SLOTS)
+    if kind == "int":
+        return pl.select(pl.format("[{},{})", slot * 10, slot * 10 + _ints(index, purpose, 1, 9))).to_series()
+    if kind == "date":
+        day = pl.lit(dt.date(2025, 1, 1)) + pl.duration(days=slot % 36_500)
+        return pl.select(pl.format("[{},{})", day.dt.strftime("%Y-%m-%d"),
+                                   (day + pl.duration(days=1)).dt.strftime("%Y-%m-%d"))).to_series()
+    start = pl.lit(dt.datetime(2025, 1, 1)) + pl.duration(hours=slot)
+    end = start + pl.duration(minutes=_ints(index, purpose, 30, 55))
+    zone = "+00" if kind == "tstz" else ""
+    return pl.select(pl.format("[{},{})", start.dt.strftime("%Y-%m-%d %H:%M" + zone),
+                               end.dt.strftime("%Y-%m-%d %H:%M" + zone))).to_series()
+
+
 def _idx(index: np.ndarray) -> pl.Series:
     return pl.Series(index.astype(np.int64)).cast(pl.String)
 
@@ -283,12 +304,12 @@ def _other_type(spec: ColumnSpec, index: np.ndarray, purpose: int) -> pl.Series:
         "bit": lambda: pl.Series(["1"] * len(index)),
         "varbit": lambda: pl.Series(["101"] * len(index)),
         "point": lambda: pl.select(pl.format("({},{})", ints, _ints(index, purpose + 3, 1, 250))).to_series(),
-        "int4range": lambda: pl.select(pl.format("[{},{})", ints, _ints(index, purpose + 4, 251, 500))).to_series(),
-        "int8range": lambda: pl.select(pl.format("[{},{})", ints, _ints(index, purpose + 4, 251, 500))).to_series(),
-        "numrange": lambda: pl.select(pl.format("[{},{})", ints, _ints(index, purpose + 4, 251, 500))).to_series(),
-        "daterange": lambda: pl.Series(["[2025-01-01,2025-02-01)"] * len(index)),
-        "tsrange": lambda: pl.Series(["[2025-01-01 00:00,2025-01-02 00:00)"] * len(index)),
-        "tstzrange": lambda: pl.Series(["[2025-01-01 00:00+00,2025-01-02 00:00+00)"] * len(index)),
+        "int4range": lambda: _ranges(index, purpose, "int"),
+        "int8range": lambda: _ranges(index, purpose, "int"),
+        "numrange": lambda: _ranges(index, purpose, "int"),
+        "daterange": lambda: _ranges(index, purpose, "date"),
+        "tsrange": lambda: _ranges(index, purpose, "ts"),
+        "tstzrange": lambda: _ranges(index, purpose, "tstz"),
         "oid": lambda: ints,
     }
     if base in formats:

@@ -102,6 +102,7 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
                 values = pl.Series([None] * len(index), dtype=values.dtype)
             columns[name] = values
 
+    sampled = []
     for fk in table.foreign_keys:
         if any(c in request.fixed for c in fk.columns) or not all(c in plan.write_columns for c in fk.columns):
             continue
@@ -110,7 +111,21 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
             for name in fk.columns:
                 columns[name] = pl.Series([None] * len(index), dtype=pl.String)
             continue
-        columns.update(_sample_parents(table, plan, fk, request, seed, pools))
+        sampled.append(fk)
+    # foreign keys sharing a column (org_id in (org_id, room_id) and (org_id, instructor_id)): the widest first,
+    # from its parents that every other one can match; the others then take parents that match it
+    shares = lambda a, b: a is not b and set(a.columns) & set(b.columns)   # noqa: E731
+    sampled.sort(key=lambda fk: -len(fk.columns) if any(shares(fk, o) for o in sampled) else 0)
+    assigned: list[str] = []
+    for number, fk in enumerate(sampled):
+        if any(c in assigned for c in fk.columns):
+            columns.update(_matching_parents(fk, pools.get(fk.name), columns, assigned))
+        else:
+            later = [o for o in sampled[number + 1:] if shares(fk, o)]
+            columns.update(_sample_parents(table, plan, fk, request, seed,
+                                           {**pools, fk.name: _matchable(fk, pools.get(fk.name), later, pools)}
+                                           if later and fk.name in pools else pools))
+        assigned += [c for c in fk.columns if c not in assigned]
     columns.update(_one_owner(snapshot, table, plan, request, pools, columns))
 
     frame = pl.DataFrame({name: columns[name] for name in plan.write_columns if name in columns})
@@ -123,6 +138,7 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
         fk = next(f for f in table.foreign_keys if f.name == fk_name)
         if all(c in frame.columns for c in fk.ref_columns):
             frame = _self_hierarchy(table, frame, fk, index, seed)
+    frame = _distinct_parent_tuples(table, plan, request, frame)
     if capacity is not None:
         # a unique column of a narrow type, an enum or a boolean holds only so many distinct values
         request.notes[plan.table] = (f"{plan.table}: {capacity[0]} of {len(index)} requested rows seeded — unique column "
@@ -262,6 +278,66 @@ def _one_owner(snapshot: SchemaSnapshot, table: Table, plan: TablePlan, request:
         for column, owner in zip(direct.columns, carried):
             moved[column] = owners[owner].fill_null(columns[column].cast(pl.String)).alias(column)
     return moved
+
+
+def _distinct_parent_tuples(table: Table, plan: TablePlan, request: TableRequest, frame: pl.DataFrame) -> pl.DataFrame:
+    """A key made of foreign key columns that two keys fill together (lesson_progress (lesson_id, user_id) from an
+    enrollment and a lesson of its course) can repeat when there are fewer such pairs than rows: the repeats
+    are dropped, and the note says how many rows the pairs allow."""
+    for unique in plan.unique_sets:
+        if len(unique) < 2 or not all(c in frame.columns and _is_fk_column(table, c) for c in unique):
+            continue
+        present = pl.all_horizontal([pl.col(c).is_not_null() for c in unique])
+        keep = frame.select(~present | pl.struct(unique).is_first_distinct()).to_series()
+        if not keep.all():
+            before = frame.height
+            frame = frame.filter(keep)
+            request.notes[plan.table] = (f"{plan.table}: {frame.height} of {before} requested rows seeded — its parents "
+                                         f"make only so many distinct ({', '.join(unique)})")
+    return frame
+
+
+def _matchable(fk: ForeignKey, pool: pl.DataFrame, later: list[ForeignKey], pools: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """`fk`'s parents whose shared columns every later foreign key sharing them can match (an organization's
+    room, where the organization has members); all of them when none can."""
+    ref_of = dict(zip(fk.columns, fk.ref_columns))
+    viable = pool
+    for other in later:
+        other_pool = pools.get(other.name)
+        if other_pool is None or other_pool.height == 0:
+            continue
+        shared = [c for c in fk.columns if c in other.columns]
+        other_ref = dict(zip(other.columns, other.ref_columns))
+        partners = other_pool.select([pl.col(other_ref[c]).cast(pl.String).alias(ref_of[c]) for c in shared]).unique()
+        viable = viable.with_columns([pl.col(ref_of[c]).cast(pl.String) for c in shared]).join(
+            partners, on=[ref_of[c] for c in shared], how="semi", maintain_order="left")
+    return viable if viable.height else pool
+
+
+def _matching_parents(fk: ForeignKey, pool: pl.DataFrame | None, columns: dict[str, pl.Series],
+                      assigned: list[str]) -> dict[str, pl.Series]:
+    """Values for a foreign key whose columns partly hold values already (`assigned`, from a foreign key sampled
+    before it): each row takes a parent whose shared columns hold the row's values; the k-th row with the same
+    assigned values the k-th such parent (an enrollment's progress rows go through its course's lessons in
+    turn, so (lesson, user) stays unique). A row that no parent matches gets NULLs, which the database names."""
+    shared = [c for c in fk.columns if c in assigned]
+    rest = [c for c in fk.columns if c not in assigned]
+    if not rest:
+        return {}
+    n = len(columns[assigned[0]])
+    if pool is None or pool.height == 0:
+        return {c: pl.Series(c, [None] * n, dtype=pl.String) for c in rest}
+    ref_of = dict(zip(fk.columns, fk.ref_columns))
+    candidates = (pool.select([pl.col(ref_of[c]).cast(pl.String).alias(c) for c in fk.columns]).unique(maintain_order=True)
+                  .with_columns(pl.int_range(pl.len()).over(shared).alias("__k")))
+    counts = candidates.group_by(shared).agg(pl.len().alias("__n"))
+    rows = pl.DataFrame({c: columns[c].cast(pl.String) for c in assigned}).with_row_index("__row")
+    picked = (rows.with_columns(pl.int_range(pl.len()).over(assigned).alias("__seq"))
+              .join(counts, on=shared, how="left")
+              .with_columns((pl.col("__seq") % pl.col("__n")).alias("__k"))
+              .join(candidates.select([*shared, "__k", *rest]), on=[*shared, "__k"], how="left")
+              .sort("__row"))
+    return {c: picked[c] for c in rest}
 
 
 def _no_parent_rows(table: Table, plan: TablePlan, fk: ForeignKey) -> SupaseedError:

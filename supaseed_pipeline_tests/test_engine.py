@@ -290,3 +290,34 @@ def test_two_checks_on_the_same_columns_are_met_together(fresh_db):
     assert by_status.get("active", 0) == by_status.get("completed", 0) == 0
     assert counts.get("cancelled", 0) > 0 and by_status["cancelled"] == counts["cancelled"]
     assert counts.get("active", 0) + counts.get("completed", 0) > 0
+
+
+def test_an_organization_with_a_row_already_grows_with_the_users_and_a_lookup_does_not(fresh_db):
+    """The developer's own organization in the table (one row) does not make it a lookup: users join organizations
+    through a membership table and their projects point at them, so new ones are seeded, one per
+    tenants.membersPerTenant + 1 users. Roles (a text key, read through a user-role junction) stay a lookup."""
+    with connect(fresh_db) as conn:
+        conn.execute("""
+            CREATE TABLE public.users (id uuid PRIMARY KEY, email text NOT NULL UNIQUE);
+            CREATE TABLE public.organizations (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now());
+            CREATE TABLE public.members (org_id uuid NOT NULL REFERENCES public.organizations(id),
+                user_id uuid NOT NULL REFERENCES public.users(id), PRIMARY KEY (org_id, user_id));
+            CREATE TABLE public.projects (id uuid PRIMARY KEY, org_id uuid NOT NULL REFERENCES public.organizations(id),
+                owner_id uuid NOT NULL REFERENCES public.users(id), title text NOT NULL);
+            CREATE TABLE public.roles (name text PRIMARY KEY);
+            CREATE TABLE public.user_roles (user_id uuid NOT NULL REFERENCES public.users(id),
+                role text NOT NULL REFERENCES public.roles(name), PRIMARY KEY (user_id, role));
+            CREATE TABLE public.role_permissions (role text NOT NULL REFERENCES public.roles(name),
+                permission text NOT NULL, PRIMARY KEY (role, permission));
+            INSERT INTO public.organizations (name) VALUES ('Acme (mine)');
+            INSERT INTO public.roles VALUES ('owner'), ('member')""")
+        conn.commit()
+    results = api.seed(fresh_db, settings(userCount=12, batchSize=6, tenants={"membersPerTenant": 3}))
+    assert not [t for r in results for t in r.left_out]
+    loaded = rows_loaded(results)
+    assert loaded["public.organizations"] == 3 and loaded["public.roles"] == 0
+    with connect(fresh_db) as conn:
+        assert conn.execute("SELECT count(*) FROM public.organizations").fetchone()[0] == 4
+        assert conn.execute("SELECT count(DISTINCT org_id) FROM public.members").fetchone()[0] >= 2
+        assert conn.execute("SELECT count(*) FROM public.roles").fetchone()[0] == 2

@@ -119,7 +119,7 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
     assigned: list[str] = []
     for number, fk in enumerate(sampled):
         if any(c in assigned for c in fk.columns):
-            columns.update(_matching_parents(fk, pools.get(fk.name), columns, assigned))
+            columns.update(_matching_parents(fk, pools.get(fk.name), columns, assigned, _unequal_pairs(table)))
         else:
             later = [o for o in sampled[number + 1:] if shares(fk, o)]
             columns.update(_sample_parents(table, plan, fk, request, seed,
@@ -267,7 +267,9 @@ def _one_owner(snapshot: SchemaSnapshot, table: Table, plan: TablePlan, request:
         if pool is None or not all(c in pool.columns for c in carried) or not all(c in columns for c in via.columns):
             continue
         audit = all(c.startswith(AUDIT_PREFIXES) and not table.column(c).not_null for c in direct.columns)
-        if audit or any(c in locked or c in moved or c not in columns for c in direct.columns) \
+        # a column another foreign key shares (a tenant's org_id in two composite keys) stays as the keys agreed
+        shared = any(c in other.columns for other in table.foreign_keys if other.name != direct.name for c in direct.columns)
+        if audit or shared or any(c in locked or c in moved or c not in columns for c in direct.columns) \
                 or any(set(direct.columns) & set(u) for u in plan.unique_sets) \
                 or direct.name in request.parent_rows or direct.name in plan.deferred_update_fks \
                 or direct.name in plan.self_fks or trigger_rules.pair_pool(pools, direct.name) is not None:
@@ -314,12 +316,25 @@ def _matchable(fk: ForeignKey, pool: pl.DataFrame, later: list[ForeignKey], pool
     return viable if viable.height else pool
 
 
+def _unequal_pairs(table: Table) -> set[frozenset[str]]:
+    """Pairs of columns a CHECK keeps apart (`instructor_id <> student_id`)."""
+    pairs = set()
+    for check in table.checks:
+        rule = parse_check(check.expression)
+        for atom in rule[0] if rule is not None and len(rule) == 1 else ():
+            if atom.op in {"<>", "!="} and isinstance(atom.value, ColumnRef):
+                pairs.add(frozenset((atom.column, atom.value.name)))
+    return pairs
+
+
 def _matching_parents(fk: ForeignKey, pool: pl.DataFrame | None, columns: dict[str, pl.Series],
-                      assigned: list[str]) -> dict[str, pl.Series]:
+                      assigned: list[str], unequal: set[frozenset[str]] = frozenset()) -> dict[str, pl.Series]:
     """Values for a foreign key whose columns partly hold values already (`assigned`, from a foreign key sampled
     before it): each row takes a parent whose shared columns hold the row's values; the k-th row with the same
     assigned values the k-th such parent (an enrollment's progress rows go through its course's lessons in
-    turn, so (lesson, user) stays unique). A row that no parent matches gets NULLs, which the database names."""
+    turn, so (lesson, user) stays unique), the next one where a CHECK keeps a column apart from an assigned one
+    it would equal (a booking's student is not its instructor). A row that no parent matches gets NULLs, which
+    the database names."""
     shared = [c for c in fk.columns if c in assigned]
     rest = [c for c in fk.columns if c not in assigned]
     if not rest:
@@ -332,11 +347,19 @@ def _matching_parents(fk: ForeignKey, pool: pl.DataFrame | None, columns: dict[s
                   .with_columns(pl.int_range(pl.len()).over(shared).alias("__k")))
     counts = candidates.group_by(shared).agg(pl.len().alias("__n"))
     rows = pl.DataFrame({c: columns[c].cast(pl.String) for c in assigned}).with_row_index("__row")
+    choices = candidates.select([*shared, "__k", *rest])
     picked = (rows.with_columns(pl.int_range(pl.len()).over(assigned).alias("__seq"))
               .join(counts, on=shared, how="left")
               .with_columns((pl.col("__seq") % pl.col("__n")).alias("__k"))
-              .join(candidates.select([*shared, "__k", *rest]), on=[*shared, "__k"], how="left")
+              .join(choices, on=[*shared, "__k"], how="left")
               .sort("__row"))
+    apart = [(c, other) for c in rest for other in assigned if frozenset((c, other)) in unequal]
+    if apart:
+        # candidates are distinct within a group: the next one differs from the value the k-th one equals
+        clash = pl.any_horizontal([pl.col(c) == pl.col(other) for c, other in apart]).fill_null(False)
+        picked = (picked.with_columns(pl.when(clash & (pl.col("__n") > 1)).then((pl.col("__k") + 1) % pl.col("__n"))
+                                      .otherwise(pl.col("__k")).alias("__k"))
+                  .drop(rest).join(choices, on=[*shared, "__k"], how="left").sort("__row"))
     return {c: picked[c] for c in rest}
 
 
@@ -464,7 +487,7 @@ def _force_atom(frame: pl.DataFrame, atom: Atom, mask: pl.Series, table: Table |
         if atom.op in {">", ">=", "<", "<="}:
             return _order_pair(frame, atom, mask, table)
         if atom.op in {"<>", "!="}:
-            return _differ_pair(frame, atom, mask)
+            return _differ_pair(frame, atom, mask, table)
         target = pl.col(atom.value.name) if atom.op == "=" else current
     elif atom.op == "in":
         target = pl.lit(atom.value[0]).cast(dtype)
@@ -473,12 +496,19 @@ def _force_atom(frame: pl.DataFrame, atom: Atom, mask: pl.Series, table: Table |
     return frame.with_columns(pl.when(pl.lit(mask)).then(target).otherwise(current).alias(atom.column))
 
 
-def _differ_pair(frame: pl.DataFrame, atom: Atom, mask: pl.Series, reach: int = 16) -> pl.DataFrame:
+def _differ_pair(frame: pl.DataFrame, atom: Atom, mask: pl.Series, table: Table | None = None,
+                 reach: int = 16) -> pl.DataFrame:
     """`a <> b` between two columns: each row (of `mask`) whose two values are equal swaps its `a` with a nearby
     row's (of `mask` too) where both rows then differ. A swap keeps the column's values, so a unique or foreign
     key column stays valid; a row with no such partner within `reach` keeps its values (the database then names
     the CHECK)."""
     left, right = frame[atom.column], frame[atom.value.name]
+    # the other columns of a composite foreign key through `a` (a tenant's org_id): a partner must hold the
+    # same values there, or the swap would pair `a` with another tenant's row
+    tied = sorted({c for fk in (table.foreign_keys if table is not None else []) if atom.column in fk.columns
+                   for c in fk.columns if c != atom.column and c in frame.columns})
+    group = frame.select(pl.concat_str([pl.col(c).cast(pl.String) for c in tied], separator="\x1f")).to_series().to_list() \
+        if tied else None
     if left.dtype != right.dtype:
         left_text, right_text = left.cast(pl.String), right.cast(pl.String)
     else:
@@ -494,7 +524,7 @@ def _differ_pair(frame: pl.DataFrame, atom: Atom, mask: pl.Series, reach: int = 
             continue   # already fixed by an earlier swap
         for step in range(1, min(reach, n - 1) + 1):
             j = (i + step) % n
-            if allowed[j] and a[j] != b[i] and a[i] != b[j]:
+            if allowed[j] and a[j] != b[i] and a[i] != b[j] and (group is None or group[i] == group[j]):
                 a[i], a[j] = a[j], a[i]
                 order[i], order[j] = order[j], order[i]
                 break

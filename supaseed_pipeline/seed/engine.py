@@ -9,6 +9,7 @@ its rows reference only rows of the same partition, of `base`, or rows that exis
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 import time
@@ -109,10 +110,29 @@ class SeedEngine:
         users, their accounts, rows their triggers make) is the app's own data even with a few rows in it
         (basejump's projects: one existing project used to get every seeded task and no company)."""
         growing = self.user_scoped | {self.mapping.user_table, self.mapping.account_table} \
-            | {e.target for e in self.graph.trigger_effects}
+            | {e.target for e in self.graph.trigger_effects} | self.tenants
         table = self.snapshot.table(name)
-        return table is None or not any(fk.ref_qualified in growing and fk.ref_qualified != name
-                                        for fk in table.foreign_keys)
+        if table is None or name in self.tenants:
+            return table is None
+        return not any(fk.ref_qualified in growing and fk.ref_qualified != name for fk in table.foreign_keys)
+
+    @functools.cached_property
+    def tenants(self) -> set[str]:
+        return {t.qualified for t in self.snapshot.tables if t.qualified in self.seedable and self._is_tenant(t)}
+
+    def _is_tenant(self, table) -> bool:
+        """An organization, team or workspace: the users join it through a membership table (a table with
+        foreign keys to it and to the users) and at least two tables of the users' data point at it. It grows
+        with the users even when it holds a row already (the developer's own organization), where a lookup
+        (roles: a text key, referenced by a user-role junction and a permission table) is sampled as it is."""
+        users = self.mapping.user_table
+        key = table.primary_key.columns if table.primary_key else []
+        if not users or not key or any(table.column(c).base_type_name in {"text", "varchar", "bpchar"} for c in key):
+            return False
+        referencing = [t for t in self.snapshot.tables if t.qualified != table.qualified
+                       and any(fk.ref_qualified == table.qualified for fk in t.foreign_keys)]
+        membership = any(any(fk.ref_qualified == users for fk in t.foreign_keys) for t in referencing)
+        return membership and sum(t.qualified in self.user_scoped for t in referencing) >= 2
 
     def _user_scoped(self) -> set[str]:
         root = self.mapping.user_table

@@ -363,6 +363,10 @@ class PartitionPlanner(UserRoles):
                 return 0, config.count
             if self._has_rows(name) and self.e.reuses_existing_rows(name):
                 return 0, 0  # a populated lookup (roles, setup types): sample its rows, add none
+            if name in self.e.tenants:
+                # an organization per few users, as a team account holds its owner and tenants.membersPerTenant
+                per_tenant = self.e.settings.tenants.members_per_tenant + 1
+                return 0, max(1, -(-self.e.owner_total() // per_tenant))
             return 0, self.e.settings.rows_per_table
         if name == self.e.mapping.user_table:
             return allocation.generic_band(self.partition, self.partition.owner_count)

@@ -267,7 +267,7 @@ def _examined(table: Table) -> list[Column]:
     for column in table.columns:
         if column.generated or column.identity or column.name in keys:
             continue
-        if column.base_type_name in SKIP_TYPES or (column.default or "").startswith("nextval("):
+        if column.base_type_name in SKIP_TYPES or "nextval(" in (column.default or "").lower():
             continue
         out.append(column)
     return out

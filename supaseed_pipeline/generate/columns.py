@@ -281,7 +281,7 @@ def generate_values(spec: ColumnSpec, index: np.ndarray, seed: int) -> pl.Series
     if base in TEXT_TYPES:
         typed = semantics.typed_text(spec, index, seed)
         if typed is not None:
-            spec.unique_ready = bool(semantics.UNIQUE_READY.search(col.name.lower()))
+            spec.unique_ready = bool(semantics.UNIQUE_READY.search(col.name.lower()) or semantics.identifier_column(col.name))
             return typed
         return _text_for_kind(kind, spec, index, seed)
     return _other_type(spec, index, purpose)

@@ -318,6 +318,19 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return weighted_pick(v.ROLES, (5, 10, 60, 15, 8, 2), index, purpose)
     if re.search(r"(^|_)sku$", col):
         return pl.select(pl.concat_str([pl.lit("SKU-"), alnum(index, purpose, 4).str.to_uppercase()])).to_series()
+    if identifier_column(spec.name):
+        # a product, account or order number: letters from the column's name, then eight digits that are a
+        # one-to-one scramble of the row index (unique, and not counting up)
+        words = [w for w in snake_case(spec.name).split("_")
+                 if w and w not in {"number", "no", "num", "code", "ref", "reference", "id"}]
+        prefix = ("".join(w[0] for w in words[:2]) if len(words) > 1 else "".join(words)[:2]).upper() or "NO"
+        digits = (np.asarray(index, dtype=np.int64) * 7919 + purpose % 100_000_000) % 100_000_000
+        return pl.select(pl.concat_str([pl.lit(prefix), pl.Series(digits).cast(pl.String).str.zfill(8)])).to_series()
+    if re.search(r"^(territory_|region_|sales_)?group$", col) and re.search(r"territor|region|area|market|zone", table_words(table)):
+        # the group a sales territory rolls up to: a part of the world
+        return pick(["North America", "Europe", "Pacific", "Latin America", "Asia", "Middle East"], index, purpose)
+    if re.search(r"(^|_)middle_?(name|initial)$", col):
+        return pick([f"{letter}." for letter in "ABCDEFGHJKLMNPRSTW"], index, purpose)
     if re.search(r"slug", col):
         # the slug of the row's own name when the table has one, else of a name the table could have
         name_col = next((c for c in ("name", "title", "label") if c in spec.siblings), None)
@@ -340,6 +353,25 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
     if re.search(r"description|^body$|^content$|^text$|summary|details|^bio$|about|notes?$|comment|message|review", col):
         return text_values(subject, col, table, index, purpose)
     return None
+
+
+# An identifier people read out (product_number, account_number, NationalIDNumber, order_no, ref_code); not the
+# numbers and codes other rules know (phones, cards, places, currencies, languages, versions, colours, coupons).
+IDENTIFIER_COLUMN = re.compile(r"(^|_)(number|no|num|ref|reference)$|_code$")
+NOT_IDENTIFIER = re.compile(r"phone|street|house|card|zip|postal|country|currency|lang|colou?r|promo|coupon|discount|"
+                            r"invite|verification|state|province|region|county|district|prefecture|version|zone|"
+                            r"locale|mime|(^|_)ip(_|$)|otp|auth|confirm|recovery|reset|secret|pin|token")
+
+
+def snake_case(name: str) -> str:
+    """NationalIDNumber -> national_id_number (quoted mixed-case names keep their word boundaries)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def identifier_column(name: str) -> bool:
+    """Whether `typed_text` gives the column readable identifiers (unique by construction)."""
+    col = snake_case(name)
+    return bool(IDENTIFIER_COLUMN.search(col)) and not NOT_IDENTIFIER.search(col)
 
 
 # A place inside a country: billing_state, shipping_province, district, county, region (a bare `state` is
@@ -574,8 +606,18 @@ def numeric_values(spec, kind: str | None, index: np.ndarray, purpose: int) -> p
     """Decimals by meaning, inside numeric(p, s) and the CHECK range; None leaves the older rules."""
     low, high = numeric_bounds(spec)
     col = spec.name.lower()
-    if kind == "money" or re.search(r"rate$|_rate|cost|price|amount", col):
+    if re.search(r"discount|percent|pct", col):
+        # most lines carry none; the others a common one (5-30% as a fraction, or as a percentage)
+        top = min(high, 0.3 if high <= 1 else 30.0)
+        given = rnd.uniform(index, purpose) < 0.4
+        steps = np.round((max(low, 0.0) + rnd.uniform(index, purpose + 1) * (top - max(low, 0.0))) * (20 if top <= 1 else 0.2)) \
+            / (20 if top <= 1 else 0.2)
+        values = np.where(given, np.maximum(steps, max(low, 0.0)), max(low, 0.0))
+    elif kind == "money" or re.search(r"rate$|_rate|cost|price|amount", col):
         values = money_values(spec, index, purpose, cents="cents" in col).to_numpy()
+        if len(values) and (values.min() > high or values.max() < low):
+            # the CHECK says another scale than money's: spread over it, not piled at its edge
+            values = low + rnd.uniform(index, purpose + 2) * (min(high, low + 1000) - low)
     elif kind in {"latitude", "longitude"}:
         return None
     elif (meaning := int_meaning(spec)) is not None:

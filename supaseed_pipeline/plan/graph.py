@@ -72,7 +72,8 @@ class ConstraintGraph(BaseModel):
 
 def db_assigned(column) -> bool:
     """Columns whose value the database must produce (or that we never write)."""
-    return bool(column.generated or column.identity or (column.default and _NEXTVAL.match(column.default)))
+    # a sequence anywhere in the default ('AW' || lpad(nextval('seq')::text, 8, '0')): the database's numbering
+    return bool(column.generated or column.identity or (column.default and "nextval(" in column.default.lower()))
 
 
 def constant_default(column) -> bool:

@@ -53,6 +53,7 @@ FIXTURES = {f.name: f for f in (
     Fixture("course_bookings", ("public",), True),
     Fixture("pagila_like", ("public",), False),
     Fixture("music_store", ("public",), False),
+    Fixture("erp_schemas", ("person", "HumanResources", "production", "purchasing", "sales"), False),
     Fixture("hard_cases", ("public",), False),
 )}
 

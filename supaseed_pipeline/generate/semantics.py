@@ -358,9 +358,10 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
 # An identifier people read out (product_number, account_number, NationalIDNumber, order_no, ref_code); not the
 # numbers and codes other rules know (phones, cards, places, currencies, languages, versions, colours, coupons).
 IDENTIFIER_COLUMN = re.compile(r"(^|_)(number|no|num|ref|reference)$|_code$")
-NOT_IDENTIFIER = re.compile(r"phone|street|house|card|zip|postal|country|currency|lang|colou?r|promo|coupon|discount|"
-                            r"invite|verification|state|province|region|county|district|prefecture|version|zone|"
-                            r"locale|mime|(^|_)ip(_|$)|otp|auth|confirm|recovery|reset|secret|pin|token")
+NOT_IDENTIFIER = re.compile(r"^(phone|mobile|fax|street|house|card|zip|postal|postcode|country|currency|lang\w*|colou?rs?|"
+                            r"promo|coupon|discount|invite|invitation|verif\w*|state|province|region|county|district|"
+                            r"prefecture|version|time|zone|timezone|tz|locale|mime|ip|otp|auth|confirm\w*|recovery|reset|"
+                            r"secret|pin|token|status|area|http)$")
 
 
 def snake_case(name: str) -> str:
@@ -371,7 +372,7 @@ def snake_case(name: str) -> str:
 def identifier_column(name: str) -> bool:
     """Whether `typed_text` gives the column readable identifiers (unique by construction)."""
     col = snake_case(name)
-    return bool(IDENTIFIER_COLUMN.search(col)) and not NOT_IDENTIFIER.search(col)
+    return bool(IDENTIFIER_COLUMN.search(col)) and not any(NOT_IDENTIFIER.match(word) for word in col.split("_"))
 
 
 # A place inside a country: billing_state, shipping_province, district, county, region (a bare `state` is

@@ -321,3 +321,20 @@ def test_an_organization_with_a_row_already_grows_with_the_users_and_a_lookup_do
         assert conn.execute("SELECT count(*) FROM public.organizations").fetchone()[0] == 4
         assert conn.execute("SELECT count(DISTINCT org_id) FROM public.members").fetchone()[0] >= 2
         assert conn.execute("SELECT count(*) FROM public.roles").fetchone()[0] == 2
+
+
+def test_a_unique_index_over_a_column_and_an_expression_keys_both(fresh_db):
+    """(company_id, lower(title)) WHERE deleted_at IS NULL: the plan's unique set is both columns, not company_id
+    alone (which made the foreign key one-to-one: a company's second deal was refused)."""
+    from supaseed_pipeline.plan.graph import build_constraint_graph
+
+    with connect(fresh_db) as conn:
+        conn.execute("CREATE TABLE public.companies (id bigserial PRIMARY KEY, name text NOT NULL); "
+                     "CREATE TABLE public.deals (id bigserial PRIMARY KEY, company_id bigint NOT NULL "
+                     "REFERENCES public.companies(id), title text NOT NULL, deleted_at timestamptz); "
+                     "CREATE UNIQUE INDEX deals_title_key ON public.deals (company_id, lower(title)) WHERE deleted_at IS NULL")
+        conn.commit()
+        plan = build_constraint_graph(take_snapshot(conn)).tables["public.deals"]
+    assert ["company_id", "title"] in plan.unique_sets and ["company_id"] not in plan.unique_sets
+    loaded = rows_loaded(api.seed(fresh_db, settings(rowsPerTable=6, tables={"public.deals": {"count": 12}})))
+    assert loaded["public.companies"] == 6 and loaded["public.deals"] == 12

@@ -226,7 +226,9 @@ def _table_plan(table: Table) -> TablePlan:
     if table.primary_key:
         unique_sets.insert(0, list(table.primary_key.columns))
     for index in table.unique_indexes:
-        referenced = [c for c in index.columns if c] or _columns_in_expressions(table, index.expressions)
+        # plain key columns, and the columns inside the expression keys ((company_id, lower(title)): both)
+        expressions = [e for c, e in zip(index.columns, index.expressions) if not c]
+        referenced = list(dict.fromkeys([c for c in index.columns if c] + _columns_in_expressions(table, expressions)))
         if referenced:
             unique_sets.append(referenced)
     return TablePlan(

@@ -311,6 +311,9 @@ def _other_type(spec: ColumnSpec, index: np.ndarray, purpose: int) -> pl.Series:
         "tsrange": lambda: _ranges(index, purpose, "ts"),
         "tstzrange": lambda: _ranges(index, purpose, "tstz"),
         "oid": lambda: ints,
+        # a path in a tree (Top.science.astronomy_17): labels of letters, digits and _, unique through the index
+        "ltree": lambda: pl.select(pl.concat_str([pl.lit("Top."), _pick(pool("word"), index, purpose).str.to_lowercase()
+                                                  .str.replace_all(r"[^a-z0-9_]", "_"), pl.lit("_"), _idx(index)])).to_series(),
     }
     if base in formats:
         return formats[base]()
@@ -351,7 +354,7 @@ def apply_unique(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: i
     if labels is not None:
         # an enum or IN list never gets invented labels: row i takes label i (the row count is capped to fit)
         return pl.Series(labels).gather(index.astype(np.int64) % len(labels)).cast(values.dtype, strict=False)
-    if spec.unique_ready or base == "uuid" or semantic_kind(spec.name) in {"email", "username", "slug", "secret_hex", "image_url"}:
+    if spec.unique_ready or base in {"uuid", "ltree"} or semantic_kind(spec.name) in {"email", "username", "slug", "secret_hex", "image_url"}:
         return values
     if base in INT_TYPES:
         start, span = unique_int_band(spec, seed)

@@ -414,13 +414,21 @@ def _junction_positions(table: Table, fk: ForeignKey, unique: list[str], index: 
     return local % max(pools[fk.name].height, 1)
 
 
-def _choose_branches(frame: pl.DataFrame, rule, pinned: dict[str, np.ndarray], start: np.ndarray) -> np.ndarray:
+def _choose_branches(frame: pl.DataFrame, rule, pinned: dict[str, np.ndarray], start: np.ndarray,
+                     table: Table | None = None) -> np.ndarray:
     """Per row, the first branch (from a random start) that agrees with the values pinned in that row (by the
-    caller, or by an earlier CHECK's branch)."""
+    caller, or by an earlier CHECK's branch). A branch on a column the frame does not write (the database's
+    default fills it: a deal's stage 'lead') holds only where that is a plain NULL."""
     compatible = np.ones((frame.height, len(rule)), dtype=bool)
     for number, conjunction in enumerate(rule):
         for atom in conjunction:
-            if atom.column in pinned and atom.column in frame.columns:
+            if atom.column not in frame.columns:
+                column = table.column(atom.column) if table is not None else None
+                null_default = column is not None and not column.default and not column.generated and not column.identity
+                if not (atom.op == "is null" and null_default):
+                    compatible[:, number] = False
+                continue
+            if atom.column in pinned:
                 values = frame[atom.column]
                 if atom.op == "is null":
                     holds = values.is_null().to_numpy()
@@ -452,7 +460,8 @@ def _apply_cross_column_rules(table: Table, frame: pl.DataFrame, index: np.ndarr
         if rule is None:
             continue
         if len(rule) > 1:
-            branch = _choose_branches(frame, rule, pinned, rnd.choose(index, rnd.salt(seed, table.qualified, check.name), len(rule)))
+            branch = _choose_branches(frame, rule, pinned, rnd.choose(index, rnd.salt(seed, table.qualified, check.name), len(rule)),
+                                      table)
             for number, conjunction in enumerate(rule):
                 chosen = branch == number
                 for atom in conjunction:

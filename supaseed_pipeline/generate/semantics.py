@@ -331,7 +331,7 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return pick(["North America", "Europe", "Pacific", "Latin America", "Asia", "Middle East"], index, purpose)
     if re.search(r"(^|_)middle_?(name|initial)$", col):
         return pick([f"{letter}." for letter in "ABCDEFGHJKLMNPRSTW"], index, purpose)
-    if re.search(r"slug", col):
+    if re.search(r"slug|subdomain|(^|_)host_?name$", col):
         # the slug of the row's own name when the table has one, else of a name the table could have
         name_col = next((c for c in ("name", "title", "label") if c in spec.siblings), None)
         if name_col and PERSON_TABLE.search(table_words(table)) and name_col == "name":
@@ -439,7 +439,7 @@ def _file_names(index: np.ndarray, purpose: int) -> pl.Series:
 
 
 # Texts built here are unique by construction when spec.unique (composed names, index-suffixed ids).
-UNIQUE_READY = re.compile(r"^id$|_id$|slug|sku|^(name|title|label)$|_(name|title)$")
+UNIQUE_READY = re.compile(r"^id$|_id$|slug|subdomain|(^|_)host_?name$|sku|^(name|title|label)$|_(name|title)$")
 
 
 # ---------------------------------------------------------------- numbers by meaning

@@ -54,6 +54,7 @@ FIXTURES = {f.name: f for f in (
     Fixture("pagila_like", ("public",), False),
     Fixture("music_store", ("public",), False),
     Fixture("erp_schemas", ("person", "HumanResources", "production", "purchasing", "sales"), False),
+    Fixture("crm_polymorphic", ("public",), False),
     Fixture("hard_cases", ("public",), False),
 )}
 
@@ -116,8 +117,8 @@ def unique_index_violations(conn, snapshot: SchemaSnapshot, tables: list[str]) -
     for name in tables:
         table = snapshot.table(name)
         for index in table.unique_indexes if table else []:
-            expressions = iter(index.expressions)
-            keys = [sql.Identifier(c) if c else sql.SQL(next(expressions)) for c in index.columns]
+            # expressions holds every key's text in order; a plain column's is its name
+            keys = [sql.Identifier(c) if c else sql.SQL(e) for c, e in zip(index.columns, index.expressions)]
             where = sql.SQL(index.predicate) if index.predicate else sql.SQL("true")
             dupes = conn.execute(sql.SQL(
                 "SELECT count(*) FROM (SELECT 1 FROM {} WHERE ({}) AND ({}) GROUP BY {} HAVING count(*) > 1) d").format(

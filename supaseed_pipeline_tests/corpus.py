@@ -50,6 +50,7 @@ FIXTURES = {f.name: f for f in (
     Fixture("chat", ("public",), True),
     Fixture("todo_profiles", ("public",), True),
     Fixture("social_feed", ("public",), True),
+    Fixture("marketplace", ("public",), True),
     Fixture("course_bookings", ("public",), True),
     Fixture("pagila_like", ("public",), False),
     Fixture("music_store", ("public",), False),

@@ -281,7 +281,7 @@ def _lookups(conn: psycopg.Connection, prepared: Prepared, read_back: set[str]) 
         probed = set(plan.key_columns)
         for effect in graph.trigger_effects:
             if effect.target == name and effect.timing == "AFTER" and effect.source in graph.tables:
-                match = trigger_match(table, plan, graph.tables[effect.source])
+                match = trigger_match(table, plan, graph.tables[effect.source], snapshot.table(effect.source))
                 probed |= {match[0]} if match else set()
         lookups[name] = bulk.Lookups(probed, bulk.compared_columns(sources, name, [c.name for c in table.columns]))
     return lookups

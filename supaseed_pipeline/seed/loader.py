@@ -70,6 +70,12 @@ class DatabaseLoader:
         """Rows an AFTER trigger made in `table`, found by the source rows' keys (`values`: k0, k1, ...)."""
         return load.read_rows(self.conn, table, columns, where=(match_columns, values))
 
+    def made_in_transaction(self, source: str, source_keys: list[str], sources: pl.DataFrame, target: str,
+                            columns: list[str]) -> pl.DataFrame:
+        """Rows an AFTER trigger on `source` made in `target` that no column ties to their source rows: those with
+        the seeded rows' transaction id (the caller leaves out the ones it knows already)."""
+        return self.made_by_rule(source, source_keys, sources.head(1), target, columns)
+
     def made_by_rule(self, source: str, source_keys: list[str], first: pl.DataFrame, target: str,
                      target_keys: list[str]) -> pl.DataFrame:
         """Rows an INSERT rule on `source` wrote to `target`: those with the seeded rows' transaction id."""
@@ -163,6 +169,10 @@ class DryRunLoader(DatabaseLoader):
         made = values.rename({f"k{i}": c for i, c in enumerate(match_columns)})
         others = [c for c in columns if c not in made.columns]
         return made.with_columns([self._assigned(table, made.height).alias(c) for c in others]).select(columns)
+
+    def made_in_transaction(self, source, source_keys, sources, target, columns) -> pl.DataFrame:
+        # as for a matched trigger: at most one row per source row
+        return pl.DataFrame({c: self._assigned(target, sources.height) for c in columns})
 
     def made_by_rule(self, source, source_keys, first, target, target_keys) -> pl.DataFrame:
         return pl.DataFrame(schema={c: pl.String for c in target_keys})

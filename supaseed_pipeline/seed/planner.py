@@ -22,16 +22,22 @@ from supaseed_pipeline.seed.roles import UserRoles
 from supaseed_pipeline.snapshot.models import Table
 
 
-def trigger_match(target: Table, target_plan: TablePlan, source_plan: TablePlan) -> tuple[str, str] | None:
+def trigger_match(target: Table, target_plan: TablePlan, source_plan: TablePlan,
+                  source_table: Table | None = None) -> tuple[str, str] | None:
     """How rows an AFTER trigger on `source_plan`'s table made in `target` are found again: (column of
-    `target`, column of the source) — the target's foreign key to the source, else key to key."""
+    `target`, column of the source) — the target's foreign key to the source, else key to key when the two keys
+    are of one type (MakerKit's account id is its user's id). None: nothing ties them (an audit log keyed by
+    its own serial), and the rows are the ones the transaction wrote there (`PartitionPlanner._follow_triggers`)."""
     source = source_plan.table
     link = link_column(target, source)
     fk = next((f for f in target.foreign_keys if f.columns == [link] and f.ref_qualified == source), None)
     if fk is not None:
         return fk.columns[0], fk.ref_columns[0]
     if len(target_plan.key_columns) == 1 and len(source_plan.key_columns) == 1:
-        return target_plan.key_columns[0], source_plan.key_columns[0]
+        mine, theirs = target.column(target_plan.key_columns[0]), \
+            source_table.column(source_plan.key_columns[0]) if source_table is not None else None
+        if theirs is None or mine is None or mine.base_type_name == theirs.base_type_name:
+            return target_plan.key_columns[0], source_plan.key_columns[0]
     return None
 
 
@@ -304,13 +310,19 @@ class PartitionPlanner(UserRoles):
             target_plan = self._plan(effect.target)
             if not target_plan.key_columns:
                 continue
-            match = trigger_match(target, target_plan, source_plan)
-            if match is None:
-                continue
-            match_columns, values = [match[0]], keys.select(pl.col(match[1]).alias("k0"))
+            match = trigger_match(target, target_plan, source_plan, self._table(source))
             referenced = self._referenced_columns(effect.target)
-            columns = list(dict.fromkeys(referenced + match_columns))
-            created = self.io.made_by_trigger(effect.target, columns, match_columns, values)
+            if match is None:
+                # nothing ties the rows to their source: the ones this transaction wrote there, as a rule's are found
+                created = self.io.made_in_transaction(source, source_plan.key_columns, keys.select(source_plan.key_columns),
+                                                      effect.target, list(dict.fromkeys(referenced + target_plan.key_columns)))
+            else:
+                match_columns, values = [match[0]], keys.select(pl.col(match[1]).alias("k0"))
+                columns = list(dict.fromkeys(referenced + match_columns))
+                created = self.io.made_by_trigger(effect.target, columns, match_columns, values)
+            known = [f for f in (self.rule_rows.get(effect.target),) if f is not None and f.height]
+            for frame in known:
+                created = created.join(frame.select(target_plan.key_columns), on=target_plan.key_columns, how="anti")
             existing = self.loaded.get(effect.target)
             if existing is not None and existing.height:
                 created = created.join(existing.select(target_plan.key_columns), on=target_plan.key_columns, how="anti")

@@ -137,7 +137,7 @@ NAME_RULES: list[tuple[str, str]] = [
     (r"user_?name|handle|login|nickname|screen_?name", "username"),
     (r"slug", "slug"),
     (r"avatar|picture|photo|image|logo|thumbnail|icon", "image_url"),
-    (r"url|website|homepage|link", "url"),
+    (r"url|website|homepage|link|referr?er$", "url"),
     (r"phone|mobile|fax|^tel", "phone"),
     (r"street|address|^line_?[12]$", "street"),
     (r"^city$|_city$|town", "city"),

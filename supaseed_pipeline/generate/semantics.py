@@ -329,6 +329,9 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
     if re.search(r"^(territory_|region_|sales_)?group$", col) and re.search(r"territor|region|area|market|zone", table_words(table)):
         # the group a sales territory rolls up to: a part of the world
         return pick(["North America", "Europe", "Pacific", "Latin America", "Asia", "Middle East"], index, purpose)
+    if re.search(r"^(variant|tier|edition)(_name)?$", col):
+        # a product's or ticket's variant: the labels shops use
+        return pick(["Standard", "Premium", "Basic", "Deluxe", "Early bird", "Limited", "Student", "Family"], index, purpose)
     if re.search(r"(^|_)middle_?(name|initial)$", col):
         return pick([f"{letter}." for letter in "ABCDEFGHJKLMNPRSTW"], index, purpose)
     if re.search(r"slug|subdomain|(^|_)host_?name$", col):

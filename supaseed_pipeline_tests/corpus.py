@@ -51,6 +51,7 @@ FIXTURES = {f.name: f for f in (
     Fixture("todo_profiles", ("public",), True),
     Fixture("social_feed", ("public",), True),
     Fixture("marketplace", ("public",), True),
+    Fixture("event_ticketing", ("public",), True),
     Fixture("course_bookings", ("public",), True),
     Fixture("pagila_like", ("public",), False),
     Fixture("music_store", ("public",), False),

@@ -512,12 +512,6 @@ def _differ_pair(frame: pl.DataFrame, atom: Atom, mask: pl.Series, table: Table 
     key column stays valid; a row with no such partner within `reach` keeps its values (the database then names
     the CHECK)."""
     left, right = frame[atom.column], frame[atom.value.name]
-    # the other columns of a composite foreign key through `a` (a tenant's org_id): a partner must hold the
-    # same values there, or the swap would pair `a` with another tenant's row
-    tied = sorted({c for fk in (table.foreign_keys if table is not None else []) if atom.column in fk.columns
-                   for c in fk.columns if c != atom.column and c in frame.columns})
-    group = frame.select(pl.concat_str([pl.col(c).cast(pl.String) for c in tied], separator="\x1f")).to_series().to_list() \
-        if tied else None
     if left.dtype != right.dtype:
         left_text, right_text = left.cast(pl.String), right.cast(pl.String)
     else:
@@ -525,6 +519,12 @@ def _differ_pair(frame: pl.DataFrame, atom: Atom, mask: pl.Series, table: Table 
     equal = ((left_text == right_text).fill_null(False) & mask).to_numpy()
     if not equal.any():
         return frame
+    # the other columns of a composite foreign key through `a` (a tenant's org_id): a partner must hold the
+    # same values there, or the swap would pair `a` with another tenant's row
+    tied = sorted({c for fk in (table.foreign_keys if table is not None else []) if atom.column in fk.columns
+                   for c in fk.columns if c != atom.column and c in frame.columns})
+    group = frame.select(pl.concat_str([pl.col(c).cast(pl.String) for c in tied], separator="\x1f")).to_series().to_list() \
+        if tied else None
     a, b, allowed = left_text.to_list(), right_text.to_list(), mask.to_numpy()
     order = np.arange(frame.height)
     n = frame.height

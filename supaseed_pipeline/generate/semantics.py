@@ -612,11 +612,11 @@ def numeric_values(spec, kind: str | None, index: np.ndarray, purpose: int) -> p
     col = spec.name.lower()
     if re.search(r"discount|percent|pct", col):
         # most lines carry none; the others a common one (5-30% as a fraction, or as a percentage)
-        top = min(high, 0.3 if high <= 1 else 30.0)
+        top, none = min(high, 0.3 if high <= 1 else 30.0), max(low, 0.0)
+        per_unit = 20 if top <= 1 else 0.2   # in steps of 5%: 0.05 as a fraction, 5 as a percentage
         given = rnd.uniform(index, purpose) < 0.4
-        steps = np.round((max(low, 0.0) + rnd.uniform(index, purpose + 1) * (top - max(low, 0.0))) * (20 if top <= 1 else 0.2)) \
-            / (20 if top <= 1 else 0.2)
-        values = np.where(given, np.maximum(steps, max(low, 0.0)), max(low, 0.0))
+        steps = np.round((none + rnd.uniform(index, purpose + 1) * (top - none)) * per_unit) / per_unit
+        values = np.where(given, np.maximum(steps, none), none)
     elif kind == "money" or re.search(r"rate$|_rate|cost|price|amount", col):
         values = money_values(spec, index, purpose, cents="cents" in col).to_numpy()
         if len(values) and (values.min() > high or values.max() < low):

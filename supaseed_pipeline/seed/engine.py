@@ -112,8 +112,10 @@ class SeedEngine:
         growing = self.user_scoped | {self.mapping.user_table, self.mapping.account_table} \
             | {e.target for e in self.graph.trigger_effects} | self.tenants
         table = self.snapshot.table(name)
-        if table is None or name in self.tenants:
-            return table is None
+        if table is None:
+            return True
+        if name in self.tenants:
+            return False
         return not any(fk.ref_qualified in growing and fk.ref_qualified != name for fk in table.foreign_keys)
 
     @functools.cached_property

@@ -34,8 +34,8 @@ def trigger_match(target: Table, target_plan: TablePlan, source_plan: TablePlan,
     if fk is not None:
         return fk.columns[0], fk.ref_columns[0]
     if len(target_plan.key_columns) == 1 and len(source_plan.key_columns) == 1:
-        mine, theirs = target.column(target_plan.key_columns[0]), \
-            source_table.column(source_plan.key_columns[0]) if source_table is not None else None
+        mine = target.column(target_plan.key_columns[0])
+        theirs = source_table.column(source_plan.key_columns[0]) if source_table is not None else None
         if theirs is None or mine is None or mine.base_type_name == theirs.base_type_name:
             return target_plan.key_columns[0], source_plan.key_columns[0]
     return None
@@ -286,14 +286,20 @@ class PartitionPlanner(UserRoles):
                 self.result.notes.append(f"rows that rules on {source} write to {target} are not recorded and stay "
                                          f"after cleanup ({target} has no key supaseed can record)")
                 continue
-            made = self.io.made_by_rule(source, plan.key_columns, first, target, target_plan.key_columns)
-            known = [f for f in (self.loaded.get(target), self.rule_rows.get(target)) if f is not None and f.height]
-            for frame in known:
-                made = made.join(frame.select(target_plan.key_columns), on=target_plan.key_columns, how="anti")
+            made = self._not_known(target, self.io.made_by_rule(source, plan.key_columns, first, target,
+                                                                target_plan.key_columns))
             if made.height:
                 self.io.record(target, target_plan.key_columns, made, origin="rule")
                 previous = self.rule_rows.get(target)
                 self.rule_rows[target] = made if previous is None else pl.concat([previous, made])
+
+    def _not_known(self, table: str, rows: pl.DataFrame) -> pl.DataFrame:
+        """`rows` of `table` that this partition has not recorded yet (loaded, or made by a rule or a trigger)."""
+        keys = self._plan(table).key_columns
+        for known in (self.loaded.get(table), self.rule_rows.get(table)):
+            if known is not None and known.height:
+                rows = rows.join(known.select(keys), on=keys, how="anti")
+        return rows
 
     def _remember(self, name: str, frame: pl.DataFrame) -> None:
         previous = self.loaded.get(name)
@@ -320,12 +326,7 @@ class PartitionPlanner(UserRoles):
                 match_columns, values = [match[0]], keys.select(pl.col(match[1]).alias("k0"))
                 columns = list(dict.fromkeys(referenced + match_columns))
                 created = self.io.made_by_trigger(effect.target, columns, match_columns, values)
-            known = [f for f in (self.rule_rows.get(effect.target),) if f is not None and f.height]
-            for frame in known:
-                created = created.join(frame.select(target_plan.key_columns), on=target_plan.key_columns, how="anti")
-            existing = self.loaded.get(effect.target)
-            if existing is not None and existing.height:
-                created = created.join(existing.select(target_plan.key_columns), on=target_plan.key_columns, how="anti")
+            created = self._not_known(effect.target, created)
             if created.height:
                 self.io.record(effect.target, target_plan.key_columns, created, origin="trigger")
                 self._remember(effect.target, created)
@@ -346,9 +347,9 @@ class PartitionPlanner(UserRoles):
         taken = self._self_referenced_serials(name)
         if taken:
             # written explicitly, from the column's own sequence: the database would assign the same kind of keys
-            plan = plan.model_copy(update={"write_columns": plan.write_columns + taken,
-                                           "db_columns": [c for c in plan.db_columns if c not in taken]})
-            plan.keys_generated = bool(plan.key_columns) and all(k in plan.write_columns for k in plan.key_columns)
+            write = plan.write_columns + taken
+            plan = plan.model_copy(update={"write_columns": write, "db_columns": [c for c in plan.db_columns if c not in taken],
+                                           "keys_generated": bool(plan.key_columns) and all(k in write for k in plan.key_columns)})
             request.fixed.update({c: self.io.reserve_keys(name, c, count) for c in taken})
         frame = build_frame(self.e.snapshot, plan, request, self.e.seed, self.pools_for(name))
         self.result.notes.extend(request.notes.values())   # e.g. fewer rows than asked: a narrow unique key

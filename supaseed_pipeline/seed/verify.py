@@ -87,12 +87,12 @@ def missing_seeded_rows(conn: psycopg.Connection, snapshot: SchemaSnapshot, *,
         "WHERE cardinality(key_columns) = 1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")).fetchall()
     recorded = [row for row in recorded if snapshot.table(row[0]) is not None]
     slice_keys = max(1, sum(row[3] for row in recorded) // max(1, 4 * workers))
-    slices: list[tuple[str, list[str], list[str], int]] = []   # (table, key columns, partitions, keys)
+    slices: list[list] = []   # [table, key columns, partitions, keys]
     for table_name, key_columns, partition, keys in recorded:
-        if not slices or slices[-1][:2] != (table_name, key_columns) or slices[-1][3] >= slice_keys:
-            slices.append((table_name, key_columns, [], 0))
+        if not slices or slices[-1][:2] != [table_name, key_columns] or slices[-1][3] >= slice_keys:
+            slices.append([table_name, key_columns, [], 0])
         slices[-1][2].append(partition)
-        slices[-1] = (*slices[-1][:3], slices[-1][3] + keys)
+        slices[-1][3] += keys
     counted: list[tuple[str, str, int, int]] = []
 
     def count(worker: psycopg.Connection, job: tuple[str, list[str], list[str], int]) -> None:

@@ -9,7 +9,7 @@ from supaseed_pipeline import bench
 
 def test_bench_loads_the_same_rows_raw_and_reports_every_scenario(pg_server, capsys):
     exit_code = bench.main(["--database-url", pg_server.url, "--users", "300", "--baseline-users", "20", "--workers-users", "200",
-                            "--scaling", "100", "300", "--batch-size", "150"])
+                            "--scaling", "100", "300", "--batch-size", "150", "--repeat", "2"])
     out = capsys.readouterr().out
     assert exit_code == 0
 
@@ -42,6 +42,15 @@ def test_bench_loads_the_same_rows_raw_and_reports_every_scenario(pg_server, cap
     ceiling_client, ceiling_server = cpu_of("2c. the real ceiling")
     assert seed_client > 0 and seed_server > 0 and ceiling_server > 0
     assert "bulkLoad used" in out   # the CPU floor note
+    # --repeat 2: the ratio scenarios ran twice each and the table shows the fastest of the two
+    repeated = re.search(r"2c, 1b and 3 ran 2 times, round by round; the table shows the fastest of each: "
+                         r"real ceiling ([\d.]+), ([\d.]+) s; bulkLoad ([\d.]+), ([\d.]+) s; "
+                         r"row-by-row ([\d.]+), ([\d.]+) s", " ".join(out.split()))
+    assert repeated, out
+    times = [float(t) for t in repeated.groups()]
+    for label, pair in (("2c. the real ceiling", times[0:2]), ("1b. supaseed, bulkLoad", times[2:4]),
+                        ("3. row-by-row", times[4:6])):
+        assert float(cells(label)[3]) == min(pair)
     with bench.connect(pg_server, autocommit=True) as conn:
         left = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'supaseed_bench_%'").fetchall()
     assert left == []

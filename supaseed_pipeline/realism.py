@@ -55,7 +55,7 @@ INTERVAL_UNITS = frozenset({"day", "week", "month", "quarter", "year", "days", "
                             "daily", "weekly", "monthly", "quarterly", "yearly", "annual", "annually"})
 CURRENCY_NAME = re.compile(r"(^|_)currency(_code|_iso)?$|^iso_currency")
 INTERVAL_NAME = re.compile(r"^(interval|billing_interval|interval_unit|recurring_interval|billing_period|period_unit)$")
-IDENTIFIER_NAME = re.compile(r"(^|_)(slug|token|handle|username|code|key|sku)$")
+IDENTIFIER_NAME = re.compile(r"(^|_)(slug|token|handle|username|code|key|sku|number|no|num|ref|reference)$")   # read-out identifiers (INV-0042)
 PLACE_NAME = re.compile(r"(^|_)(state|province|region)$")
 STATUS_WORDS = frozenset("active inactive pending archived draft published deleted open closed done new "
                          "enabled disabled approved rejected cancelled canceled failed succeeded paid".split())

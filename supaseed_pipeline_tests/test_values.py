@@ -7,6 +7,7 @@ import re
 from supaseed_pipeline.db.connect import connect
 from supaseed_pipeline.generate import vocab
 from supaseed_pipeline.seed import api, verify
+from supaseed_pipeline.seed.dry_run import dry_run
 from supaseed_pipeline.settings import load_settings
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 
@@ -336,3 +337,99 @@ def test_integer_flags_hold_zero_or_one(fresh_db):
     assert flags[0] == [0, 1] and flags[1] == [0, 1] and flags[2] == [0, 1]
     assert flags[3] > 0.6 and flags[4] < 0.25    # mostly active, mostly not deleted
     assert flags[5] > 1                          # a count is no flag
+
+
+def test_unique_keys_too_narrow_for_their_values_get_codes_that_fit(fresh_db):
+    # a Stripe-like customer_id cut to bpchar(5) left one random letter per row (cus_z): the table collided
+    target = seeded(fresh_db, """
+        CREATE TABLE public.customers (customer_id bpchar(5) PRIMARY KEY, company_name text NOT NULL);
+        CREATE TABLE public.customer_demographics (customer_type_id bpchar(10) PRIMARY KEY, customer_desc text);
+        CREATE TABLE public.short_codes (id int PRIMARY KEY, code text NOT NULL UNIQUE CHECK (char_length(code) <= 4));
+    """)
+    codes = column(target, "SELECT customer_id FROM customers")
+    assert len(codes) == len(set(codes)) == 200 and all(re.fullmatch(r"[A-Z]{5}", c) for c in codes)
+    types = column(target, "SELECT customer_type_id FROM customer_demographics")
+    assert len(set(types)) == 200 and all(len(t.rstrip()) <= 10 for t in types)
+    assert rows(target, "SELECT count(DISTINCT code), max(char_length(code)) FROM short_codes") == [(200, 4)]
+    assert not any(re.fullmatch(r"(?i)[a-z]+( [a-z]+){2,}", d or "") and "." not in d
+                   for d in column(target, "SELECT customer_desc FROM customer_demographics"))   # sentences, not lorem
+    no_violations(target)
+
+
+def test_unique_values_of_other_types_keep_their_type(fresh_db):
+    # a "-17" suffix made '20 minutes-17' and '10.3.0.0/16-17': not an interval, not a network
+    target = seeded(fresh_db, """
+        CREATE TABLE public.reminders (id int PRIMARY KEY, remind_before interval NOT NULL UNIQUE
+          CHECK (remind_before > interval '0' AND remind_before <= interval '30 days'));
+        CREATE TABLE public.networks (id int PRIMARY KEY, network cidr NOT NULL UNIQUE, host inet NOT NULL UNIQUE,
+          opens_at time NOT NULL UNIQUE, mac macaddr NOT NULL UNIQUE);
+    """)
+    assert rows(target, "SELECT count(*), count(DISTINCT remind_before) FROM reminders") == [(200, 200)]
+    assert rows(target, "SELECT count(*), count(DISTINCT network), count(DISTINCT host), count(DISTINCT opens_at), "
+                        "count(DISTINCT mac) FROM networks") == [(200, 200, 200, 200, 200)]
+    no_violations(target)
+
+
+def test_an_enum_kept_from_one_label_takes_its_other_labels(fresh_db):
+    target = seeded(fresh_db, """
+        CREATE TYPE public.workspace_role AS ENUM ('owner', 'admin', 'member');
+        CREATE TABLE public.invitations (id int PRIMARY KEY, email text NOT NULL,
+          role public.workspace_role NOT NULL DEFAULT 'member' CHECK (role <> 'owner'));
+    """)
+    assert dict(rows(target, "SELECT role::text, count(*) FROM invitations GROUP BY 1")).keys() == {"admin", "member"}
+    assert column(target, "SELECT count(*) FROM invitations") == [200]
+
+
+def test_checks_on_defaulted_columns_and_enum_arrays_are_filtered_by_the_server(fresh_db):
+    # the CHECK filter staged only the generated columns (column "settings" does not exist), and upper-cased
+    # an enum array's labels ({PUSH}) when it tried case variants
+    ddl = """
+        CREATE TYPE public.notification_channel AS ENUM ('email', 'push', 'sms');
+        CREATE TABLE public.workspaces (id int PRIMARY KEY, name text NOT NULL,
+          settings jsonb NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(settings) = 'object'));
+        CREATE TABLE public.members (id int PRIMARY KEY, workspace_id int NOT NULL REFERENCES public.workspaces,
+          notify_via public.notification_channel[] NOT NULL DEFAULT '{email}'
+            CHECK (cardinality(notify_via) BETWEEN 1 AND 4));
+    """
+    with connect(fresh_db) as conn:
+        conn.execute(ddl)
+        conn.commit()
+    planned = dry_run(fresh_db, settings()).planned
+    api.seed(fresh_db, settings())
+    assert rows(fresh_db, "SELECT (SELECT count(*) FROM workspaces), (SELECT count(*) FROM members)") == [(200, 200)]
+    assert planned == {"public.workspaces": 200, "public.members": 200}
+    no_violations(fresh_db)
+
+
+def test_a_check_the_server_cannot_evaluate_leaves_the_table_out_of_the_dry_run_too(fresh_db):
+    with connect(fresh_db) as conn:
+        conn.execute("""
+            CREATE FUNCTION public.strict_label(t text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+            BEGIN RAISE EXCEPTION 'label service unavailable'; END $$;
+            CREATE TABLE public.labels (id int PRIMARY KEY, name text NOT NULL CHECK (public.strict_label(name)));
+            CREATE TABLE public.notes (id int PRIMARY KEY, body text NOT NULL);
+        """)
+        conn.commit()
+    dry = dry_run(fresh_db, settings())
+    assert "public.labels" in dry.left_out and "label service unavailable" in dry.left_out["public.labels"]
+    assert dry.planned == {"public.notes": 200}
+
+
+def test_a_flag_one_row_per_key_may_have_stays_false_and_the_rows_are_not_capped(fresh_db):
+    # unique (workspace_id) WHERE is_default was read as unique (workspace_id): one project per workspace
+    target = seeded(fresh_db, """
+        CREATE TABLE public.workspaces (id int PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE public.projects (id int PRIMARY KEY, workspace_id int NOT NULL REFERENCES public.workspaces,
+          name text NOT NULL, is_default boolean NOT NULL);
+        CREATE UNIQUE INDEX projects_one_default ON public.projects (workspace_id) WHERE is_default;
+    """, tables={"public.workspaces": {"count": 3}, "public.projects": {"count": 30}})
+    assert rows(target, "SELECT count(*), count(DISTINCT workspace_id), count(*) FILTER (WHERE is_default) "
+                        "FROM projects") == [(30, 3, 0)]
+
+
+def test_a_counted_pattern_numbers_its_rows(fresh_db):
+    target = seeded(fresh_db, """
+        CREATE TABLE public.invoices (id int PRIMARY KEY, number text NOT NULL UNIQUE CHECK (number ~ '^INV-[0-9]{4,}$'));
+    """)
+    numbers = column(target, "SELECT number FROM invoices ORDER BY id")
+    assert len(set(numbers)) == 200 and all(re.fullmatch(r"INV-\d{4}", n) for n in numbers)

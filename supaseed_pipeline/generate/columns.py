@@ -166,7 +166,7 @@ NAME_RULES: list[tuple[str, str]] = [
     (r"updated|modified|changed", "updated_time"),
     (r"created|inserted|registered|joined|started|_at$|_on$|date|time", "past_time"),
     (r"title|subject|headline|heading", "title"),
-    (r"description|bio|about|summary|notes?|body|content|comment|message|text|details", "paragraph"),
+    (r"description|(^|_)desc$|bio|about|summary|notes?|body|content|comment|message|text|details", "paragraph"),
     (r"tags|labels|keywords|categories", "tags"),
     (r"status", "status"),
     (r"^(is|has|can|should)_|enabled|active|verified|visible|public|published|confirmed", "flag"),
@@ -347,6 +347,9 @@ def _array_values(spec: ColumnSpec, index: np.ndarray, purpose: int, seed: int) 
 
 # ---------------------------------------------------------------- shaping by CHECKs and uniqueness
 
+_HEX_BYTES = np.array([f"{b:02x}" for b in range(256)])
+
+
 def apply_unique(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: int) -> pl.Series:
     """Make the column unique by construction from the global row index."""
     base = spec.base_type
@@ -366,8 +369,24 @@ def apply_unique(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: i
         return pl.Series(((ANCHOR.timestamp() - TWO_YEARS_S) * 1_000_000 + index.astype(np.int64) * 1_000_000).astype(np.int64)).cast(pl.Datetime("us"))
     if base == "date":
         return pl.select((pl.lit(dt.date(2000, 1, 1)) + pl.duration(days=pl.Series(index.astype(np.int64))))).to_series()
-    if base in TEXT_TYPES or values.dtype == pl.String:
+    if base in TEXT_TYPES:
         return pl.select(pl.concat_str([values.cast(pl.String), _idx(index)], separator="-")).to_series()
+    # other types held as text take distinct values of their own form: a "-17" suffix is no interval or address
+    i = pl.Series(index.astype(np.int64))
+    octet = lambda shift: ((i // 2 ** shift) % 256).cast(pl.String)   # noqa: E731
+    distinct = {
+        "interval": lambda: pl.format("{} minutes", i + 1),
+        "inet": lambda: pl.format("10.{}.{}.{}", octet(16), octet(8), octet(0)),
+        "cidr": lambda: pl.format("10.{}.{}.0/24", octet(8), octet(0)),
+        "time": lambda: pl.format("{}:{}:{}", (i // 3600 % 24).cast(pl.String).str.zfill(2),
+                                  (i // 60 % 60).cast(pl.String).str.zfill(2), (i % 60).cast(pl.String).str.zfill(2)),
+        "macaddr": lambda: pl.format("08:00:2b:{}:{}:{}", *(pl.Series(_HEX_BYTES[(index.astype(np.int64) >> s) & 255])
+                                                            for s in (16, 8, 0))),
+        "money": lambda: pl.format("{}.99", i + 1),
+        "point": lambda: pl.format("({},{})", i, i % 250),
+    }
+    if base in distinct:
+        return pl.select(distinct[base]()).to_series()
     return values
 
 
@@ -409,6 +428,9 @@ def unique_capacity(spec: ColumnSpec, seed: int) -> int | None:
         return len(labels)
     if spec.base_type in INT_TYPES:
         return unique_int_band(spec, seed)[1]
+    width = text_width(spec)
+    if spec.base_type in TEXT_TYPES and width and width < 10:
+        return 26 ** width   # what letter codes hold, should its values not fit (_fitted_unique)
     return None
 
 
@@ -417,9 +439,28 @@ def _lower_bound(spec: ColumnSpec) -> float | None:
     return max(bounds) if bounds else None
 
 
+def text_width(spec: ColumnSpec) -> int | None:
+    """The most characters a text column's values may have: its declared length or a length CHECK."""
+    limits = [spec.column.max_length] if spec.column.max_length else []
+    limits += [a.value - (a.op == "len<") for a in spec.atoms if a.op in {"len<=", "len<", "len="} and isinstance(a.value, int)]
+    return min(limits) if limits else None
+
+
+def _fitted_unique(values: pl.Series, index: np.ndarray, width: int, purpose: int) -> pl.Series:
+    """Unique values too long for their column: cut, they would collide (cus_zYykBM -> cus_z for every
+    customer). A wide column keeps their start and ends in the row index (base 36); a narrow one (bpchar(5))
+    gets letter codes."""
+    if width >= 10:
+        return pl.select(pl.concat_str([values.str.slice(0, width - 7), pl.lit("-"), semantics.base36(index)])).to_series()
+    return semantics.letter_codes(index, purpose, width)
+
+
 def apply_atoms(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: int) -> pl.Series:
     """Bend generated values into what single-branch CHECK atoms allow."""
     purpose = rnd.salt(seed, spec.table, spec.name, "check")
+    width = text_width(spec)
+    if spec.unique and width and values.dtype == pl.String and (values.str.len_chars() > width).any():
+        values = _fitted_unique(values, index, width, purpose)
     for atom in spec.atoms:
         if isinstance(atom.value, ColumnRef):
             continue  # cross-column comparisons are applied on the whole frame
@@ -438,7 +479,15 @@ def apply_atoms(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: in
             values = values.str.slice(0, max(keep, 0))
         elif atom.op in {"<>", "not in"}:
             forbidden = atom.value if atom.op == "not in" else (atom.value,)
-            values = _avoid(values, forbidden)
+            listed = None if spec.column.is_array or spec.base_type == "bool" else finite_labels(spec)
+            labels = [label for label in listed or [] if str(label) not in {str(f) for f in forbidden}]
+            if labels:
+                # an enum's row takes another of its labels (role <> 'owner': member, admin), never an invented one
+                bad = values.cast(pl.String).is_in([str(f) for f in forbidden])
+                other = pl.Series([_coerce(label, values.dtype) for label in labels]).gather(index.astype(np.int64) % len(labels))
+                values = pl.select(pl.when(bad).then(other).otherwise(values)).to_series()
+            else:
+                values = _avoid(values, forbidden)
     if spec.column.max_length and values.dtype == pl.String:
         values = values.str.slice(0, spec.column.max_length)
     return values
@@ -503,7 +552,14 @@ def sample_regex(pattern: str, index: int, purpose: int) -> str:
     out: list[str] = []
     draws = iter(rnd.hash64(np.arange(index * 64, index * 64 + 64, dtype=np.uint64), purpose).tolist())
     tokens = _regex_tokens(pattern.strip("^$"))
-    for choices, low, high in tokens:
+    # the last run of 3 or more digits counts the rows, zero-padded (INV-0042 for ^INV-[0-9]{4,}$): a number
+    # people read, and distinct rows get distinct values
+    counter = max((n for n, (choices, low, _) in enumerate(tokens) if sorted(choices) == list("0123456789") and low >= 3),
+                  default=None)
+    for n, (choices, low, high) in enumerate(tokens):
+        if n == counter and len(str(index)) <= high:
+            out.append(str(index).zfill(low))
+            continue
         count = low + (next(draws) % (high - low + 1) if high > low else 0)
         out.extend(choices[next(draws) % len(choices)] for _ in range(count))
     return "".join(out)

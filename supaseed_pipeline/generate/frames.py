@@ -100,6 +100,8 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
                                        case_insensitive=atom.op == "~*")
             if not spec.column.not_null and spec.column.name.endswith(("deleted_at", "banned_until", "archived_at")):
                 values = pl.Series([None] * len(index), dtype=values.dtype)
+            if name in plan.false_flags:
+                values = pl.Series([False] * len(index), dtype=pl.Boolean)
             columns[name] = values
 
     sampled = []

@@ -128,6 +128,18 @@ def alnum(index: np.ndarray, purpose: int, length: int) -> pl.Series:
     return pl.select(pl.concat_str([head, base36(index)])).to_series()
 
 
+def letter_codes(index: np.ndarray, purpose: int, width: int) -> pl.Series:
+    """`width` capital letters (ALFKI), distinct for distinct row indices below 26**width: a scrambled count
+    in base 26, for a unique key too narrow for a prefixed id (a bpchar(5) customer code)."""
+    total = 26 ** width
+    code = (index.astype(np.int64) + purpose % total) % total * _coprime_step(total) % total
+    chars = np.empty((len(index), width), dtype=np.uint8)
+    for k in range(width - 1, -1, -1):
+        chars[:, k] = ord("A") + code % 26
+        code //= 26
+    return pl.Series(chars.view(f"S{width}").ravel()).cast(pl.String) if len(index) else pl.Series([], dtype=pl.String)
+
+
 def base36(index: np.ndarray) -> pl.Series:
     digits = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
     width = 6
@@ -275,6 +287,10 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return weighted_pick(v.INTERVAL_UNITS, v.INTERVAL_WEIGHTS, index, purpose)
     if re.search(r"frequency", col):
         return weighted_pick(v.FREQUENCIES, v.INTERVAL_WEIGHTS, index, purpose)
+    if re.search(r"(quantity|qty)_per_unit|(^|_)(pack(age)?|unit|case)_size$", col):
+        # how a product ships: "24 - 12 oz bottles"
+        return pl.select(pl.concat_str([pick(v.PACK_COUNTS, index, purpose), pl.lit(" - "), pick(v.PACK_SIZES, index, purpose + 1),
+                                        pl.lit(" "), pick(v.PACK_CONTAINERS, index, purpose + 2)])).to_series()
     if re.search(r"mime|content_type|media_type|file_type", col):
         return pick(v.MIME_TYPES, index, purpose)
     if re.search(r"file_?name|original_?name|attachment_?name", col):
@@ -304,6 +320,13 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return by_meaning
     if PLACE_COLUMN.search(col):
         return place_values(spec, index, purpose)
+    territory = re.search(r"(^|_)(regions?|territor(y|ies)|sales_territor(y|ies))$", table_words(table))
+    if territory and re.search(r"(^|_)(description|desc|name|label)$", col) and \
+            not (col.endswith("description") and any(c.lower() in {"name", "label"} for c in spec.siblings)):
+        # a region's or territory's words are its name (Northwind's region_description "Eastern", territories
+        # "Bedford"), not a sentence about it
+        names = v.SALES_REGIONS if "region" in territory.group(0) else _pool_tuple("city")
+        return compose([names], index, purpose, unique=spec.unique)
     place = any(re.search(r"city|zip|postal|postcode|address|country", c.lower()) for c in spec.siblings) or \
         re.search(r"address|location|countr|cit(y|ies)", table_words(table))
     if col == "state" and place:
@@ -353,7 +376,7 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
     if is_name and not person_column and not (col == "name" and PERSON_TABLE.search(table_words(table))):
         # beside a slug the name is unique too, so that the slug can be the slug of the name and stay unique
         return name_values(name_subject(col, table), table, index, purpose, spec.unique or "slug" in spec.siblings)
-    if re.search(r"description|^body$|^content$|^text$|summary|details|^bio$|about|notes?$|comment|message|review", col):
+    if re.search(r"description|(^|_)desc$|^body$|^content$|^text$|summary|details|^bio$|about|notes?$|comment|message|review", col):
         return text_values(subject, col, table, index, purpose)
     return None
 

@@ -29,6 +29,9 @@ MIME_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf", "text/
 FILE_STEMS = ("invoice", "report", "screenshot", "contract", "avatar", "export", "receipt", "presentation", "notes",
               "budget", "photo", "logo", "proposal", "roadmap", "statement", "backup")
 FILE_EXTENSIONS = ("pdf", "png", "jpg", "csv", "docx", "xlsx", "txt", "zip", "json", "mp4")
+PACK_COUNTS = ("6", "10", "12", "16", "20", "24", "36", "48")
+PACK_SIZES = ("8 oz", "12 oz", "16 oz", "100 g", "250 g", "500 g", "1 kg", "330 ml", "500 ml", "750 ml", "1 l")
+PACK_CONTAINERS = ("bottles", "jars", "cans", "bags", "boxes", "pkgs.", "tins", "cartons")
 FOLDERS = ("uploads", "documents", "avatars", "exports", "attachments", "media", "invoices", "reports")
 
 STATUS_BY_SUBJECT = {
@@ -241,5 +244,7 @@ DB_OPERATIONS = ("INSERT", "UPDATE", "DELETE")
 US_STATE_CODES = ("AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
                   "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND",
                   "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY")
+SALES_REGIONS = ("Eastern", "Western", "Northern", "Southern", "Central", "Northeast", "Southeast", "Midwest",
+                 "Pacific Northwest", "Southwest", "Mountain", "Great Lakes", "EMEA", "APAC", "LATAM")
 CLOUD_REGIONS = ("us-central1", "us-east1", "us-west1", "europe-west1", "europe-west3", "europe-north1", "asia-east1",
                  "asia-northeast1", "asia-southeast1", "australia-southeast1", "southamerica-east1")

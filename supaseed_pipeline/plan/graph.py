@@ -42,6 +42,7 @@ class TablePlan(BaseModel):
     unique_sets: list[list[str]] = Field(default_factory=list)     # column sets that must be unique
     parsed_checks: list[str] = Field(default_factory=list)
     unparsed_checks: list[str] = Field(default_factory=list)       # honoured by filtering in the database
+    false_flags: list[str] = Field(default_factory=list)           # the flag of a partial unique (WHERE is_default): false
     # a BEFORE INSERT row trigger or an INSERT rule may change what is stored: load with INSERT ...
     # RETURNING and record the stored keys, never the frame's (COPY would also bypass the rules)
     rewritten_on_insert: bool = False
@@ -225,7 +226,14 @@ def _table_plan(table: Table) -> TablePlan:
     unique_sets = [list(u.columns) for u in table.unique_constraints]
     if table.primary_key:
         unique_sets.insert(0, list(table.primary_key.columns))
+    false_flags = []
     for index in table.unique_indexes:
+        flag = _flag_predicate(table, index.predicate)
+        if flag and flag in write:
+            # one row per key may have the flag (one default project per workspace: WHERE is_default): the
+            # seeded rows leave it false, so the index holds whatever the rows' keys are
+            false_flags.append(flag)
+            continue
         # plain key columns, and the columns inside the expression keys ((company_id, lower(title)): both)
         expressions = [e for c, e in zip(index.columns, index.expressions) if not c]
         referenced = list(dict.fromkeys([c for c in index.columns if c] + _columns_in_expressions(table, expressions)))
@@ -235,12 +243,19 @@ def _table_plan(table: Table) -> TablePlan:
         table=table.qualified, write_columns=write, db_columns=leave, key_columns=keys,
         keys_generated=bool(keys) and all(k in write for k in keys),
         foreign_keys=[fk.name for fk in table.foreign_keys], unique_sets=unique_sets,
-        parsed_checks=parsed, unparsed_checks=unparsed,
+        parsed_checks=parsed, unparsed_checks=unparsed, false_flags=sorted(set(false_flags)),
         rewritten_on_insert=any(t.enabled and t.timing == "BEFORE" and t.for_each_row and "INSERT" in t.events
                                 for t in table.triggers) or any(r.event == "INSERT" for r in table.rules),
         rule_targets=sorted({target for r in table.rules if r.event == "INSERT" for target in r.inserts_into
                              if target != table.qualified}),
     )
+
+
+def _flag_predicate(table, predicate: str | None) -> str | None:
+    """The boolean column of a partial index's predicate `WHERE flag` (or `flag = true`, `flag IS TRUE`)."""
+    found = re.fullmatch(r'\(*\s*"?(\w+)"?\s*(?:=\s*true|is\s+true)?\s*\)*', predicate or "", re.IGNORECASE)
+    column = table.column(found.group(1)) if found else None
+    return column.name if column is not None and column.base_type_name == "bool" and not column.is_array else None
 
 
 def _leave_constant_default(column) -> bool:

@@ -24,7 +24,9 @@ def check_body(definition: str) -> str:
 
 def _variants(table: Table, frame: pl.DataFrame, columns: set[str]) -> list[pl.DataFrame]:
     """The generated rows, then the same rows with the checked text columns lower/upper-cased or NULL."""
-    text = [c for c in columns if c in frame.columns and frame.schema[c] == pl.String]
+    # case varies only what a text column may hold in either case: an enum or an array's labels may not
+    text = [c for c in columns if c in frame.columns and frame.schema[c] == pl.String and table.column(c)
+            and table.column(c).type_category == "S" and not table.column(c).is_array and not table.column(c).enum_labels]
     nullable = [c for c in columns if c in frame.columns and table.column(c) and not table.column(c).not_null]
     variants = [frame]
     if text:
@@ -50,8 +52,16 @@ def filter_by_database(conn: psycopg.Connection, table: Table, plan: TablePlan, 
     candidates = candidates.with_columns((pl.col(_ROW).cast(pl.Int64) * len(variants) + pl.col("__variant")).alias(_ROW))
     with conn.cursor() as cur:
         cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
+        # a checked column the rows leave to its default (settings jsonb DEFAULT '{}' CHECK (jsonb_typeof(settings)
+        # = 'object')) gets that default in the stage too; a sequence's or a generated value stays NULL there
+        defaulted = [c for c in sorted(checked_columns - set(frame.columns)) if table.column(c)]
         cur.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT 0::bigint AS {}, {} FROM {} WITH NO DATA")
-                    .format(stage, sql.Identifier(_ROW), column_list(frame.columns), ident(table.qualified)))
+                    .format(stage, sql.Identifier(_ROW), column_list([*frame.columns, *defaulted]), ident(table.qualified)))
+        for name in defaulted:
+            default = table.column(name).default
+            if default and "nextval(" not in default and not table.column(name).generated:
+                cur.execute(sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}").format(
+                    stage, sql.Identifier(name), sql.SQL(default)))
         copy_frame(conn, "pg_temp.supaseed_check_filter", candidates.select([_ROW, *frame.columns]))
         condition = sql.SQL(" AND ").join(sql.SQL("({}) IS NOT FALSE").format(sql.SQL(check_body(c.expression)))
                                           for c in checks)

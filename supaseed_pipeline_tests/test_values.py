@@ -433,3 +433,22 @@ def test_a_counted_pattern_numbers_its_rows(fresh_db):
     """)
     numbers = column(target, "SELECT number FROM invoices ORDER BY id")
     assert len(set(numbers)) == 200 and all(re.fullmatch(r"INV-\d{4}", n) for n in numbers)
+
+
+def test_a_parent_and_a_label_make_the_key_together(fresh_db):
+    # (office_id, weekday) made weekday unique alone: seven rows whatever was asked
+    target = seeded(fresh_db, """
+        CREATE TYPE public.weekday AS ENUM ('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun');
+        CREATE TABLE public.offices (id int PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE public.office_hours (office_id int NOT NULL REFERENCES public.offices, weekday public.weekday NOT NULL,
+          opens_at time NOT NULL, closes_at time NOT NULL, PRIMARY KEY (office_id, weekday));
+        CREATE TABLE public.products (id int PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE public.translations (product_id int NOT NULL REFERENCES public.products,
+          locale text NOT NULL CHECK (locale IN ('en', 'fr', 'de')), title text NOT NULL, PRIMARY KEY (product_id, locale));
+    """, tables={"public.offices": {"count": 5}, "public.office_hours": {"count": 30},
+                 "public.products": {"count": 4}, "public.translations": {"count": 20}})
+    assert rows(target, "SELECT count(*), count(DISTINCT office_id), max(n) FROM (SELECT office_id, count(*) "
+                        "OVER (PARTITION BY office_id) AS n FROM office_hours) h") == [(30, 5, 7)]
+    # 4 products x 3 locales: every pair once, and no more rows than pairs
+    assert rows(target, "SELECT count(*), count(DISTINCT (product_id, locale)) FROM translations") == [(12, 12)]
+    no_violations(target)

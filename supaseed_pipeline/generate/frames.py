@@ -71,12 +71,18 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
     index = request.index
     fk_by_column = {c: fk for fk in table.foreign_keys for c in fk.columns}
     unique_single = {s[0] for s in plan.unique_sets if len(s) == 1}
+    labelled: dict[str, tuple[str, int]] = {}   # FK name -> (the column it is unique with, how many values it holds)
     # in a composite unique without a generated driver, make the first non-FK column unique
     for unique_set in plan.unique_sets:
         if len(unique_set) > 1 and not any(c in unique_single for c in unique_set):
             free = [c for c in unique_set if c not in fk_by_column and c in plan.write_columns and c not in request.fixed]
-            if free:
+            pair = _labelled_pair(snapshot, table, unique_set, free, request, pools, seed)
+            if pair is not None:
+                labelled[pair[0]] = pair[1:]
+            elif free:
                 unique_single.add(free[0])
+    local = (index - index[0]).astype(np.int64) if len(index) else np.asarray(index, dtype=np.int64)
+    partner = {column: (fk_name, size) for fk_name, (column, size) in labelled.items()}
 
     columns: dict[str, pl.Series] = {}
     capacity: tuple[int, str] | None = None
@@ -86,9 +92,17 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
         elif name in request.fixed:
             columns[name] = _conform(column_spec(snapshot, table, name, False), request.fixed[name], index, seed)
         elif name not in fk_by_column:
-            spec = column_spec(snapshot, table, name, name in unique_single)
+            spec = column_spec(snapshot, table, name, name in unique_single or name in partner)
             values = generate_values(spec, index, seed)
-            if spec.unique:
+            if name in partner:
+                # (parent, label) pairs in mixed radix: row i takes label i mod L of parent i div L (office_hours
+                # (office_id, weekday): each office's seven days), see _labelled_pair
+                fk_name, size = partner[name]
+                values = apply_unique(spec, values, local % size, seed)
+                fits = size * pools[fk_name].height
+                if fits < len(index) and (capacity is None or fits < capacity[0]):
+                    capacity = (fits, name)
+            elif spec.unique:
                 values = apply_unique(spec, values, index, seed)
                 fits = unique_capacity(spec, seed)
                 if fits is not None and fits < len(index) and (capacity is None or fits < capacity[0]):
@@ -126,7 +140,7 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
             later = [o for o in sampled[number + 1:] if shares(fk, o)]
             columns.update(_sample_parents(table, plan, fk, request, seed,
                                            {**pools, fk.name: _matchable(fk, pools.get(fk.name), later, pools)}
-                                           if later and fk.name in pools else pools))
+                                           if later and fk.name in pools else pools, labelled.get(fk.name, (None, 0))[1]))
         assigned += [c for c in fk.columns if c not in assigned]
     columns.update(_one_owner(snapshot, table, plan, request, pools, columns))
 
@@ -189,8 +203,25 @@ def override_values(override: ColumnOverride, index: np.ndarray, purpose: int) -
     return pl.Series([override.value] * len(index))
 
 
+def _labelled_pair(snapshot: SchemaSnapshot, table: Table, unique_set: list[str], free: list[str], request: TableRequest,
+                   pools: dict[str, pl.DataFrame], seed: int) -> tuple[str, str, int] | None:
+    """(FK name, column, how many values the column holds) when a unique set is one foreign key plus one column of
+    few values (an enum, an IN list, a narrow integer: office_hours (office_id, weekday), translations (product_id,
+    locale)): its rows are the (parent, value) pairs. Making the column unique alone would seed only as many rows
+    as it has values."""
+    fks = [fk for fk in table.foreign_keys if set(fk.columns) <= set(unique_set)]
+    if len(free) != 1 or len(fks) != 1 or set(unique_set) != set(fks[0].columns) | set(free):
+        return None
+    fk = fks[0]
+    if fk.name in request.parent_rows or any(c in request.fixed for c in fk.columns) or not pools.get(fk.name, pl.DataFrame()).height:
+        return None
+    size = unique_capacity(column_spec(snapshot, table, free[0], True), seed)
+    return (fk.name, free[0], size) if size and size <= 10_000 else None
+
+
 def _sample_parents(table: Table, plan: TablePlan, fk: ForeignKey, request: TableRequest, seed: int,
-                    pools: dict[str, pl.DataFrame]) -> dict[str, pl.Series]:
+                    pools: dict[str, pl.DataFrame], radix: int = 0) -> dict[str, pl.Series]:
+    """The parent rows of `fk` per row; with `radix`, parent i div radix (the pairs of _labelled_pair)."""
     pool = pools.get(fk.name)
     nullable = all(not table.column(c).not_null for c in fk.columns)
     n = len(request.index)
@@ -209,6 +240,8 @@ def _sample_parents(table: Table, plan: TablePlan, fk: ForeignKey, request: Tabl
         return {col: pairs[col].gather(positions) for col in fk.columns}
     if fk.name in request.parent_rows:
         positions = request.parent_rows[fk.name]
+    elif radix:
+        positions = (request.index - request.index[0]).astype(np.int64) // radix % pool.height
     elif any(set(fk.columns) == set(s) for s in plan.unique_sets):
         # one-to-one: each parent at most once
         positions = np.arange(n) % pool.height

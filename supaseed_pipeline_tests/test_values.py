@@ -6,6 +6,7 @@ import re
 
 from supaseed_pipeline.db.connect import connect
 from supaseed_pipeline.generate import vocab
+from supaseed_pipeline.generate.pools import pool
 from supaseed_pipeline.seed import api, verify
 from supaseed_pipeline.seed.dry_run import dry_run
 from supaseed_pipeline.settings import load_settings
@@ -451,4 +452,58 @@ def test_a_parent_and_a_label_make_the_key_together(fresh_db):
                         "OVER (PARTITION BY office_id) AS n FROM office_hours) h") == [(30, 5, 7)]
     # 4 products x 3 locales: every pair once, and no more rows than pairs
     assert rows(target, "SELECT count(*), count(DISTINCT (product_id, locale)) FROM translations") == [(12, 12)]
+    no_violations(target)
+
+
+def test_new_rows_point_at_live_rows_not_soft_deleted_ones(fresh_db):
+    with connect(fresh_db) as conn:
+        conn.execute("""
+            CREATE TABLE public.products (id int PRIMARY KEY, handle text NOT NULL, deleted_at timestamptz);
+            CREATE UNIQUE INDEX products_handle ON public.products (handle) WHERE deleted_at IS NULL;
+            INSERT INTO public.products VALUES (1, 't-shirt', now()), (2, 't-shirt', NULL), (3, 'mug', now());
+            CREATE TABLE public.line_items (id int PRIMARY KEY, product_id int NOT NULL REFERENCES public.products,
+              quantity int NOT NULL CHECK (quantity > 0));
+        """)
+        conn.commit()
+    api.seed(fresh_db, settings(tables={"public.products": {"count": 0}}))
+    assert column(fresh_db, "SELECT DISTINCT product_id FROM line_items") == [2]
+    assert column(fresh_db, "SELECT count(*) FROM line_items") == [200]
+
+
+def test_columns_read_like_what_real_apps_store(fresh_db):
+    target = seeded(fresh_db, """
+        CREATE TABLE public.devices (id int PRIMARY KEY, model text NOT NULL, external_id text NOT NULL,
+          barcode varchar(13) NOT NULL, country_code text NOT NULL CHECK (country_code ~ '^[a-z]{2}$'));
+        CREATE TABLE public.readings (id int PRIMARY KEY, temperature numeric(5,2) NOT NULL CHECK (temperature BETWEEN -50 AND 150),
+          humidity numeric(5,2) NOT NULL CHECK (humidity BETWEEN 0 AND 100));
+        CREATE TABLE public.alerts (id int PRIMARY KEY, message text NOT NULL);
+        CREATE TABLE public.orders (id int PRIMARY KEY, idempotency_key text NOT NULL, tax_rate numeric(5,4) NOT NULL
+          CHECK (tax_rate BETWEEN 0 AND 1));
+        CREATE TABLE public.titles (emp_no int NOT NULL, title varchar(50) NOT NULL, from_date date NOT NULL,
+          PRIMARY KEY (emp_no, title, from_date));
+        CREATE TABLE public.board_columns (id int PRIMARY KEY, name text NOT NULL, wip_limit int);
+        CREATE TABLE public.projects (id int PRIMARY KEY, name text NOT NULL, tags text[] NOT NULL);
+        CREATE TABLE public.office_hours (id int PRIMARY KEY, opens_at time NOT NULL, closes_at time NOT NULL);
+        CREATE TABLE public.audit_log (id int PRIMARY KEY, action text NOT NULL CHECK (action ~ '^[a-z_]+\\.[a-z_]+$'));
+    """)
+    devices = rows(target, "SELECT model, external_id, barcode, country_code FROM devices")
+    assert all(re.fullmatch(r"[A-Z][a-z]+ [A-Za-z -]+\d00", m) for m, *_ in devices)
+    assert all(e.startswith("ext_") for _, e, *_ in devices) and len({e for _, e, *_ in devices}) == 200
+    for _, _, barcode, _ in devices:   # EAN-13: the check digit holds
+        digits = [int(d) for d in barcode]
+        assert len(digits) == 13 and (sum(digits[0:12:2]) + 3 * sum(digits[1:12:2]) + digits[12]) % 10 == 0
+    assert {c for *_, c in devices} <= {c.lower() for c in pool("country_code").to_list()}   # ISO codes, lower-cased
+    assert rows(target, "SELECT min(temperature) >= -5, max(temperature) <= 35, min(humidity) >= 20, max(humidity) <= 90 "
+                        "FROM readings") == [(True, True, True, True)]
+    assert set(column(target, "SELECT message FROM alerts")) <= set(vocab.ALERT_TEXTS)
+    assert all(re.fullmatch(r"[0-9a-f-]{36}", k) for k in column(target, "SELECT idempotency_key FROM orders"))
+    assert {float(r) for r in column(target, "SELECT DISTINCT tax_rate FROM orders")} <= set(vocab.TAX_RATES)
+    assert not any(re.search(r"Title|\d", t) for t in column(target, "SELECT title FROM titles"))   # job titles
+    assert set(column(target, "SELECT name FROM board_columns")) <= set(vocab.WORKFLOW_STAGES)
+    assert rows(target, "SELECT min(wip_limit) >= 3, max(wip_limit) <= 20 FROM board_columns") == [(True, True)]
+    tags = column(target, "SELECT tags FROM projects")
+    assert all(len(t) == 2 and t[0] != t[1] and set(t) <= set(vocab.TAGS) for t in tags)
+    assert rows(target, "SELECT bool_and(opens_at < closes_at), min(opens_at) >= '06:00', max(closes_at) <= '22:00' "
+                        "FROM office_hours") == [(True, True, True)]
+    assert set(column(target, "SELECT action FROM audit_log")) <= set(vocab.DOTTED_ACTIONS)
     no_violations(target)

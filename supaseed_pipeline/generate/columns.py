@@ -291,7 +291,7 @@ def _other_type(spec: ColumnSpec, index: np.ndarray, purpose: int) -> pl.Series:
     base = spec.base_type
     ints = _ints(index, purpose, 1, 250).cast(pl.String)
     formats: dict[str, Callable[[], pl.Series]] = {
-        "time": lambda: pl.select(pl.format("{}:{}:00", _ints(index, purpose, 10, 23), _ints(index, purpose + 1, 10, 59))).to_series(),
+        "time": lambda: _clock_times(spec.name, index, purpose),
         "timetz": lambda: pl.select(pl.format("{}:{}:00+00", _ints(index, purpose, 10, 23), _ints(index, purpose + 1, 10, 59))).to_series(),
         "interval": lambda: pl.select(pl.format("{} minutes", ints)).to_series(),
         "inet": lambda: pl.select(pl.format("10.0.{}.{}", ints, _ints(index, purpose + 2, 1, 254))).to_series(),
@@ -322,6 +322,14 @@ def _other_type(spec: ColumnSpec, index: np.ndarray, purpose: int) -> pl.Series:
         f" — set tables.{spec.table}.columns.{spec.name} (value, choices or pattern) in the config, or skip the table")
 
 
+def _clock_times(name: str, index: np.ndarray, purpose: int) -> pl.Series:
+    """Times of day; an opening time in the morning and a closing one in the evening (opens_at < closes_at)."""
+    low, high = (6, 10) if re.search(r"open|start|from|begin", name.lower()) else \
+        (16, 21) if re.search(r"close|end|until|(^|_)to$", name.lower()) else (8, 20)
+    hours, minutes = _ints(index, purpose, low, high), pl.Series(rnd.choose(index, purpose + 1, 4) * 15)
+    return pl.select(pl.format("{}:{}:00", hours.cast(pl.String).str.zfill(2), minutes.cast(pl.String).str.zfill(2))).to_series()
+
+
 def pg_array(*elements: pl.Series) -> pl.Series:
     """A PostgreSQL array literal per row: {a,b}."""
     inner = pl.concat_str([e.cast(pl.String) for e in elements], separator=",")
@@ -340,8 +348,11 @@ def _array_values(spec: ColumnSpec, index: np.ndarray, purpose: int, seed: int) 
     if base == "bool":
         return pl.Series(["{true,false}"] * len(index))
     if base in TEXT_TYPES:
-        words = pool("word")
-        return pg_array(_pick(words, index, purpose), _pick(words, index, purpose + 1))
+        # tags and labels are a team's short vocabulary (billing, urgent), two different ones per row
+        words = pl.Series(semantics.v.TAGS) if semantic_kind(spec.name) == "tags" else pool("word")
+        first = rnd.choose(index, purpose, len(words))
+        second = (first + 1 + rnd.choose(index, purpose + 1, len(words) - 1)) % len(words)
+        return pg_array(words.gather(first), words.gather(second))
     return pl.Series(["{}"] * len(index))
 
 
@@ -536,6 +547,13 @@ def regex_fix(values: pl.Series, pattern: str, index: np.ndarray, purpose: int, 
     except Exception:
         return values
     if ok.all():
+        return values
+    for variant in (values.str.to_lowercase(), values.str.to_uppercase()):
+        # the value in the other case when that one matches ('US' under ^[a-z]{2}$ is 'us', not random letters)
+        fits = variant.str.contains(flags + pattern).fill_null(False) & ~ok.fill_null(True)
+        values = pl.select(pl.when(fits).then(variant).otherwise(values)).to_series().alias(values.name)
+        ok = ok | fits
+    if ok.fill_null(True).all():
         return values
     fixed = [sample_regex(pattern, int(i), purpose) for i in index[~ok.fill_null(True).to_numpy()]]
     out = values.to_list()

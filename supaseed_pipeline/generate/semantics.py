@@ -24,6 +24,8 @@ PERSON_TABLE = re.compile(r"user|account|profile|member|customer|employee|person
 # ---------------------------------------------------------------- subjects: what a table (or column prefix) holds
 
 SUBJECTS: list[tuple[str, str]] = [
+    # a board's columns, a pipeline's stages, a kanban's lanes: workflow steps, before "board" reads as a project
+    (r"board_?columns?|(^|_)(stages?|lanes?|swimlanes?|pipeline_stages?|workflow_states?|kanban\w*)$", "stage"),
     (r"plan|tier|pricing", "plan"),
     (r"categor", "category"),
     (r"genre", "genre"),
@@ -46,6 +48,7 @@ SUBJECTS: list[tuple[str, str]] = [
     (r"department", "department"),
     (r"product|item|goods|sku|merch|variant|listing|inventor", "product"),
     (r"review|rating|feedback|testimonial", "review"),
+    (r"alert|alarm|incident", "alert"),
     (r"message|chat|^dms?$|conversation", "message"),
     (r"comment|repl(y|ies)", "comment"),
     (r"price", "price"),
@@ -128,6 +131,14 @@ def alnum(index: np.ndarray, purpose: int, length: int) -> pl.Series:
     return pl.select(pl.concat_str([head, base36(index)])).to_series()
 
 
+def ean13(index: np.ndarray, purpose: int) -> pl.Series:
+    """EAN-13 barcodes: twelve digits and their check digit (each product's number, distinct per row)."""
+    body = (rnd.hash64(index, purpose) % 10 ** 5).astype(np.int64) * 10 ** 7 + index.astype(np.int64) % 10 ** 7
+    digits = np.stack([(body // 10 ** (11 - k)) % 10 for k in range(12)], axis=1)
+    check = (10 - (digits[:, 0::2].sum(axis=1) + 3 * digits[:, 1::2].sum(axis=1)) % 10) % 10
+    return pl.select(pl.format("{}{}", pl.Series(body).cast(pl.String).str.zfill(12), pl.Series(check))).to_series()
+
+
 def letter_codes(index: np.ndarray, purpose: int, width: int) -> pl.Series:
     """`width` capital letters (ALFKI), distinct for distinct row indices below 26**width: a scrambled count
     in base 26, for a unique key too narrow for a prefixed id (a bpchar(5) customer code)."""
@@ -161,6 +172,7 @@ def _pool_tuple(kind: str) -> tuple[str, ...]:
 
 NAME_PARTS = {
     "plan": lambda: [v.PLANS],
+    "stage": lambda: [v.WORKFLOW_STAGES],
     "category": lambda: [v.CATEGORIES],
     "genre": lambda: [v.GENRES],
     "tag": lambda: [v.TAGS],
@@ -217,6 +229,8 @@ def text_values(subject: str | None, column: str, table: str, index: np.ndarray,
         return pick(v.NOTES, index, purpose)
     if subject == "review" or re.search(r"review", col):
         return pick(v.REVIEWS, index, purpose)
+    if subject == "alert":
+        return pick(v.ALERT_TEXTS, index, purpose)
     if subject == "message" or re.search(r"message", col):
         return pick(v.CHAT_MESSAGES, index, purpose)
     if subject == "comment" or re.search(r"comment", col):
@@ -287,6 +301,19 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return weighted_pick(v.INTERVAL_UNITS, v.INTERVAL_WEIGHTS, index, purpose)
     if re.search(r"frequency", col):
         return weighted_pick(v.FREQUENCIES, v.INTERVAL_WEIGHTS, index, purpose)
+    if re.search(r"^(model|model_name|model_number|hardware_model|device_model)$", col):
+        # a product line and a number: "Sense T200", "Atlas X-310"
+        return pl.select(pl.concat_str([pick(v.MODEL_LINES, index, purpose), pl.lit(" "), pick(v.MODEL_LETTERS, index, purpose + 1),
+                                        pl.Series(rnd.integers(index, purpose + 2, 1, 9) * 100).cast(pl.String)])).to_series()
+    if re.search(r"(^|_)external_?id$|^(remote|source|vendor|partner)_id$", col):
+        return pl.select(pl.concat_str([pl.lit("ext_"), alnum(index, purpose, 10)])).to_series()
+    if re.search(r"idempotency|request_id$|correlation_id$|trace_id$", col):
+        return rnd.uuids(index, purpose)
+    if re.search(r"(^|_)(barcode|ean|ean13|gtin|upc)$", col) and (spec.column.max_length or 13) >= 13:
+        return ean13(index, purpose)
+    if col == "title" and (re.search(r"(^|_)(titles|job_titles|positions|roles_held)$", table_words(table))
+                           or any(re.search(r"^(emp_no|employee_id|staff_id)$", c.lower()) for c in spec.siblings)):
+        return pick(pool("job"), index, purpose)
     if re.search(r"(quantity|qty)_per_unit|(^|_)(pack(age)?|unit|case)_size$", col):
         # how a product ships: "24 - 12 oz bottles"
         return pl.select(pl.concat_str([pick(v.PACK_COUNTS, index, purpose), pl.lit(" - "), pick(v.PACK_SIZES, index, purpose + 1),
@@ -315,7 +342,8 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
     if re.search(r"version", col):
         parts = [pl.Series(rnd.integers(index, purpose + k, 0, hi)).cast(pl.String) for k, hi in enumerate((4, 12, 20))]
         return pl.select(pl.concat_str(parts, separator=".")).to_series()
-    by_meaning = _purpose_reason_topic_action(col, table, spec.siblings, index, purpose)
+    patterns = [str(a.value) for a in spec.atoms if a.op in {"~", "~*"}]
+    by_meaning = _purpose_reason_topic_action(col, table, spec.siblings, index, purpose, patterns)
     if by_meaning is not None:
         return by_meaning
     if PLACE_COLUMN.search(col):
@@ -435,7 +463,8 @@ def _reason_kind(col: str, table: str) -> str | None:
     return None
 
 
-def _purpose_reason_topic_action(col: str, table: str, siblings, index: np.ndarray, purpose: int) -> pl.Series | None:
+def _purpose_reason_topic_action(col: str, table: str, siblings, index: np.ndarray, purpose: int,
+                                 patterns: list[str] = ()) -> pl.Series | None:
     """Short labels a table's subject decides: a token's purpose, a cancellation reason, a channel's topic,
     a todo's task, an audit log's action. None when the column is none of these."""
     words = table_words(table)
@@ -452,6 +481,8 @@ def _purpose_reason_topic_action(col: str, table: str, siblings, index: np.ndarr
     if re.search(r"^(action|action_name|verb|activity|event_action)$", col):
         if PERMISSION_TABLE.search(words):
             return pick(v.PERMISSION_ACTIONS, index, purpose)
+        if any(r"\." in p for p in patterns):   # CHECK (action ~ '^[a-z_]+\.[a-z_]+$'): entity.verb, as Stripe's events
+            return pick(v.DOTTED_ACTIONS, index, purpose)
         return weighted_pick(v.AUDIT_ACTIONS, v.AUDIT_ACTION_WEIGHTS, index, purpose)
     if re.search(r"^(operation|op|tg_op|db_operation)$", col):
         return weighted_pick(v.DB_OPERATIONS, (45, 45, 10), index, purpose)
@@ -528,6 +559,12 @@ INT_MEANINGS: list[tuple[str, tuple[int, int, str]]] = [
     (r"version|revision", (1, 5, "uniform")),
     (r"salary", (30_000, 180_000, "uniform")),
     (r"level|tier", (1, 10, "uniform")),
+    # sensor readings: a room or a field, not prices clipped to the CHECK's edge
+    (r"temp(erature)?(_c|_celsius)?$", (-5, 35, "uniform")),
+    (r"humidity", (20, 90, "uniform")),
+    (r"pressure(_hpa)?$", (980, 1040, "uniform")),
+    (r"battery|charge_level", (5, 100, "uniform")),
+    (r"(^|_)(wip|work_in_progress)_limit$|_limit$", (3, 20, "uniform")),
 ]
 SUBJECT_INT_MEANINGS = {
     ("track", r"millis|_ms$"): (90_000, 420_000, "uniform"),
@@ -640,6 +677,9 @@ def numeric_values(spec, kind: str | None, index: np.ndarray, purpose: int) -> p
         given = rnd.uniform(index, purpose) < 0.4
         steps = np.round((none + rnd.uniform(index, purpose + 1) * (top - none)) * per_unit) / per_unit
         values = np.where(given, np.maximum(steps, none), none)
+    elif re.search(r"(^|_)(tax|vat|gst|commission)_?rate$", col) and high <= 1:
+        # a tax rate as a fraction: the rates countries charge (0.2, 0.19, 0.0825), never 0.81
+        values = np.array(v.TAX_RATES)[rnd.choose(index, purpose, len(v.TAX_RATES))]
     elif kind == "money" or re.search(r"rate$|_rate|cost|price|amount", col):
         values = money_values(spec, index, purpose, cents="cents" in col).to_numpy()
         if len(values) and (values.min() > high or values.max() < low):

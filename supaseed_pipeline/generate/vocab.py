@@ -29,6 +29,12 @@ MIME_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf", "text/
 FILE_STEMS = ("invoice", "report", "screenshot", "contract", "avatar", "export", "receipt", "presentation", "notes",
               "budget", "photo", "logo", "proposal", "roadmap", "statement", "backup")
 FILE_EXTENSIONS = ("pdf", "png", "jpg", "csv", "docx", "xlsx", "txt", "zip", "json", "mp4")
+MODEL_LINES = ("Sense", "Atlas", "Nimbus", "Orion", "Vector", "Pulse", "Terra", "Helix", "Aero", "Summit")
+MODEL_LETTERS = ("T", "X", "S", "M", "Pro ", "Lite ", "EM-", "GX")
+TAX_RATES = (0.0, 0.05, 0.0625, 0.07, 0.0825, 0.1, 0.13, 0.19, 0.2, 0.21, 0.25)
+ALERT_TEXTS = ("Temperature above threshold", "Humidity below 20%", "Battery low (8%)", "Device offline for 30 minutes",
+               "Firmware update failed", "Door opened outside business hours", "Sensor reading out of range",
+               "Signal strength weak", "Power supply interrupted", "Filter needs replacement")
 PACK_COUNTS = ("6", "10", "12", "16", "20", "24", "36", "48")
 PACK_SIZES = ("8 oz", "12 oz", "16 oz", "100 g", "250 g", "500 g", "1 kg", "330 ml", "500 ml", "750 ml", "1 l")
 PACK_CONTAINERS = ("bottles", "jars", "cans", "bags", "boxes", "pkgs.", "tins", "cartons")
@@ -72,6 +78,8 @@ TYPE_BY_SUBJECT = {
 }
 DEFAULT_TYPES = ("standard", "standard", "premium", "basic")
 
+WORKFLOW_STAGES = ("Backlog", "To do", "In progress", "In review", "Blocked", "QA", "Ready to ship", "Done",
+                   "Triage", "Icebox", "Next up", "Waiting on customer")
 PLANS = ("Free", "Starter", "Basic", "Pro", "Plus", "Team", "Business", "Premium", "Growth", "Enterprise")
 
 PRODUCT_ADJECTIVES = ("Classic", "Compact", "Deluxe", "Everyday", "Lightweight", "Organic", "Portable", "Premium",
@@ -233,6 +241,10 @@ CHANNEL_TOPICS = ("Company-wide announcements and news", "Anything goes: off-top
 TOPICS = ("Billing", "Onboarding", "Product feedback", "Feature request", "Bug report", "Account access", "Integrations",
           "Pricing", "Performance", "Security", "Data export", "Mobile app", "Notifications", "Team settings")
 # What happened, in an audit log or activity feed; what a permission allows; which SQL operation changed a row.
+DOTTED_ACTIONS = ("user.signed_in", "user.signed_out", "user.password_changed", "member.invited", "member.removed",
+                  "member.role_changed", "project.created", "project.updated", "project.archived", "project.deleted",
+                  "api_key.created", "api_key.revoked", "invoice.paid", "invoice.payment_failed", "subscription.renewed",
+                  "subscription.canceled", "settings.updated", "file.uploaded", "export.completed", "workspace.created")
 AUDIT_ACTIONS = ("created", "updated", "deleted", "signed_in", "signed_out", "password_changed", "invited",
                  "role_changed", "member_removed", "exported", "archived", "restored", "api_key_created",
                  "settings_updated", "subscription_renewed", "payment_failed")

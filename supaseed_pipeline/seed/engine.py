@@ -404,7 +404,12 @@ class SeedEngine:
         """Rows of a parent outside the partition (reference data, existing rows), read once per run."""
         key = (table, tuple(columns))
         if key not in self._pool_cache:
-            self._pool_cache[key] = io.read(table, columns)
+            described = self.snapshot.table(table)
+            gone = described.column("deleted_at") if described is not None else None
+            rows = io.read(table, columns, live="deleted_at") if gone is not None and not gone.not_null else None
+            # new rows point at live rows: a soft-deleted product is nobody's new order line (all of them when
+            # every row is deleted, rather than none)
+            self._pool_cache[key] = rows if rows is not None and rows.height else io.read(table, columns)
         return self._pool_cache[key]
 
 

@@ -308,13 +308,15 @@ def update_columns(conn: psycopg.Connection, table: Table, keys: list[str], fram
 
 
 def read_rows(conn: psycopg.Connection, table: str, columns: list[str], *, limit: int = 10_000,
-              where: tuple[list[str], pl.DataFrame] | None = None) -> pl.DataFrame:
-    """Existing rows' columns (sorted, so sampling from them is deterministic), optionally matching keys."""
+              where: tuple[list[str], pl.DataFrame] | None = None, live: str | None = None) -> pl.DataFrame:
+    """Existing rows' columns (sorted, so sampling from them is deterministic), optionally matching keys;
+    `live`: only the rows whose soft-delete column (deleted_at) is NULL."""
     with conn.cursor() as cur:
         if where is None:
-            cur.execute(sql.SQL("SELECT {} FROM {} ORDER BY {} LIMIT {}").format(
-                sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns),
-                ident(table), column_list(columns), sql.Literal(limit)))
+            cur.execute(sql.SQL("SELECT {} FROM {} {} ORDER BY {} LIMIT {}").format(
+                sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns), ident(table),
+                sql.SQL("WHERE {} IS NULL").format(sql.Identifier(live)) if live else sql.SQL(""),
+                column_list(columns), sql.Literal(limit)))
         else:
             match_columns, values = where
             arrays = [text_array_literal(values[c]) for c in values.columns]

@@ -61,8 +61,9 @@ class DatabaseLoader:
 
     # ---- reads
 
-    def read(self, table: str, columns: list[str], where: tuple[list[str], pl.DataFrame] | None = None) -> pl.DataFrame:
-        return load.read_rows(self.conn, table, columns, where=where)
+    def read(self, table: str, columns: list[str], where: tuple[list[str], pl.DataFrame] | None = None,
+             live: str | None = None) -> pl.DataFrame:
+        return load.read_rows(self.conn, table, columns, where=where, live=live)
 
     def has_rows(self, table: str) -> bool:
         return self.conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(load.ident(table))).fetchone()[0]
@@ -150,12 +151,15 @@ class DryRunLoader(DatabaseLoader):
     def advance_sequences(self, table: str, columns: list[str]) -> None:
         pass
 
-    def read(self, table: str, columns: list[str], where: tuple[list[str], pl.DataFrame] | None = None) -> pl.DataFrame:
-        existing = (super().read(table, columns, where) if self.conn is not None
+    def read(self, table: str, columns: list[str], where: tuple[list[str], pl.DataFrame] | None = None,
+             live: str | None = None) -> pl.DataFrame:
+        existing = (super().read(table, columns, where, live) if self.conn is not None
                     else pl.DataFrame(schema={c: pl.String for c in columns}))
         kept = self.kept.get(table)
         if kept is None or not all(c in kept.columns for c in columns):
             return existing
+        if live and live in kept.columns:
+            kept = kept.filter(pl.col(live).is_null())
         mine = kept.select(columns)
         if where is not None:
             match_columns, values = where

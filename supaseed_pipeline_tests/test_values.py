@@ -507,3 +507,33 @@ def test_columns_read_like_what_real_apps_store(fresh_db):
                         "FROM office_hours") == [(True, True, True)]
     assert set(column(target, "SELECT action FROM audit_log")) <= set(vocab.DOTTED_ACTIONS)
     no_violations(target)
+
+
+def test_a_parents_history_follows_one_date_after_another(fresh_db):
+    # (emp_no, from_date) made from_date unique for the whole table: 2000-01-01, 2000-01-02, ... for everyone
+    target = seeded(fresh_db, """
+        CREATE TABLE public.employees (emp_no int PRIMARY KEY, first_name text NOT NULL, hire_date date NOT NULL);
+        CREATE TABLE public.salaries (emp_no int NOT NULL REFERENCES public.employees, salary int NOT NULL,
+          from_date date NOT NULL, to_date date NOT NULL, PRIMARY KEY (emp_no, from_date));
+    """, tables={"public.employees": {"count": 20}, "public.salaries": {"count": 100}})
+    assert column(target, "SELECT count(*) FROM salaries") == [100]
+    gaps = column(target, "SELECT DISTINCT from_date - lag(from_date) OVER (PARTITION BY emp_no ORDER BY from_date) "
+                          "FROM salaries")
+    assert set(gaps) == {None, 365}                            # a raise a year, per employee
+    assert rows(target, "SELECT min(from_date) > '2015-01-01', max(from_date) <= '2026-06-30' FROM salaries") == [(True, True)]
+    no_violations(target)
+
+
+def test_a_table_kept_as_reference_data_says_so(fresh_db):
+    with connect(fresh_db) as conn:
+        conn.execute("""
+            CREATE TABLE public.products (id serial PRIMARY KEY, title text NOT NULL);
+            INSERT INTO public.products (title) VALUES ('Classic tee');
+            CREATE TABLE public.reviews (id int PRIMARY KEY, product_id int NOT NULL REFERENCES public.products, body text);
+        """)
+        conn.commit()
+    results = api.seed(fresh_db, settings())
+    notes = [n for r in results for n in r.notes]
+    assert any("public.products: its existing rows are used as reference data" in n
+               and "tables.public.products.count" in n for n in notes)
+    assert column(fresh_db, "SELECT count(*) FROM products") == [1]

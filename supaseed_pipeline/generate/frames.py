@@ -72,13 +72,17 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
     fk_by_column = {c: fk for fk in table.foreign_keys for c in fk.columns}
     unique_single = {s[0] for s in plan.unique_sets if len(s) == 1}
     labelled: dict[str, tuple[str, int]] = {}   # FK name -> (the column it is unique with, how many values it holds)
+    histories: list[tuple[list[str], str]] = []  # (FK columns, the date that orders each parent's rows)
     # in a composite unique without a generated driver, make the first non-FK column unique
     for unique_set in plan.unique_sets:
         if len(unique_set) > 1 and not any(c in unique_single for c in unique_set):
             free = [c for c in unique_set if c not in fk_by_column and c in plan.write_columns and c not in request.fixed]
             pair = _labelled_pair(snapshot, table, unique_set, free, request, pools, seed)
+            dated = _dated_history(table, unique_set, free)
             if pair is not None:
                 labelled[pair[0]] = pair[1:]
+            elif dated is not None:
+                histories.append(dated)
             elif free:
                 unique_single.add(free[0])
     local = (index - index[0]).astype(np.int64) if len(index) else np.asarray(index, dtype=np.int64)
@@ -143,6 +147,9 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
                                            if later and fk.name in pools else pools, labelled.get(fk.name, (None, 0))[1]))
         assigned += [c for c in fk.columns if c not in assigned]
     columns.update(_one_owner(snapshot, table, plan, request, pools, columns))
+    for parent_columns, dated_column in histories:
+        if dated_column in columns and dated_column not in request.fixed and dated_column not in request.overrides:
+            columns[dated_column] = _one_after_another(columns, parent_columns, dated_column)
 
     frame = pl.DataFrame({name: columns[name] for name in plan.write_columns if name in columns})
     frame = _updated_after_created(frame, request, index, seed, plan.table)
@@ -201,6 +208,29 @@ def override_values(override: ColumnOverride, index: np.ndarray, purpose: int) -
         function = getattr(import_module(module_name), attribute)
         return pl.select(function(pl.Series("i", index))).to_series()
     return pl.Series([override.value] * len(index))
+
+
+def _dated_history(table: Table, unique_set: list[str], free: list[str]) -> tuple[list[str], str] | None:
+    """(FK columns, date column) when a unique set is one foreign key, a date or timestamp and maybe more
+    (salaries (emp_no, from_date), titles (emp_no, title, from_date), price_history (product_id, valid_from)):
+    a parent's history, whose dates follow one another (_one_after_another) rather than count up from one
+    day for the whole table."""
+    fks = [fk for fk in table.foreign_keys if set(fk.columns) <= set(unique_set)]
+    if len(fks) != 1 or set(unique_set) - set(free) != set(fks[0].columns):
+        return None
+    dated = [c for c in free if table.column(c).base_type_name in {"date", "timestamp", "timestamptz"}
+             and not table.column(c).is_array]
+    return (list(fks[0].columns), dated[0]) if dated else None
+
+
+def _one_after_another(columns: dict[str, pl.Series], parent_columns: list[str], name: str) -> pl.Series:
+    """Each parent's rows a year apart (a date) or 30 days apart (a time), back from the latest date generated
+    for it (none in the future): distinct within the parent, so the key holds, and a history that reads like one."""
+    values = columns[name]
+    step = pl.duration(days=365) if values.dtype == pl.Date else pl.duration(days=30)
+    frame = pl.DataFrame({**{c: columns[c] for c in parent_columns}, name: values})
+    later = pl.len().over(parent_columns) - 1 - pl.int_range(pl.len()).over(parent_columns)
+    return frame.select((pl.col(name).max().over(parent_columns) - step * later).alias(name)).to_series()
 
 
 def _labelled_pair(snapshot: SchemaSnapshot, table: Table, unique_set: list[str], free: list[str], request: TableRequest,

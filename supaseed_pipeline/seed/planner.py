@@ -375,7 +375,11 @@ class PartitionPlanner(UserRoles):
             if config and config.count is not None:
                 return 0, config.count
             if self._has_rows(name) and self.e.reuses_existing_rows(name):
-                return 0, 0  # a populated lookup (roles, setup types): sample its rows, add none
+                # a populated lookup (roles, setup types): sample its rows, add none, and say so, since a
+                # store's own few products look the same from here
+                self.result.notes.append(f"{name}: its existing rows are used as reference data and none are added; "
+                                         f"set tables.{name}.count to add rows")
+                return 0, 0
             if name in self.e.tenants:
                 # an organization per few users, as a team account holds its owner and tenants.membersPerTenant
                 per_tenant = self.e.settings.tenants.members_per_tenant + 1

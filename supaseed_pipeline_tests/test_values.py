@@ -537,3 +537,23 @@ def test_a_table_kept_as_reference_data_says_so(fresh_db):
     assert any("public.products: its existing rows are used as reference data" in n
                and "tables.public.products.count" in n for n in notes)
     assert column(fresh_db, "SELECT count(*) FROM products") == [1]
+
+
+def test_handles_prefixes_and_cancel_dates_read_like_a_shop(fresh_db):
+    target = seeded(fresh_db, """
+        CREATE TABLE public.products (id text PRIMARY KEY, title text NOT NULL, handle text NOT NULL UNIQUE);
+        CREATE TABLE public.product_variants (id text PRIMARY KEY, product_id text NOT NULL REFERENCES public.products,
+          title text NOT NULL);
+        CREATE TABLE public.line_items (id text PRIMARY KEY, variant_id text NOT NULL REFERENCES public.product_variants,
+          quantity int NOT NULL CHECK (quantity > 0));
+        CREATE TABLE public.orders (id int PRIMARY KEY, status text NOT NULL CHECK (status IN ('pending', 'completed', 'canceled')),
+          created_at timestamptz NOT NULL, canceled_at timestamptz);
+    """)
+    products = rows(target, "SELECT id, title, handle FROM products")
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", h) for _, _, h in products)   # the slug of a title
+    assert all(i.startswith("prod_") for i, _, _ in products)
+    assert all(i.startswith("var_") for i in column(target, "SELECT id FROM product_variants"))   # what the row is
+    assert all(i.startswith("item_") for i in column(target, "SELECT id FROM line_items"))
+    assert rows(target, "SELECT count(*) FILTER (WHERE status <> 'canceled' AND canceled_at IS NOT NULL), "
+                        "count(*) FILTER (WHERE status = 'canceled' AND canceled_at IS NOT NULL) > 0 FROM orders") == [(0, True)]
+    no_violations(target)

@@ -155,7 +155,7 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
     frame = _updated_after_created(frame, request, index, seed, plan.table)
     frame = order_columns(frame, plan.table, index, seed, set(request.fixed) | set(request.overrides),
                           nullable=lambda c: not table.column(c).not_null)
-    frame = flags_follow_status(frame, set(request.fixed) | set(request.overrides))
+    frame = flags_follow_status(frame, set(request.fixed) | set(request.overrides), lambda c: not table.column(c).not_null)
     frame = _apply_cross_column_rules(table, frame, index, seed, set(request.fixed))
     for fk_name in plan.self_fks:
         fk = next(f for f in table.foreign_keys if f.name == fk_name)

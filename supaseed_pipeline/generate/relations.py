@@ -131,6 +131,7 @@ INACTIVE_STATUSES = frozenset({"inactive", "canceled", "cancelled", "past_due", 
 CANCELED_STATUSES = frozenset({"canceled", "cancelled"})
 ACTIVE_FLAG = re.compile(r"^(is_)?(active|enabled)$")
 CANCELED_FLAG = re.compile(r"^(is_)?(canceled|cancelled)$")
+CANCELED_STAMP = re.compile(r"^(canceled|cancelled)(_at|_on|_date)?$")
 
 
 def status_column(columns: list[str]) -> str | None:
@@ -141,19 +142,24 @@ def status_column(columns: list[str]) -> str | None:
     return others[0] if len(others) == 1 else None
 
 
-def flags_follow_status(frame: pl.DataFrame, locked: set[str]) -> pl.DataFrame:
+def flags_follow_status(frame: pl.DataFrame, locked: set[str], nullable=lambda column: False) -> pl.DataFrame:
     """active/enabled flags true exactly when the row's status is an active one, canceled flags when it is
-    canceled; rows whose status is NULL or unknown, and flags the caller fixed, keep their values."""
+    canceled, and a nullable canceled_at set only then; rows whose status is NULL or unknown, and flags the
+    caller fixed, keep their values."""
     status = status_column(frame.columns)
     if status is None or frame.schema[status] not in (pl.String, pl.Categorical, pl.Enum):
         return frame
     flags = [c for c in frame.columns if frame.schema[c] == pl.Boolean and c not in locked
              and (ACTIVE_FLAG.match(c.lower()) or CANCELED_FLAG.match(c.lower()))]
-    if not flags:
+    stamps = [c for c in frame.columns if frame.schema[c].is_temporal() and c not in locked and nullable(c)
+              and CANCELED_STAMP.match(c.lower())]
+    if not flags and not stamps:
         return frame
     value = pl.col(status).cast(pl.String).str.to_lowercase()
     known = value.is_in(list(ACTIVE_STATUSES | INACTIVE_STATUSES))
-    updates = []
+    # a pending order was never canceled: no canceled_at
+    updates = [pl.when(value.is_not_null() & ~value.is_in(list(CANCELED_STATUSES))).then(None).otherwise(pl.col(c)).alias(c)
+               for c in stamps]
     for flag in flags:
         truth = value.is_in(list(ACTIVE_STATUSES)) if ACTIVE_FLAG.match(flag.lower()) else value.is_in(list(CANCELED_STATUSES))
         updates.append(pl.when(known).then(truth).otherwise(pl.col(flag)).alias(flag))

@@ -294,9 +294,11 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         stem = provider.group(1) if provider else singular(table_words(table))
         return pl.select(pl.concat_str([pl.lit(STRIPE_PREFIXES[stem]), alnum(index, purpose, 8)])).to_series()
     if col == "id" or col == f"{singular(table_words(table))}_id":
-        # a text key nobody references by meaning: short, prefixed, unique by the index
-        prefix = re.sub(r"[^a-z]", "", singular(table_words(table)))[:4] or "id"
-        return pl.select(pl.concat_str([pl.lit(prefix + "_"), alnum(index, purpose, 8)])).to_series()
+        # a text key nobody references by meaning: prefixed by what the row is (a product variant's variant_,
+        # a line item's item_, Stripe's own prefixes where it has one), unique by the index
+        entity = re.sub(r"[^a-z_]", "", singular(table_words(table))).split("_")[-1] or "id"
+        prefix = STRIPE_PREFIXES.get(entity) or (entity if len(entity) <= 8 else entity[:4]) + "_"
+        return pl.select(pl.concat_str([pl.lit(prefix), alnum(index, purpose, 8)])).to_series()
     if re.search(r"^(billing_|plan_|recurring_|renewal_)?(interval|period|interval_unit|billing_cycle|cycle)$", col):
         return weighted_pick(v.INTERVAL_UNITS, v.INTERVAL_WEIGHTS, index, purpose)
     if re.search(r"frequency", col):
@@ -385,7 +387,9 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return pick(["Standard", "Premium", "Basic", "Deluxe", "Early bird", "Limited", "Student", "Family"], index, purpose)
     if re.search(r"(^|_)middle_?(name|initial)$", col):
         return pick([f"{letter}." for letter in "ABCDEFGHJKLMNPRSTW"], index, purpose)
-    if re.search(r"slug|subdomain|(^|_)host_?name$", col):
+    if re.search(r"slug|subdomain|(^|_)host_?name$", col) or (
+            col == "handle" and not PERSON_TABLE.search(table_words(table)) and {"title", "name"} & set(spec.siblings)):
+        # a product's handle is the slug of its title (Shopify, Medusa), not a username
         # the slug of the row's own name when the table has one, else of a name the table could have
         name_col = next((c for c in ("name", "title", "label") if c in spec.siblings), None)
         if name_col and PERSON_TABLE.search(table_words(table)) and name_col == "name":

@@ -557,3 +557,34 @@ def test_handles_prefixes_and_cancel_dates_read_like_a_shop(fresh_db):
     assert rows(target, "SELECT count(*) FILTER (WHERE status <> 'canceled' AND canceled_at IS NOT NULL), "
                         "count(*) FILTER (WHERE status = 'canceled' AND canceled_at IS NOT NULL) > 0 FROM orders") == [(0, True)]
     no_violations(target)
+
+
+def test_a_django_project_gets_users_who_can_log_in_and_its_tables_read_like_django(fresh_db):
+    target = seeded(fresh_db, """
+        CREATE TABLE public.auth_user (id serial PRIMARY KEY, password varchar(128) NOT NULL, last_login timestamptz,
+          is_superuser boolean NOT NULL, username varchar(150) NOT NULL UNIQUE, first_name varchar(150) NOT NULL,
+          last_name varchar(150) NOT NULL, email varchar(254) NOT NULL, is_staff boolean NOT NULL,
+          is_active boolean NOT NULL, date_joined timestamptz NOT NULL);
+        CREATE TABLE public.django_session (session_key varchar(40) PRIMARY KEY, session_data text NOT NULL,
+          expire_date timestamptz NOT NULL);
+        CREATE TABLE public.django_admin_log (id serial PRIMARY KEY, action_time timestamptz NOT NULL, object_id text,
+          object_repr varchar(200) NOT NULL, action_flag smallint NOT NULL CHECK (action_flag >= 0), change_message text NOT NULL,
+          user_id int NOT NULL REFERENCES public.auth_user DEFERRABLE INITIALLY DEFERRED);
+        CREATE TABLE public.country (code char(3) PRIMARY KEY, name text NOT NULL, region text NOT NULL,
+          population int NOT NULL, localname text NOT NULL, governmentform text NOT NULL, headofstate text);
+    """, userCount=20)
+    import base64, hashlib
+    users = rows(target, "SELECT password, is_superuser FROM auth_user")
+    assert len(users) == 20 and sum(s for _, s in users) <= 5                  # the user table, few superusers
+    algorithm, iterations, salt, digest = users[0][0].split("$")              # Django's own format, and it checks
+    assert algorithm == "pbkdf2_sha256" and base64.b64decode(digest) == hashlib.pbkdf2_hmac(
+        "sha256", settings().password.get_secret_value().encode(), salt.encode(), int(iterations))
+    assert all(re.fullmatch(r"[a-z0-9]{32}", k) for k in column(target, "SELECT session_key FROM django_session"))
+    assert set(column(target, "SELECT DISTINCT action_flag FROM django_admin_log")) <= {1, 2, 3}
+    assert all(re.fullmatch(r"[A-Z][a-z]+ object \(\d+\)", r) for r in column(target, "SELECT object_repr FROM django_admin_log"))
+    countries = rows(target, "SELECT name, region, governmentform, headofstate FROM country")
+    assert {n for n, *_ in countries} <= set(pool("country").to_list()) | {f"{c} {k}" for c in pool("country").to_list() for k in range(2, 9)}
+    assert {r for _, r, *_ in countries} <= set(vocab.WORLD_REGIONS)
+    assert {g for _, _, g, _ in countries} <= set(vocab.GOVERNMENT_FORMS)
+    assert all(re.fullmatch(r"[A-Z][a-z'.-]+( [A-Z][a-z'.-]+)+", h) for *_, h in countries if h)
+    no_violations(target)

@@ -162,7 +162,7 @@ NAME_RULES: list[tuple[str, str]] = [
     (r"token|secret|api_?key|nonce", "secret_hex"),
     (r"birth|dob", "birth_date"),
     (r"(deleted|archived|banned|cancel+ed|revoked)(_at|_until|_on)?$", "null_if_possible"),
-    (r"expires|expiry|expiration|due|deadline|ends?_at|until", "future_time"),
+    (r"expires|expire_|expiry|expiration|due|deadline|ends?_at|until", "future_time"),
     (r"updated|modified|changed", "updated_time"),
     (r"created|inserted|registered|joined|started|_at$|_on$|date|time", "past_time"),
     (r"title|subject|headline|heading", "title"),
@@ -251,7 +251,7 @@ def generate_values(spec: ColumnSpec, index: np.ndarray, seed: int) -> pl.Series
         return rnd.uuids(index, purpose)
     if base == "bool":
         share = 0.9 if re.search(r"active|enabled|visible|public|confirmed|verified", col.name) else (
-            0.05 if re.search(r"deleted|archived|banned|disabled|anonymous|sso", col.name) else 0.5)
+            0.05 if re.search(r"deleted|archived|banned|disabled|anonymous|sso|superuser|is_staff|is_admin", col.name) else 0.5)
         return pl.Series(rnd.uniform(index, purpose) < share)
     if base in INT_TYPES:
         return semantics.int_values(spec, index, purpose)

@@ -38,6 +38,7 @@ SUBJECTS: list[tuple[str, str]] = [
     (r"track|song", "track"),
     (r"book", "book"),
     (r"^cit(y|ies)$|_cit(y|ies)$|town", "city"),
+    (r"^countr(y|ies)$|_countr(y|ies)$|^nations?$", "country"),
     (r"team|compan|organi[sz]ation|^orgs?$|tenant|vendor|supplier|brand|publisher|manufacturer|merchant", "company"),
     (r"task|todo|issue|ticket", "task"),
     (r"^posts?$|_posts?$|article|blog|news|stories", "headline"),
@@ -172,6 +173,7 @@ def _pool_tuple(kind: str) -> tuple[str, ...]:
 
 NAME_PARTS = {
     "plan": lambda: [v.PLANS],
+    "country": lambda: [_pool_tuple("country")],
     "stage": lambda: [v.WORKFLOW_STAGES],
     "category": lambda: [v.CATEGORIES],
     "genre": lambda: [v.GENRES],
@@ -303,6 +305,19 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return weighted_pick(v.INTERVAL_UNITS, v.INTERVAL_WEIGHTS, index, purpose)
     if re.search(r"frequency", col):
         return weighted_pick(v.FREQUENCIES, v.INTERVAL_WEIGHTS, index, purpose)
+    if re.search(r"^government_?form$|^form_of_government$", col):
+        return pick(v.GOVERNMENT_FORMS, index, purpose)
+    if re.search(r"^local_?name$|^native_?name$", col) and re.search(r"countr|nation", table_words(table)):
+        return compose([_pool_tuple("country")], index, purpose, unique=spec.unique)
+    if re.search(r"^session_?key$", col):
+        # Django's session key: 32 lower-case letters and digits
+        return pl.select(pl.concat_str([alnum(index, purpose, 26).str.to_lowercase()])).to_series()
+    if re.search(r"(^|_)object_?id$", col):
+        return pl.Series(rnd.integers(index, purpose, 1, 5000)).cast(pl.String)
+    if re.search(r"(^|_)object_?repr$", col):
+        # what Django's admin log shows: the object's default str()
+        return pl.select(pl.format("{} object ({})", pick(v.MODEL_NAMES, index, purpose),
+                                   pl.Series(rnd.integers(index, purpose + 1, 1, 5000)))).to_series()
     if re.search(r"^(model|model_name|model_number|hardware_model|device_model)$", col):
         # a product line and a number: "Sense T200", "Atlas X-310"
         return pl.select(pl.concat_str([pick(v.MODEL_LINES, index, purpose), pl.lit(" "), pick(v.MODEL_LETTERS, index, purpose + 1),
@@ -397,7 +412,8 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         names = name_values(name_subject(name_col or "name", table), table, index,
                             rnd.salt(seed, table, name_col) if name_col else purpose, True)
         return pl.select(slugify(pl.lit(names))).to_series()
-    if re.search(r"composer|director|^artist$|^author$|instructor|speaker|^manager$|^owner_name$|^assignee$", col):
+    if re.search(r"composer|director|^artist$|^author$|instructor|speaker|^manager$|^owner_name$|^assignee$|"
+                 r"head_?of_?state|^president$|^monarch$|^mayor$|^governor$", col):
         from supaseed_pipeline.generate.columns import person_names
         first, last = person_names(index, seed, f"{table}.{col}")
         return pl.select(pl.concat_str([first, last], separator=" ")).to_series()
@@ -453,6 +469,8 @@ def place_values(spec, index: np.ndarray, purpose: int) -> pl.Series:
     place = any(re.search(r"city|zip|postal|postcode|address|country|street", c.lower()) for c in spec.siblings)
     if re.match(r"^region(_code)?$", col) and not place and INFRA_TABLE.search(table):
         return pick(v.CLOUD_REGIONS, index, purpose)
+    if re.match(r"^(region|subregion|sub_region)$", col) and re.search(r"countr|nation", table):
+        return pick(v.WORLD_REGIONS, index, purpose)   # a country's region is a part of the world
     if (spec.column.max_length or 99) <= 3 or col.endswith("_code"):
         return pick(v.US_STATE_CODES, index, purpose)
     return pick(pool("state"), index, purpose)
@@ -500,7 +518,7 @@ def _file_names(index: np.ndarray, purpose: int) -> pl.Series:
 
 
 # Texts built here are unique by construction when spec.unique (composed names, index-suffixed ids).
-UNIQUE_READY = re.compile(r"^id$|_id$|slug|subdomain|(^|_)host_?name$|sku|^(name|title|label)$|_(name|title)$")
+UNIQUE_READY = re.compile(r"^id$|_id$|slug|subdomain|(^|_)host_?name$|sku|^(name|title|label)$|_(name|title)$|^session_?key$")
 
 
 # ---------------------------------------------------------------- numbers by meaning
@@ -562,6 +580,11 @@ INT_MEANINGS: list[tuple[str, tuple[int, int, str]]] = [
     (r"position|sort_?order|rank|ordinal|seq|sort|order_index|display_order", (1, 100, "uniform")),
     (r"version|revision", (1, 5, "uniform")),
     (r"salary", (30_000, 180_000, "uniform")),
+    (r"^population$|_population$", (5_000, 50_000_000, "log")),
+    (r"(^|_)indep_?year$|year_?(of_)?independence", (1776, 1993, "uniform")),
+    (r"life_?expectancy", (55, 85, "uniform")),
+    (r"surface_?area|area_km2|land_area", (300, 9_000_000, "log")),
+    (r"^action_?flag$", (1, 3, "uniform")),   # Django's admin log: addition, change, deletion
     (r"level|tier", (1, 10, "uniform")),
     # sensor readings: a room or a field, not prices clipped to the CHECK's edge
     (r"temp(erature)?(_c|_celsius)?$", (-5, 35, "uniform")),

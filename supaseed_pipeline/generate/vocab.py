@@ -29,6 +29,12 @@ MIME_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf", "text/
 FILE_STEMS = ("invoice", "report", "screenshot", "contract", "avatar", "export", "receipt", "presentation", "notes",
               "budget", "photo", "logo", "proposal", "roadmap", "statement", "backup")
 FILE_EXTENSIONS = ("pdf", "png", "jpg", "csv", "docx", "xlsx", "txt", "zip", "json", "mp4")
+WORLD_REGIONS = ("Western Europe", "Southern Europe", "Eastern Europe", "Nordic Countries", "Eastern Asia",
+                 "Southeast Asia", "Southern and Central Asia", "Middle East", "North America", "Central America",
+                 "South America", "Caribbean", "Eastern Africa", "Western Africa", "Northern Africa", "Polynesia")
+GOVERNMENT_FORMS = ("Republic", "Federal Republic", "Constitutional Monarchy", "Parliamentary Democracy",
+                    "Federation", "Monarchy", "Socialist Republic", "Emirate", "Commonwealth", "Dependent Territory")
+MODEL_NAMES = ("Post", "Comment", "User", "Tag", "Group", "Order", "Product", "Page")
 MODEL_LINES = ("Sense", "Atlas", "Nimbus", "Orion", "Vector", "Pulse", "Terra", "Helix", "Aero", "Summit")
 MODEL_LETTERS = ("T", "X", "S", "M", "Pro ", "Lite ", "EM-", "GX")
 TAX_RATES = (0.0, 0.05, 0.0625, 0.07, 0.0825, 0.1, 0.13, 0.19, 0.2, 0.21, 0.25)

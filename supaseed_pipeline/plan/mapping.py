@@ -12,7 +12,9 @@ from supaseed_pipeline.settings import SeedSettings
 from supaseed_pipeline.snapshot.models import SchemaSnapshot, Table
 
 Framework = Literal["makerkit-full", "makerkit-lite", "supabase", "postgres", "custom"]
-PLAIN_USER_TABLES = ("users", "app_users", "user", "members", "customers", "accounts")
+# Django's own (auth_user) and its custom user models (users_user, accounts_user, core_user) after the usual names
+PLAIN_USER_TABLES = ("users", "app_users", "user", "members", "customers", "accounts", "auth_user", "users_user",
+                     "accounts_user", "core_user")
 PROFILE_TABLES = ("profiles", "user_profiles", "accounts", "users")
 
 

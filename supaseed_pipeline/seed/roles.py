@@ -15,7 +15,8 @@ from supaseed_pipeline.generate.columns import emails, person_names
 from supaseed_pipeline.generate.frames import TableRequest, build_frame
 from supaseed_pipeline.generate.pools import pool, slugify
 from supaseed_pipeline.plan import allocation
-from supaseed_pipeline.seed.supabase import auth_user_frame, avatar_urls, identity_frame, password_hash, with_test_emails
+from supaseed_pipeline.seed.supabase import (auth_user_frame, avatar_urls, django_password_hash, identity_frame, password_hash,
+                                             with_test_emails)
 
 
 class UserRoles:
@@ -71,7 +72,12 @@ class UserRoles:
         fixed = {}
         for column in columns:
             if column in {"password_hash", "encrypted_password", "hashed_password", "password"}:
-                fixed[column] = pl.Series([password_hash(self.e.settings.password.get_secret_value(), self.e.seed)] * len(index))
+                password = self.e.settings.password.get_secret_value()
+                users = self.e.snapshot.table(self.e.mapping.user_table)
+                # Django's user table (is_staff, date_joined) checks its own hash format, not bcrypt
+                django = users is not None and users.column("is_staff") is not None and users.column("date_joined") is not None
+                hashed = django_password_hash(password, self.e.seed) if django else password_hash(password, self.e.seed)
+                fixed[column] = pl.Series([hashed] * len(index))
         settings, email = self.e.settings, self.e.mapping.user_email
         if email in columns and (settings.email_domain or settings.test_emails()):
             # the emails the column's own generator makes (columns.py), at emailDomain, test logins first

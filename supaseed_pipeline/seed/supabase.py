@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from functools import lru_cache
 
 import bcrypt
@@ -27,6 +28,17 @@ def password_hash(password: str, seed: int) -> str:
     encoded = base64.b64encode(raw).decode()[:22].translate(_TO_BCRYPT_ALPHABET)
     salt = f"$2b${BCRYPT_COST:02d}${encoded}".encode()
     return bcrypt.hashpw(password.encode(), salt).decode()
+
+
+DJANGO_ITERATIONS = 600_000   # Django 4.2's default; any count logs in (Django reads it from the hash)
+
+
+@lru_cache(maxsize=8)
+def django_password_hash(password: str, seed: int) -> str:
+    """Django's pbkdf2_sha256$<iterations>$<salt>$<hash> of the password, one per password and seed."""
+    salt = base64.b32encode(rnd.salt(seed, "django-salt").to_bytes(8, "little")).decode().rstrip("=").lower()[:12]
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), DJANGO_ITERATIONS)
+    return f"pbkdf2_sha256${DJANGO_ITERATIONS}${salt}${base64.b64encode(digest).decode()}"
 
 
 def user_ids(index: np.ndarray, seed: int, table: str = "auth.users") -> pl.Series:

@@ -209,7 +209,9 @@ def column_findings(table: Table, column: Column, values: list) -> list[Finding]
             bad = [v for v in texts if v.strip().upper() not in ISO_4217]
             if bad:
                 found.append(Finding(where, name, "not_iso_currency", len(bad) / len(texts), f"e.g. {bad[0][:30]!r}"))
-        if PLACE_NAME.search(name) and texts:
+        # a bare `state` beside no address is a workflow state (a milestone's open/closed), not a place
+        addressed = any(re.search(r"city|zip|postal|country|address|street", c.name) for c in table.columns)
+        if PLACE_NAME.search(name) and texts and (name != "state" or addressed):
             bad = [v for v in texts if v.strip().lower() in STATUS_WORDS]
             if len(bad) >= len(texts) / 2:
                 found.append(Finding(where, name, "status_as_place", len(bad) / len(texts), f"e.g. {bad[0]!r}"))

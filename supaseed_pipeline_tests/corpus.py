@@ -57,10 +57,12 @@ FIXTURES = {f.name: f for f in (
     Fixture("pagila_like", ("public",), False),
     Fixture("music_store", ("public",), False),
     Fixture("northwind_like", ("public",), False),
+    Fixture("django_world", ("public",), False),
     Fixture("commerce_engine", ("public",), False),
     Fixture("erp_schemas", ("person", "HumanResources", "production", "purchasing", "sales"), False),
     Fixture("staff_telemetry", ("employees", "telemetry"), False),
     Fixture("crm_polymorphic", ("public",), False),
+    Fixture("forum_tracker", ("public",), False),
     Fixture("hard_cases", ("public",), False),
 )}
 

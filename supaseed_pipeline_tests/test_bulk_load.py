@@ -138,6 +138,11 @@ def test_parallel_bulk_load_writes_the_rows_of_a_serial_default_load(pg_server, 
         drop_database(pg_server, other.dbname)
 
 
+# fixtures whose users (and their first category and topic) sit in tables the seed writes: bulkLoad refuses
+# such a target (it needs empty tables), so the comparison starts without them
+USER_ROWS = {"django_world": "public.auth_user", "forum_tracker": "public.users, public.categories"}
+
+
 @pytest.mark.one_server   # the demo's bulk test runs on every server; these are about the schemas' triggers
 @pytest.mark.parametrize("name", list(corpus.FIXTURES))
 def test_bulk_load_writes_the_rows_of_the_default_load_on_every_corpus_schema(pg_server, monkeypatch, name):
@@ -154,6 +159,8 @@ def test_bulk_load_writes_the_rows_of_the_default_load_on_every_corpus_schema(pg
             corpus.apply_fixture(target, fixture)
             if fixture.supabase:   # bulkLoad needs an empty target: the fixture's own sign-ups go
                 execute(target, "TRUNCATE auth.users CASCADE")
+            if name in USER_ROWS:   # and so do the user's own rows in the tables the seed writes
+                execute(target, f"TRUNCATE {USER_ROWS[name]} CASCADE")
         declared = fingerprint(targets[0])
         # one worker: keys the database assigns (serials, identities) follow the batches' commit order, which
         # two workers make timing-dependent; the demo's bulk test covers parallel batches

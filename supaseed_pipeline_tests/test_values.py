@@ -588,3 +588,30 @@ def test_a_django_project_gets_users_who_can_log_in_and_its_tables_read_like_dja
     assert {g for _, _, g, _ in countries} <= set(vocab.GOVERNMENT_FORMS)
     assert all(re.fullmatch(r"[A-Z][a-z'.-]+( [A-Z][a-z'.-]+)+", h) for *_, h in countries if h)
     no_violations(target)
+
+
+def test_checks_between_columns_hold_when_one_is_left_to_its_default_and_a_null_passes(fresh_db):
+    # posts_count <= highest_post_number DEFAULT 0 left the pair unmatchable; closed_at was filled for the
+    # ordering CHECK and then broke "closed only when closed" (state_id left to its default 1)
+    target = seeded(fresh_db, """
+        CREATE TABLE public.topics (id bigserial PRIMARY KEY, title text NOT NULL, posts_count int NOT NULL DEFAULT 0,
+          highest_post_number int NOT NULL DEFAULT 0, CONSTRAINT topics_numbers CHECK (posts_count <= highest_post_number));
+        CREATE TABLE public.issues (id bigserial PRIMARY KEY, created_at timestamptz NOT NULL,
+          state_id smallint NOT NULL DEFAULT 1 CHECK (state_id IN (1, 2)), closed_at timestamptz,
+          CONSTRAINT issues_closed_only_when_closed CHECK (closed_at IS NULL OR state_id = 2),
+          CONSTRAINT issues_closed_after_created CHECK (closed_at IS NULL OR closed_at >= created_at));
+    """)
+    assert rows(target, "SELECT (SELECT count(*) FROM topics), (SELECT count(*) FROM issues)") == [(200, 200)]
+    assert column(target, "SELECT count(DISTINCT highest_post_number) > 1 FROM topics") == [True]
+    no_violations(target)
+
+
+def test_users_whose_emails_live_in_a_table_of_their_own_are_the_users(fresh_db):
+    # Discourse keeps addresses in user_emails: `users` has no email column
+    target = seeded(fresh_db, """
+        CREATE TABLE public.users (id serial PRIMARY KEY, username varchar(60) NOT NULL UNIQUE, created_at timestamptz NOT NULL);
+        CREATE TABLE public.user_emails (id serial PRIMARY KEY, user_id int NOT NULL REFERENCES public.users,
+          email varchar(513) NOT NULL, "primary" boolean NOT NULL DEFAULT false);
+        INSERT INTO public.users (username, created_at) VALUES ('system', now());
+    """, userCount=12)
+    assert column(target, "SELECT count(*) FROM users") == [13]

@@ -482,8 +482,9 @@ def _junction_positions(table: Table, fk: ForeignKey, unique: list[str], index: 
 def _choose_branches(frame: pl.DataFrame, rule, pinned: dict[str, np.ndarray], start: np.ndarray,
                      table: Table | None = None) -> np.ndarray:
     """Per row, the first branch (from a random start) that agrees with the values pinned in that row (by the
-    caller, or by an earlier CHECK's branch). A branch on a column the frame does not write (the database's
-    default fills it: a deal's stage 'lead') holds only where that is a plain NULL."""
+    caller, or by an earlier CHECK's branch), and the rows where none does (the chosen branch then overrides
+    the pins). A branch on a column the frame does not write (the database's default fills it: a deal's stage
+    'lead') holds only where that is a plain NULL."""
     compatible = np.ones((frame.height, len(rule)), dtype=bool)
     for number, conjunction in enumerate(rule):
         for atom in conjunction:
@@ -492,6 +493,13 @@ def _choose_branches(frame: pl.DataFrame, rule, pinned: dict[str, np.ndarray], s
                 null_default = column is not None and not column.default and not column.generated and not column.identity
                 if not (atom.op == "is null" and null_default):
                     compatible[:, number] = False
+                continue
+    # where no branch agrees with the pins, one the frame can still make true (its columns are written) beats one
+    # on a column the database fills: closed_at IS NULL over state_id = 2 when state_id is left to its default 1
+    feasible = compatible.copy()
+    for number, conjunction in enumerate(rule):
+        for atom in conjunction:
+            if atom.column not in frame.columns:
                 continue
             if atom.column in pinned:
                 values = frame[atom.column]
@@ -508,10 +516,11 @@ def _choose_branches(frame: pl.DataFrame, rule, pinned: dict[str, np.ndarray], s
                 compatible[:, number] &= holds | ~pinned[atom.column]
     rows = np.arange(frame.height)
     choice = start.copy()
-    for offset in range(len(rule) - 1, -1, -1):
-        candidate = (start + offset) % len(rule)
-        choice = np.where(compatible[rows, candidate], candidate, choice)
-    return choice
+    for possible in (feasible, compatible):
+        for offset in range(len(rule) - 1, -1, -1):
+            candidate = (start + offset) % len(rule)
+            choice = np.where(possible[rows, candidate], candidate, choice)
+    return choice, ~compatible.any(axis=1)
 
 
 def _apply_cross_column_rules(table: Table, frame: pl.DataFrame, index: np.ndarray, seed: int,
@@ -525,12 +534,12 @@ def _apply_cross_column_rules(table: Table, frame: pl.DataFrame, index: np.ndarr
         if rule is None:
             continue
         if len(rule) > 1:
-            branch = _choose_branches(frame, rule, pinned, rnd.choose(index, rnd.salt(seed, table.qualified, check.name), len(rule)),
-                                      table)
+            branch, conflicted = _choose_branches(frame, rule, pinned, rnd.choose(index, rnd.salt(seed, table.qualified, check.name),
+                                                                                  len(rule)), table)
             for number, conjunction in enumerate(rule):
                 chosen = branch == number
                 for atom in conjunction:
-                    held = pinned.get(atom.column, np.zeros(frame.height, dtype=bool))
+                    held = pinned.get(atom.column, np.zeros(frame.height, dtype=bool)) & ~conflicted
                     if (chosen & ~held).any():
                         frame = _force_atom(frame, atom, pl.Series(chosen & ~held), table)
                     pinned[atom.column] = held | chosen
@@ -725,18 +734,19 @@ def _order_pair(frame: pl.DataFrame, atom: Atom, mask: pl.Series, table: Table |
         return frame
     a, b = mine.values, theirs.values
     strict = atom.op in {">", "<"}
+    # a NULL passes a CHECK: closed_at IS NULL stays NULL (another CHECK may need it so: closed only when closed)
     if atom.op in {">", ">="}:
         need = b + (mine.step if strict else 0)
-        wrong = a.is_null() | (a < need)
+        wrong = a < need
         limit = mine.high
         over = need > limit if limit is not None else pl.Series([False] * len(a))
     else:
         need = b - (mine.step if strict else 0)
-        wrong = a.is_null() | (a > need)
+        wrong = a > need
         limit = mine.low
         over = need < limit if limit is not None else pl.Series([False] * len(a))
     # an all-NULL column compares to a Null-typed series: cast before combining
-    fix = (mask.cast(pl.Boolean).fill_null(False) & wrong.cast(pl.Boolean).fill_null(True) & b.is_not_null())
+    fix = (mask.cast(pl.Boolean).fill_null(False) & wrong.cast(pl.Boolean).fill_null(False) & b.is_not_null())
     over = (fix & over.cast(pl.Boolean)).fill_null(False)
     target = pl.select(pl.when(over).then(pl.lit(limit)).otherwise(need)).to_series()
     updates = [pl.when(fix).then(mine.back(target.cast(a.dtype))).otherwise(frame[name]).alias(name)]

@@ -19,7 +19,7 @@ DAY = 86_400
 PAIR_WORDS = {"start": ("end",), "starts": ("ends",), "started": ("ended", "finished", "completed"),
               "begin": ("end",), "begins": ("ends",), "from": ("to", "until", "thru"), "joined": ("left",),
               "opened": ("closed",), "checkin": ("checkout",), "issued": ("expires", "due"), "since": ("until",),
-              "rented": ("returned",), "borrowed": ("returned",), "departure": ("arrival",)}
+              "rented": ("returned",), "borrowed": ("returned",), "departure": ("arrival",), "first": ("last",)}
 CREATED = ("created_at", "created", "inserted_at", "date_created", "created_on", "creation_date", "created_date")
 UPDATED = re.compile(r"^(updated|modified|changed|last_update|last_updated|last_modified)(_at|_on|_date)?$")
 # single events that happen after the row was created

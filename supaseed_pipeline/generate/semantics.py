@@ -305,6 +305,16 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return weighted_pick(v.INTERVAL_UNITS, v.INTERVAL_WEIGHTS, index, purpose)
     if re.search(r"frequency", col):
         return weighted_pick(v.FREQUENCIES, v.INTERVAL_WEIGHTS, index, purpose)
+    if re.search(r"(^|_)(branch|branch_name|ref_name)$", col):
+        # git branches: main, feature/onboarding-emails, fix/login-redirect
+        return pl.select(pl.when(pl.Series(rnd.uniform(index, purpose) < 0.3)).then(pl.lit("main")).otherwise(
+            pl.concat_str([pick(v.BRANCH_KINDS, index, purpose + 1), pl.lit("/"),
+                           slugify(pl.lit(pick(v.TASK_OBJECTS, index, purpose + 2)))]))).to_series()
+    if re.search(r"^(raw|cooked|body_html|html_body|markdown|body_markdown)$", col):
+        # a post's source and its rendering: sentences, in a paragraph tag when the column holds HTML
+        text = pl.select(pl.concat_str([pick(v.GENERIC_SENTENCES, index, purpose), pick(v.COMMENTS, index, purpose + 1)],
+                                       separator=" ")).to_series()
+        return pl.select(pl.format("<p>{}</p>", text)).to_series() if re.search(r"cooked|html", col) else text
     if re.search(r"^government_?form$|^form_of_government$", col):
         return pick(v.GOVERNMENT_FORMS, index, purpose)
     if re.search(r"^local_?name$|^native_?name$", col) and re.search(r"countr|nation", table_words(table)):

@@ -32,6 +32,7 @@ FILE_EXTENSIONS = ("pdf", "png", "jpg", "csv", "docx", "xlsx", "txt", "zip", "js
 WORLD_REGIONS = ("Western Europe", "Southern Europe", "Eastern Europe", "Nordic Countries", "Eastern Asia",
                  "Southeast Asia", "Southern and Central Asia", "Middle East", "North America", "Central America",
                  "South America", "Caribbean", "Eastern Africa", "Western Africa", "Northern Africa", "Polynesia")
+BRANCH_KINDS = ("feature", "fix", "chore", "refactor", "docs", "release")
 GOVERNMENT_FORMS = ("Republic", "Federal Republic", "Constitutional Monarchy", "Parliamentary Democracy",
                     "Federation", "Monarchy", "Socialist Republic", "Emirate", "Commonwealth", "Dependent Territory")
 MODEL_NAMES = ("Post", "Comment", "User", "Tag", "Group", "Order", "Product", "Page")

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from supaseed_pipeline.plan.checks import parse_check
+from supaseed_pipeline.plan.checks import ColumnRef, parse_check
 from supaseed_pipeline.snapshot.models import ForeignKey, SchemaSnapshot, Table
 
 _NEXTVAL = re.compile(r"^nextval\(", re.IGNORECASE)
@@ -212,10 +212,15 @@ def _reaches(edges: dict[str, set[str]], start: str, goal: str) -> bool:
 
 def _table_plan(table: Table) -> TablePlan:
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+    # a column a CHECK orders against another one (posts_count <= highest_post_number DEFAULT 0) is written with
+    # it: left to its default, the pair could not be made to agree
+    compared = {name for check in table.checks for conjunction in parse_check(check.expression) or []
+                for atom in conjunction if isinstance(atom.value, ColumnRef) and atom.op in {"<", "<=", ">", ">="}
+                for name in (atom.column, atom.value.name)}
     write, leave = [], []
     for column in table.columns:
         if db_assigned(column) or (constant_default(column) and column.name not in fk_columns
-                                   and _leave_constant_default(column)):
+                                   and column.name not in compared and _leave_constant_default(column)):
             leave.append(column.name)
         else:
             write.append(column.name)

@@ -150,6 +150,13 @@ def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None
                            and snapshot.table(q).column("email")), None)
         if user_table:
             evidence.append(f"{user_table} has an email column: plain user table")
+        else:
+            # Discourse and GitLab keep the addresses in a table of their own (user_emails, emails): users
+            # with a username are the users all the same
+            user_table = next((q for n in PLAIN_USER_TABLES if (q := _qualify(n, snapshot, schemas))
+                               and snapshot.table(q).column("username")), None)
+            if user_table:
+                evidence.append(f"{user_table} has a username column: plain user table")
     users = snapshot.table(user_table) if user_table else None
     fields = overrides.user_table
     described = snapshot.table(profile_table) if profile_table else users   # the table userTable.* describes

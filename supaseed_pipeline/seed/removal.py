@@ -582,8 +582,7 @@ def _delete_checked_after(conn: psycopg.Connection, stages: dict[str, Stage], re
     outside = sorted({r.child_rel for r in references if r.child not in stages})
     if not _foreign_keys_enforced(conn, [*stages, *outside]):
         raise _Unproven()
-    nulled = {r.child if r.child in stages else r.child_rel for r in references if r.on_delete in ("SET NULL", "SET DEFAULT")}
-    guarded = {t for t in [*stages, *outside] if _guarded(conn, t, deleted_from=t in stages, nulled=t in nulled)}
+    guarded = _guarded_tables(conn, stages, references, outside)
     refuse_foreign_references(conn, stages, [r for r in references if r.child in guarded or r.child_rel in guarded],
                               removed_note)
     ordered = deletion_order(stages, references, load_order, cascading=guarded)
@@ -613,15 +612,25 @@ def _delete_checked_after(conn: psycopg.Connection, stages: dict[str, Stage], re
     return Removal(present, {t: recorded[t] - present[t] for t in ordered})
 
 
+def _guarded_tables(conn: psycopg.Connection, stages: dict[str, Stage], references: list[Reference],
+                    outside: list[str]) -> set[str]:
+    """Tables whose DELETE a trigger, rule or row security may change: left to their parents' cascades."""
+    nulled = {r.child if r.child in stages else r.child_rel for r in references if r.on_delete in ("SET NULL", "SET DEFAULT")}
+    return {t for t in [*stages, *outside] if _guarded(conn, t, deleted_from=t in stages, nulled=t in nulled)}
+
+
 def _delete_checked_before(conn: psycopg.Connection, stages: dict[str, Stage], recorded: dict[str, int],
                            references: list[Reference], load_order: list[str], removed_note: str) -> Removal:
     """Refuse when rows supaseed did not seed reference seeded rows, delete, then check that no
-    recorded row is left (naming what kept it)."""
+    recorded row is left (naming what kept it). Only guarded tables are left to cascades, as in
+    `_delete_checked_after`: a row that two cascade paths reach in one statement (an issue deleted with its
+    project and nulled by its author's delete) fails PostgreSQL's re-check of its other foreign keys."""
     refuse_foreign_references(conn, stages, references, removed_note)
-    ordered = deletion_order(stages, references, load_order)
+    guarded = _guarded_tables(conn, stages, references, sorted({r.child_rel for r in references if r.child not in stages}))
+    ordered = deletion_order(stages, references, load_order, cascading=guarded)
     present = {table: _present(conn, table, stages[table]) for table in ordered}
     unlink_cycles(conn, stages, references, ordered)
-    _delete_statements(conn, stages, references, ordered)
+    _delete_statements(conn, stages, references, ordered, cascading=guarded)
     for table in ordered:
         left = _present(conn, table, stages[table])
         if left:

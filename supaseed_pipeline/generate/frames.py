@@ -85,7 +85,7 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
                 histories.append(dated)
             elif free:
                 unique_single.add(free[0])
-    local = (index - index[0]).astype(np.int64) if len(index) else np.asarray(index, dtype=np.int64)
+    local = _batch_positions(index)
     partner = {column: (fk_name, size) for fk_name, (column, size) in labelled.items()}
 
     columns: dict[str, pl.Series] = {}
@@ -210,17 +210,26 @@ def override_values(override: ColumnOverride, index: np.ndarray, purpose: int) -
     return pl.Series([override.value] * len(index))
 
 
+def _one_parent(table: Table, unique_set: list[str], free: list[str]) -> ForeignKey | None:
+    """The foreign key of a unique set made of one foreign key and the `free` columns the generator fills."""
+    fks = [fk for fk in table.foreign_keys if set(fk.columns) <= set(unique_set)]
+    return fks[0] if len(fks) == 1 and set(unique_set) - set(free) == set(fks[0].columns) else None
+
+
+def _batch_positions(index: np.ndarray) -> np.ndarray:
+    """Row positions within the batch (0, 1, ...): how pairs and junction tuples are laid out over its parents."""
+    return (index - index[0]).astype(np.int64) if len(index) else np.asarray(index, dtype=np.int64)
+
+
 def _dated_history(table: Table, unique_set: list[str], free: list[str]) -> tuple[list[str], str] | None:
     """(FK columns, date column) when a unique set is one foreign key, a date or timestamp and maybe more
     (salaries (emp_no, from_date), titles (emp_no, title, from_date), price_history (product_id, valid_from)):
     a parent's history, whose dates follow one another (_one_after_another) rather than count up from one
     day for the whole table."""
-    fks = [fk for fk in table.foreign_keys if set(fk.columns) <= set(unique_set)]
-    if len(fks) != 1 or set(unique_set) - set(free) != set(fks[0].columns):
-        return None
+    fk = _one_parent(table, unique_set, free)
     dated = [c for c in free if table.column(c).base_type_name in {"date", "timestamp", "timestamptz"}
-             and not table.column(c).is_array]
-    return (list(fks[0].columns), dated[0]) if dated else None
+             and not table.column(c).is_array] if fk is not None else []
+    return (list(fk.columns), dated[0]) if dated else None
 
 
 def _one_after_another(columns: dict[str, pl.Series], parent_columns: list[str], name: str) -> pl.Series:
@@ -239,10 +248,9 @@ def _labelled_pair(snapshot: SchemaSnapshot, table: Table, unique_set: list[str]
     few values (an enum, an IN list, a narrow integer: office_hours (office_id, weekday), translations (product_id,
     locale)): its rows are the (parent, value) pairs. Making the column unique alone would seed only as many rows
     as it has values."""
-    fks = [fk for fk in table.foreign_keys if set(fk.columns) <= set(unique_set)]
-    if len(free) != 1 or len(fks) != 1 or set(unique_set) != set(fks[0].columns) | set(free):
+    fk = _one_parent(table, unique_set, free)
+    if len(free) != 1 or fk is None:
         return None
-    fk = fks[0]
     if fk.name in request.parent_rows or any(c in request.fixed for c in fk.columns) or not pools.get(fk.name, pl.DataFrame()).height:
         return None
     size = unique_capacity(column_spec(snapshot, table, free[0], True), seed)
@@ -271,7 +279,7 @@ def _sample_parents(table: Table, plan: TablePlan, fk: ForeignKey, request: Tabl
     if fk.name in request.parent_rows:
         positions = request.parent_rows[fk.name]
     elif radix:
-        positions = (request.index - request.index[0]).astype(np.int64) // radix % pool.height
+        positions = _batch_positions(request.index) // radix % pool.height
     elif any(set(fk.columns) == set(s) for s in plan.unique_sets):
         # one-to-one: each parent at most once
         positions = np.arange(n) % pool.height
@@ -456,7 +464,7 @@ def _junction_positions(table: Table, fk: ForeignKey, unique: list[str], index: 
     first pool's rows do not all share one partner), which given that position is still one-to-one. A key
     whose pool is the one before's (a self many-to-many: follows, friendships) takes one of the other rows,
     never the same one: nobody follows themselves, and a `follower_id <> followee_id` CHECK holds."""
-    local = (index - index[0]).astype(np.int64) if len(index) else np.asarray(index, dtype=np.int64)
+    local = _batch_positions(index)
     keys = sorted((f for f in table.foreign_keys if set(f.columns) <= set(unique) and f.name in pools),
                   key=lambda f: f.name)
     radix, before, before_pool, before_fk = 1, None, None, None
@@ -480,28 +488,26 @@ def _junction_positions(table: Table, fk: ForeignKey, unique: list[str], index: 
 
 
 def _choose_branches(frame: pl.DataFrame, rule, pinned: dict[str, np.ndarray], start: np.ndarray,
-                     table: Table | None = None) -> np.ndarray:
+                     table: Table | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the first branch (from a random start) that agrees with the values pinned in that row (by the
     caller, or by an earlier CHECK's branch), and the rows where none does (the chosen branch then overrides
     the pins). A branch on a column the frame does not write (the database's default fills it: a deal's stage
     'lead') holds only where that is a plain NULL."""
-    compatible = np.ones((frame.height, len(rule)), dtype=bool)
+    # feasible: branches the frame can make true (a branch on a column the database fills cannot be, but for a
+    # plain NULL); compatible: those that also agree with the pins. Where none is compatible, a feasible one beats
+    # one on a defaulted column: closed_at IS NULL over state_id = 2 when state_id is left to its default 1
+    feasible = np.ones((frame.height, len(rule)), dtype=bool)
     for number, conjunction in enumerate(rule):
         for atom in conjunction:
             if atom.column not in frame.columns:
                 column = table.column(atom.column) if table is not None else None
                 null_default = column is not None and not column.default and not column.generated and not column.identity
                 if not (atom.op == "is null" and null_default):
-                    compatible[:, number] = False
-                continue
-    # where no branch agrees with the pins, one the frame can still make true (its columns are written) beats one
-    # on a column the database fills: closed_at IS NULL over state_id = 2 when state_id is left to its default 1
-    feasible = compatible.copy()
+                    feasible[:, number] = False
+    compatible = feasible.copy()
     for number, conjunction in enumerate(rule):
         for atom in conjunction:
-            if atom.column not in frame.columns:
-                continue
-            if atom.column in pinned:
+            if atom.column in pinned and atom.column in frame.columns:
                 values = frame[atom.column]
                 if atom.op == "is null":
                     holds = values.is_null().to_numpy()

@@ -321,7 +321,7 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return compose([_pool_tuple("country")], index, purpose, unique=spec.unique)
     if re.search(r"^session_?key$", col):
         # Django's session key: 32 lower-case letters and digits
-        return pl.select(pl.concat_str([alnum(index, purpose, 26).str.to_lowercase()])).to_series()
+        return alnum(index, purpose, 26).str.to_lowercase()
     if re.search(r"(^|_)object_?id$", col):
         return pl.Series(rnd.integers(index, purpose, 1, 5000)).cast(pl.String)
     if re.search(r"(^|_)object_?repr$", col):
@@ -406,10 +406,10 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return pl.select(pl.concat_str([pl.lit(prefix), pl.Series(digits).cast(pl.String).str.zfill(8)])).to_series()
     if re.search(r"^(territory_|region_|sales_)?group$", col) and re.search(r"territor|region|area|market|zone", table_words(table)):
         # the group a sales territory rolls up to: a part of the world
-        return pick(["North America", "Europe", "Pacific", "Latin America", "Asia", "Middle East"], index, purpose)
+        return pick(v.TERRITORY_GROUPS, index, purpose)
     if re.search(r"^(variant|tier|edition)(_name)?$", col):
         # a product's or ticket's variant: the labels shops use
-        return pick(["Standard", "Premium", "Basic", "Deluxe", "Early bird", "Limited", "Student", "Family"], index, purpose)
+        return pick(v.VARIANT_LABELS, index, purpose)
     if re.search(r"(^|_)middle_?(name|initial)$", col):
         return pick([f"{letter}." for letter in "ABCDEFGHJKLMNPRSTW"], index, purpose)
     if re.search(r"slug|subdomain|(^|_)host_?name$", col) or (

@@ -29,6 +29,8 @@ MIME_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf", "text/
 FILE_STEMS = ("invoice", "report", "screenshot", "contract", "avatar", "export", "receipt", "presentation", "notes",
               "budget", "photo", "logo", "proposal", "roadmap", "statement", "backup")
 FILE_EXTENSIONS = ("pdf", "png", "jpg", "csv", "docx", "xlsx", "txt", "zip", "json", "mp4")
+TERRITORY_GROUPS = ("North America", "Europe", "Pacific", "Latin America", "Asia", "Middle East")
+VARIANT_LABELS = ("Standard", "Premium", "Basic", "Deluxe", "Early bird", "Limited", "Student", "Family")
 WORLD_REGIONS = ("Western Europe", "Southern Europe", "Eastern Europe", "Nordic Countries", "Eastern Asia",
                  "Southeast Asia", "Southern and Central Asia", "Middle East", "North America", "Central America",
                  "South America", "Caribbean", "Eastern Africa", "Western Africa", "Northern Africa", "Polynesia")

@@ -146,17 +146,15 @@ def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None
         user_table = "auth.users"
         evidence.append("auth.users exists: Supabase auth")
     if not user_table:
-        user_table = next((q for n in PLAIN_USER_TABLES if (q := _qualify(n, snapshot, schemas))
-                           and snapshot.table(q).column("email")), None)
-        if user_table:
-            evidence.append(f"{user_table} has an email column: plain user table")
-        else:
-            # Discourse and GitLab keep the addresses in a table of their own (user_emails, emails): users
-            # with a username are the users all the same
+        # an email column, else a username: Discourse and GitLab keep the addresses in a table of their own
+        # (user_emails, emails), and their users are the users all the same
+        for marker in ("an email", "a username"):
+            column = marker.split()[-1]
             user_table = next((q for n in PLAIN_USER_TABLES if (q := _qualify(n, snapshot, schemas))
-                               and snapshot.table(q).column("username")), None)
+                               and snapshot.table(q).column(column)), None)
             if user_table:
-                evidence.append(f"{user_table} has a username column: plain user table")
+                evidence.append(f"{user_table} has {marker} column: plain user table")
+                break
     users = snapshot.table(user_table) if user_table else None
     fields = overrides.user_table
     described = snapshot.table(profile_table) if profile_table else users   # the table userTable.* describes

@@ -9,7 +9,7 @@ import psycopg
 from psycopg import sql
 
 from supaseed_pipeline.errors import SupaseedError
-from supaseed_pipeline.plan.graph import TablePlan
+from supaseed_pipeline.plan.graph import TablePlan, db_assigned
 from supaseed_pipeline.seed.load import column_list, copy_frame, ident
 from supaseed_pipeline.snapshot.models import Table
 
@@ -58,10 +58,10 @@ def filter_by_database(conn: psycopg.Connection, table: Table, plan: TablePlan, 
         cur.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT 0::bigint AS {}, {} FROM {} WITH NO DATA")
                     .format(stage, sql.Identifier(_ROW), column_list([*frame.columns, *defaulted]), ident(table.qualified)))
         for name in defaulted:
-            default = table.column(name).default
-            if default and "nextval(" not in default and not table.column(name).generated:
+            column = table.column(name)
+            if column.default and not db_assigned(column):
                 cur.execute(sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}").format(
-                    stage, sql.Identifier(name), sql.SQL(default)))
+                    stage, sql.Identifier(name), sql.SQL(column.default)))
         copy_frame(conn, "pg_temp.supaseed_check_filter", candidates.select([_ROW, *frame.columns]))
         condition = sql.SQL(" AND ").join(sql.SQL("({}) IS NOT FALSE").format(sql.SQL(check_body(c.expression)))
                                           for c in checks)

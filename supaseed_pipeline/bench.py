@@ -439,7 +439,8 @@ def _ledger_key(conn: psycopg.Connection, name: str) -> str:
 
 def _origin_query(conn: psycopg.Connection, name: str, select: sql.Composable, origin: str) -> sql.Composable:
     """SELECT of the rows of `name` the ledger records with that origin ('inserted' or 'trigger')."""
-    return sql.SQL(ledger.sql_text("SELECT {} FROM {} WHERE {}::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
+    return sql.SQL(ledger.sql_text(f"SELECT {{}} FROM {{}} WHERE {{}}::text IN (SELECT unnest({ledger.recorded_keys(conn)}) "
+                                   "FROM supaseed.seeded_keys "
                                    "WHERE table_name = {} AND origin = {})")).format(
         select, _ident(name), sql.Identifier(_ledger_key(conn, name)), sql.Literal(name), sql.Literal(origin))
 

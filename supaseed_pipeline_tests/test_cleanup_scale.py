@@ -47,7 +47,8 @@ def recorded_and_present(target: Target) -> tuple[int, int]:
     """(keys the ledger records, of them rows still in their tables)."""
     with connect(target, autocommit=True) as conn:
         recorded, present = 0, 0
-        for table, columns, keys in conn.execute("SELECT table_name, key_columns, keys FROM supaseed.seeded_keys").fetchall():
+        for table, columns, keys in conn.execute("SELECT table_name, key_columns, coalesce(keys, uuids::text[])"
+                                                 " FROM supaseed.seeded_keys").fetchall():
             recorded += len(keys)
             if len(columns) == 1:
                 key, keys_type = sql.SQL("{}::text").format(sql.Identifier(columns[0])), "text[]"
@@ -179,7 +180,7 @@ def test_a_refusal_in_the_last_partition_removes_nothing(demo_db):
     config = settings(userCount=6, batchSize=2)
     api.seed(demo_db, config)
     last = execute(demo_db, "SELECT max(partition_key) FROM supaseed.partitions WHERE partition_key <> 'base'")[0][0]
-    user = execute(demo_db, "SELECT min(k) FROM supaseed.seeded_keys, unnest(keys) k "
+    user = execute(demo_db, "SELECT min(k) FROM supaseed.seeded_keys, unnest(coalesce(keys, uuids::text[])) k "
                             "WHERE partition_key = %s AND table_name = 'auth.users'", (last,))[0][0]
     execute(demo_db, "INSERT INTO other.follows (user_id) VALUES (%s::uuid)", (user,))
     before = user_rows(demo_db)

@@ -57,7 +57,8 @@ def execute(target: Target, statement: str, params=None):
 
 
 def seeded_keys(target: Target, table: str) -> list[str]:
-    rows = execute(target, "SELECT unnest(keys) FROM supaseed.seeded_keys WHERE table_name = %s ORDER BY 1", (table,))
+    rows = execute(target, "SELECT unnest(coalesce(keys, uuids::text[])) FROM supaseed.seeded_keys "
+                           "WHERE table_name = %s ORDER BY 1", (table,))
     return [r[0] for r in rows]
 
 
@@ -379,7 +380,7 @@ def test_rows_made_by_rules_are_recorded_and_removed(demo_db):
     pristine = user_rows(demo_db)
     api.seed(demo_db, settings(rowsPerTable=6))
     assert execute(demo_db, "SELECT count(*) FROM audit.log WHERE note = 'rule'")[0][0] == 6
-    assert execute(demo_db, "SELECT count(*) FROM supaseed.seeded_keys s, unnest(s.keys) WHERE origin = 'rule' "
+    assert execute(demo_db, "SELECT count(*) FROM supaseed.seeded_keys s, unnest(coalesce(s.keys, s.uuids::text[])) WHERE origin = 'rule' "
                             "AND table_name = 'audit.log'")[0][0] == 6
     api.cleanup(demo_db, settings(rowsPerTable=6))
     assert user_rows(demo_db) == pristine
@@ -548,7 +549,7 @@ def test_random_schemas_never_lose_a_foreign_row(fresh_db, case):
         assert user_rows(fresh_db) == before
     # without the foreign row, the seed goes and leaves exactly what was there
     execute(fresh_db, f"DELETE FROM {table} WHERE id NOT IN (SELECT k::int FROM supaseed.seeded_keys s, "
-                      f"unnest(s.keys) k WHERE s.table_name = %s)", (table,))
+                      f"unnest(coalesce(s.keys, s.uuids::text[])) k WHERE s.table_name = %s)", (table,))
     api.cleanup(fresh_db, config)
     assert user_rows(fresh_db) == pristine
 
@@ -566,7 +567,8 @@ def test_the_ledger_records_awkward_keys_exactly(fresh_db):
             book.open()
             book.add("public.composite", ["a", "b"], frame)
             book.add("public.single", ["a"], frame)
-        stored = conn.execute("SELECT table_name, key_columns, keys FROM supaseed.seeded_keys ORDER BY seq").fetchall()
+        stored = conn.execute("SELECT table_name, key_columns, coalesce(keys, uuids::text[])"
+                              " FROM supaseed.seeded_keys ORDER BY seq").fetchall()
     assert stored == [("public.composite", ["a", "b"], ledger.encode_keys(frame, ["a", "b"]).to_list()),
                       ("public.single", ["a"], frame["a"].to_list())]
     assert stored[0][2][0] == '{"a":"x\\"y","b":"1"}'

@@ -68,7 +68,8 @@ def execute(target: Target, statement: str, params=None):
 
 
 def recorded(target: Target) -> dict[str, int]:
-    rows = execute(target, "SELECT table_name, sum(cardinality(keys))::int FROM seed_ledger.seeded_keys GROUP BY 1")
+    rows = execute(target, "SELECT table_name, sum(cardinality(coalesce(keys, uuids::text[])))::int "
+                           "FROM seed_ledger.seeded_keys GROUP BY 1")
     return dict(rows)
 
 

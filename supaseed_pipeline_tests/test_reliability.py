@@ -73,7 +73,7 @@ def assert_ledger_consistent(target: Target) -> dict[str, dict[str, int]]:
         if not partitions:
             return {}
         recorded = conn.execute(
-            "SELECT partition_key, table_name, sum(cardinality(keys))::int FROM supaseed.seeded_keys "
+            "SELECT partition_key, table_name, sum(cardinality(coalesce(keys, uuids::text[])))::int FROM supaseed.seeded_keys "
             "GROUP BY 1, 2").fetchall()
         per_partition: dict[str, dict[str, int]] = {}
         for key, table, n in recorded:
@@ -81,7 +81,7 @@ def assert_ledger_consistent(target: Target) -> dict[str, dict[str, int]]:
         assert set(per_partition) <= set(partitions), "keys recorded for a partition the ledger does not list"
         for key, row_counts in partitions.items():
             assert per_partition.get(key, {}) == row_counts, key
-        entries = conn.execute("SELECT table_name, key_columns, keys FROM supaseed.seeded_keys").fetchall()
+        entries = conn.execute("SELECT table_name, key_columns, coalesce(keys, uuids::text[]) FROM supaseed.seeded_keys").fetchall()
         by_table: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         for table, columns, keys in entries:
             by_table.setdefault((table, tuple(columns)), []).extend(keys)
@@ -441,7 +441,8 @@ def test_cleanup_refuses_when_a_foreign_row_references_a_seeded_row(demo_db):
         conn.commit()
     before = dump(demo_db)
     with connect(demo_db) as conn:
-        ledger_before = conn.execute("SELECT partition_key, seq, keys FROM supaseed.seeded_keys ORDER BY 1, 2").fetchall()
+        ledger_before = conn.execute("SELECT partition_key, seq, coalesce(keys, uuids::text[])"
+                                     " FROM supaseed.seeded_keys ORDER BY 1, 2").fetchall()
     with pytest.raises(SupaseedError) as caught:
         api.cleanup(demo_db, settings())
     message = str(caught.value)
@@ -451,4 +452,5 @@ def test_cleanup_refuses_when_a_foreign_row_references_a_seeded_row(demo_db):
     assert "nothing was removed" in message
     assert dump(demo_db) == before
     with connect(demo_db) as conn:
-        assert conn.execute("SELECT partition_key, seq, keys FROM supaseed.seeded_keys ORDER BY 1, 2").fetchall() == ledger_before
+        assert conn.execute("SELECT partition_key, seq, coalesce(keys, uuids::text[])"
+                            " FROM supaseed.seeded_keys ORDER BY 1, 2").fetchall() == ledger_before

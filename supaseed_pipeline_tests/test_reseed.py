@@ -91,11 +91,11 @@ def test_the_seeded_rows_check_counts_rows_deleted_since_per_partition(demo_db):
         # 3 setups of batch p00001 (and their gear items, by cascade) and 2 of p00002, deleted behind supaseed's back
         for partition, count in (("p00001", 3), ("p00002", 2)):
             conn.execute(ledger.sql_text(
-                "DELETE FROM public.setups WHERE id::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
+                "DELETE FROM public.setups WHERE id::text IN (SELECT unnest(coalesce(keys, uuids::text[])) FROM supaseed.seeded_keys "
                 "WHERE table_name = 'public.setups' AND partition_key LIKE %s ORDER BY 1 LIMIT %s)"),
                 (f"%{partition}", count))
         recorded = dict(conn.execute(ledger.sql_text(
-            "SELECT partition_key, sum(cardinality(keys))::int FROM supaseed.seeded_keys "
+            "SELECT partition_key, sum(cardinality(coalesce(keys, uuids::text[])))::int FROM supaseed.seeded_keys "
             "WHERE table_name = 'public.setups' GROUP BY 1")).fetchall())
         everything = verify.missing_seeded_rows(conn, snapshot)
         problems = [p for p in everything if p.startswith("public.setups ")]
@@ -104,7 +104,7 @@ def test_the_seeded_rows_check_counts_rows_deleted_since_per_partition(demo_db):
                                           open_connection=lambda: connect(demo_db, autocommit=True)) == everything
         # the gear items the cascade took, per partition, by an anti-join of their own
         items_gone = dict(conn.execute(ledger.sql_text(
-            "SELECT s.partition_key, count(*)::int FROM supaseed.seeded_keys s, unnest(s.keys) k "
+            "SELECT s.partition_key, count(*)::int FROM supaseed.seeded_keys s, unnest(coalesce(s.keys, s.uuids::text[])) k "
             "WHERE s.table_name = 'public.gear_items' AND NOT EXISTS (SELECT 1 FROM public.gear_items g "
             "WHERE g.id::text = k) GROUP BY 1")).fetchall())
     assert len(items_gone) == 2

@@ -13,6 +13,7 @@ has no type on the wire). Other arrays, unconstrained numeric, intervals, float4
 
 from __future__ import annotations
 
+import struct
 from typing import Callable
 
 import numpy as np
@@ -70,6 +71,49 @@ def stream(arrow: pa.Table) -> bytes:
     (large_string -> text, int32 -> int4, large_list<large_string> -> text[]): for supaseed's own tables."""
     encoder = ArrowToPostgresBinaryEncoder(arrow.schema)
     return b"".join([encoder.write_header(), *(encoder.write_batch(batch) for batch in arrow.to_batches()), encoder.finish()])
+
+
+# a whole stream written field by field, for a row pgpq has no encoder for (uuid[]): the signature, flags and
+# header extension, then per row its field count and each field as its length and bytes, then -1
+_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+_TEXT_OID, _UUID_OID = 25, 2950
+
+
+def row_stream(fields: list[bytes]) -> bytes:
+    """A binary COPY stream of one row whose fields are already in their wire form."""
+    return b"".join([_SIGNATURE, struct.pack("!h", len(fields)),
+                     *(struct.pack("!i", len(f)) + f for f in fields), struct.pack("!h", -1)])
+
+
+def text(value: str) -> bytes:
+    return value.encode()
+
+
+def int4(value: int) -> bytes:
+    return struct.pack("!i", value)
+
+
+def _array(element_oid: int, count: int, elements: bytes) -> bytes:
+    """A one-dimensional array without NULLs: dimensions, flags, element type, length and lower bound, elements."""
+    return struct.pack("!iiiii", 1, 0, element_oid, count, 1) + elements
+
+
+def text_array(values: list[str]) -> bytes:
+    return _array(_TEXT_OID, len(values), b"".join(struct.pack("!i", len(v)) + v for v in map(str.encode, values)))
+
+
+def uuid_array(values: pl.Series) -> bytes | None:
+    """One uuid[] value holding every uuid of `values` (each element its length, 16, and its bytes), or None
+    when one is no uuid in the canonical spelling or is NULL."""
+    if not values.len() or values.dtype != pl.String:
+        return None
+    uuids = _uuid_bytes(values)
+    if not isinstance(uuids, pa.FixedSizeBinaryArray):
+        return None
+    elements = np.empty((len(uuids), 20), np.uint8)
+    elements[:, :4] = np.frombuffer(struct.pack("!i", 16), np.uint8)
+    elements[:, 4:] = np.frombuffer(uuids.buffers()[1], np.uint8, len(uuids) * 16, uuids.offset * 16).reshape(-1, 16)
+    return _array(_UUID_OID, len(uuids), elements.tobytes())
 
 
 def text_list(values: pl.Series) -> pa.LargeListArray:

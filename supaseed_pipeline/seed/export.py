@@ -161,7 +161,8 @@ def _recorded(conn, prepared: api.Prepared) -> list[_TableRows]:
     """The ledger's keys per table, in load order (the order the seed wrote them)."""
     found: dict[str, _TableRows] = {}
     for table, origin, key_columns, keys in conn.execute(
-            ledger.sql_text("SELECT table_name, origin, key_columns, keys FROM supaseed.seeded_keys ORDER BY partition_key, seq")):
+            ledger.sql_text(f"SELECT table_name, origin, key_columns, {ledger.recorded_keys(conn)} FROM supaseed.seeded_keys "
+                            "ORDER BY partition_key, seq")):
         rows = found.setdefault(table, _TableRows(table, list(key_columns)))
         # 'trigger' (and 'rule') rows: the database makes them again when the file's INSERTs run
         (rows.inserted if origin == "inserted" else rows.trigger).extend(keys)

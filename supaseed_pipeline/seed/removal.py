@@ -135,6 +135,8 @@ def stage_recorded(conn: psycopg.Connection, snapshot: SchemaSnapshot, number: i
         columns.insert(0, sql.SQL("{} int").format(sql.Identifier(PART)))
     conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
     conn.execute(sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(stage, sql.SQL(", ").join(columns)))
+    found = snapshot.table(table)
+    column = found.column(key_columns[0]) if found and len(key_columns) == 1 else None
     if len(key_columns) == 1:
         values = [sql.SQL("k::{}").format(types[0])]
     else:
@@ -142,7 +144,8 @@ def stage_recorded(conn: psycopg.Connection, snapshot: SchemaSnapshot, number: i
     if with_part:
         values.insert(0, sql.SQL("array_position(%(parts)s::text[], s.partition_key)"))
     conn.execute(sql.SQL(ledger.sql_text(
-        "INSERT INTO {} SELECT {} FROM supaseed.seeded_keys AS s CROSS JOIN LATERAL unnest(s.keys) AS k "
+        f"INSERT INTO {{}} SELECT {{}} FROM supaseed.seeded_keys AS s "
+        f"CROSS JOIN LATERAL unnest({ledger.recorded_keys(conn, 's.', uuid=column is not None and column.is_uuid)}) AS k "
         "WHERE s.table_name = %(table)s AND s.partition_key = ANY(%(parts)s::text[])")).format(
         stage, sql.SQL(", ").join(values)), {"parts": partition_keys, "table": table})
     if with_part:
@@ -164,7 +167,7 @@ def recorded_tables(conn: psycopg.Connection, partition_keys: list[str]) -> list
     """(table, key columns, keys recorded) over the given partitions, in the order they were recorded."""
     rows = conn.execute(ledger.sql_text(
         "SELECT table_name, (array_agg(array_to_string(key_columns, chr(1)) ORDER BY partition_key, seq))[1], "
-        "sum(cardinality(keys))::bigint, min(partition_key), min(seq) FROM supaseed.seeded_keys "
+        f"sum({ledger.key_count(conn)})::bigint, min(partition_key), min(seq) FROM supaseed.seeded_keys "
         "WHERE partition_key = ANY(%s::text[]) GROUP BY table_name ORDER BY 4, 5, 1"), (partition_keys,)).fetchall()
     return [(table, columns.split(chr(1)), int(count)) for table, columns, count, _, _ in rows]
 

@@ -12,13 +12,13 @@ from psycopg import sql
 from supaseed_pipeline.plan.mapping import TableMapping
 from supaseed_pipeline.seed.check_filter import check_body
 from supaseed_pipeline.seed import locking
-from supaseed_pipeline.seed.ledger import sql_text
+from supaseed_pipeline.seed.ledger import key_count, recorded_keys, sql_text
 from supaseed_pipeline.seed.load import ident
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
 
 def seeded_tables(conn: psycopg.Connection) -> dict[str, int]:
-    rows = conn.execute(sql_text("SELECT table_name, sum(cardinality(keys))::bigint FROM supaseed.seeded_keys GROUP BY 1")).fetchall()
+    rows = conn.execute(sql_text(f"SELECT table_name, sum({key_count(conn)})::bigint FROM supaseed.seeded_keys GROUP BY 1")).fetchall()
     return {t: int(n) for t, n in rows}
 
 
@@ -83,7 +83,7 @@ def missing_seeded_rows(conn: psycopg.Connection, snapshot: SchemaSnapshot, *,
     whole cost (1M users: 13.9 s, 10.4 of them gear items), so the partitions are split into slices of about
     equal keys, counted on up to `workers` connections (`open_connection`) at once."""
     recorded = conn.execute(sql_text(
-        "SELECT table_name, key_columns, partition_key, sum(cardinality(keys))::bigint FROM supaseed.seeded_keys "
+        f"SELECT table_name, key_columns, partition_key, sum({key_count(conn)})::bigint FROM supaseed.seeded_keys "
         "WHERE cardinality(key_columns) = 1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")).fetchall()
     recorded = [row for row in recorded if snapshot.table(row[0]) is not None]
     slice_keys = max(1, sum(row[3] for row in recorded) // max(1, 4 * workers))
@@ -99,8 +99,8 @@ def missing_seeded_rows(conn: psycopg.Connection, snapshot: SchemaSnapshot, *,
         table_name, key_columns, partitions, _ = job
         column = snapshot.table(table_name).column(key_columns[0])
         rows = worker.execute(sql.SQL(sql_text(
-            "SELECT s.partition_key, sum(cardinality(s.keys))::bigint, sum((SELECT count(*) FROM {} t "
-            "WHERE t.{} = ANY(s.keys::{}[])))::bigint FROM supaseed.seeded_keys s "
+            f"SELECT s.partition_key, sum({key_count(worker, 's.')})::bigint, sum((SELECT count(*) FROM {{}} t "
+            f"WHERE t.{{}} = ANY({recorded_keys(worker, 's.', uuid=column.is_uuid)}::{{}}[])))::bigint FROM supaseed.seeded_keys s "
             "WHERE s.table_name = %s AND s.key_columns = %s AND s.partition_key = ANY(%s) GROUP BY 1")).format(
             ident(table_name), sql.Identifier(key_columns[0]), sql.SQL(column.data_type)),
             (table_name, key_columns, partitions)).fetchall()
@@ -120,7 +120,7 @@ def users_without_personal_account(conn: psycopg.Connection, mapping: TableMappi
     if not (mapping.is_supabase and mapping.account_table and mapping.account_personal_flag):
         return 0
     return conn.execute(sql.SQL(sql_text(
-        "SELECT count(*) FROM unnest((SELECT array_agg(k) FROM supaseed.seeded_keys s, unnest(s.keys) k "
+        f"SELECT count(*) FROM unnest((SELECT array_agg(k) FROM supaseed.seeded_keys s, unnest({recorded_keys(conn, 's.')}) k "
         "WHERE s.table_name = 'auth.users')) AS u(id) WHERE NOT EXISTS (SELECT 1 FROM {} a WHERE a.id::text = u.id "
         "AND a.{} AND a.{}::text = u.id)")).format(
         ident(mapping.account_table), sql.Identifier(mapping.account_personal_flag),
@@ -129,7 +129,7 @@ def users_without_personal_account(conn: psycopg.Connection, mapping: TableMappi
 
 def password_mismatches(conn: psycopg.Connection, password: str, sample: int = 5) -> int:
     rows = conn.execute(sql_text(
-        "SELECT u.encrypted_password FROM auth.users u WHERE u.id::text IN (SELECT unnest(keys) FROM supaseed.seeded_keys "
+        f"SELECT u.encrypted_password FROM auth.users u WHERE u.id::text IN (SELECT unnest({recorded_keys(conn)}) FROM supaseed.seeded_keys "
         "WHERE table_name = 'auth.users' LIMIT 1000) LIMIT %s"), (sample,)).fetchall()
     return sum(1 for (hashed,) in rows if not hashed or not bcrypt.checkpw(password.encode(), hashed.encode()))
 

@@ -46,6 +46,11 @@ class Column(BaseModel):
     enum_labels: list[str] | None = None   # when the element type is an enum
     domain: str | None = None      # "schema.name" when the column's type is a domain
 
+    @property
+    def is_uuid(self) -> bool:
+        """A uuid (or a domain over uuid), not an array of them."""
+        return self.base_type_name == "uuid" and not self.is_array
+
 
 class PrimaryKey(BaseModel):
     name: str

@@ -58,6 +58,7 @@ from psycopg import sql
 from supaseed_pipeline.db.connect import Target, connect, create_database, drop_database
 from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.seed import ledger
+from supaseed_pipeline.seed.bulk import table_sizes
 
 DB_PREFIX = "supaseed_bench_"
 COPY_BLOCK = 1 << 20
@@ -622,7 +623,9 @@ def _ceiling_child(target: Target, files: list[tuple[str, list[str], Path]], con
         keys = conn.execute("SELECT format('%%I.%%I', n.nspname, c.relname), k.conname::text, pg_get_constraintdef(k.oid) "
                             "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                             "WHERE k.contype IN ('p', 'u') AND k.conrelid = ANY(%s::regclass[])", (regs,)).fetchall()
-        indexes = conn.execute("SELECT format('%%I.%%I', n.nspname, c.relname), pg_get_indexdef(i.indexrelid) "
+        indexes = conn.execute("SELECT format('%%I.%%I', n.nspname, c.relname), pg_get_indexdef(i.indexrelid), "
+                               "(SELECT format('%%I.%%I', tn.nspname, tc.relname) FROM pg_class tc "
+                               "JOIN pg_namespace tn ON tn.oid = tc.relnamespace WHERE tc.oid = i.indrelid) "
                                "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                                "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
                                "WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))", (regs,)).fetchall()
@@ -630,7 +633,7 @@ def _ceiling_child(target: Target, files: list[tuple[str, list[str], Path]], con
             conn.execute(f"ALTER TABLE {table} DROP CONSTRAINT {sql.Identifier(name).as_string(conn)}")
         for table, name, _ in keys:
             conn.execute(f"ALTER TABLE {table} DROP CONSTRAINT {sql.Identifier(name).as_string(conn)}")
-        for index, _ in indexes:
+        for index, _, _ in indexes:
             conn.execute(f"DROP INDEX {index}")
     timings = {}
     started = time.perf_counter()
@@ -669,15 +672,19 @@ def _ceiling_child(target: Target, files: list[tuple[str, list[str], Path]], con
         _parallel(connections, target, list(completions), complete)
         timings["trigger-made rows completed"] = time.perf_counter() - step
     step = time.perf_counter()
-    builds = [f"ALTER TABLE {table} ADD CONSTRAINT {sql.Identifier(name).as_string(None)} {definition}"
-              for table, name, definition in keys] + [definition for _, definition in indexes]
-    _parallel(connections, target, builds, lambda conn, statement: conn.execute(statement))
+    # the biggest tables first, as bulkLoad orders its rebuild (bulk.restore): the connections end together
+    builds = [(table, f"ALTER TABLE {table} ADD CONSTRAINT {sql.Identifier(name).as_string(None)} {definition}")
+              for table, name, definition in keys] + [(table, definition) for _, definition, table in indexes]
+    with connect(target, autocommit=True) as conn:
+        size = table_sizes(conn, sorted({table for table, _ in builds} | {fk[0] for fk in fks}))
+    builds.sort(key=lambda build: -size.get(build[0], 0))
+    _parallel(connections, target, builds, lambda conn, build: conn.execute(build[1]))
     timings["keys and indexes"] = time.perf_counter() - step
     step = time.perf_counter()
     with connect(target, autocommit=True) as conn:
         for table, name, definition in fks:
             conn.execute(f"ALTER TABLE {table} ADD CONSTRAINT {sql.Identifier(name).as_string(conn)} {definition} NOT VALID")
-    _parallel(connections, target, fks, lambda conn, fk: conn.execute(
+    _parallel(connections, target, sorted(fks, key=lambda fk: -size.get(fk[0], 0)), lambda conn, fk: conn.execute(
         f"ALTER TABLE {fk[0]} VALIDATE CONSTRAINT {sql.Identifier(fk[1]).as_string(conn)}"))
     timings["foreign keys"] = time.perf_counter() - step
     return time.perf_counter() - started, timings

@@ -309,6 +309,12 @@ def in_parallel(open_connection: Callable[[], psycopg.Connection] | None, connec
             opened_conn.close()
 
 
+def table_sizes(conn: psycopg.Connection, tables: list[str]) -> dict[str, int]:
+    """Bytes each table's rows take (its main fork, read from the file size: right before any ANALYZE)."""
+    return dict(conn.execute("SELECT t, coalesce(pg_relation_size(to_regclass(t)), 0) FROM unnest(%s::text[]) AS t",
+                             (tables,)).fetchall())
+
+
 def _pending(conn: psycopg.Connection) -> list[tuple[str, str, str, str, str | None]]:
     if not conn.execute(sql_text("SELECT to_regclass('supaseed.deferred_ddl') IS NOT NULL")).fetchone()[0]:
         return []
@@ -370,7 +376,10 @@ def restore(conn: psycopg.Connection, *, open_connection: Callable[[], psycopg.C
                 conn.execute(sql.SQL("ALTER TABLE {} SET (fillfactor = {})").format(sql.SQL(table), sql.Literal(int(definition)))
                              if definition else sql.SQL("ALTER TABLE {} RESET (fillfactor)").format(sql.SQL(table)))
                 _forget(conn, table, kind, name)
-    builds = sorted([r for r in rows if r[1] in ("key", "index")], key=lambda r: r[1] != "key")
+    # the biggest tables' builds first, the small ones fill in after: the connections end together instead
+    # of one building a big index alone at the end (longest job first)
+    size = table_sizes(conn, sorted({r[0] for r in rows}))
+    builds = sorted([r for r in rows if r[1] in ("key", "index")], key=lambda r: -size.get(r[0], 0))
     failures = []
     for entry, outcome in zip(builds, in_parallel(open_connection, connections, builds, _build, conn)):
         if outcome is not None:
@@ -412,7 +421,7 @@ def restore(conn: psycopg.Connection, *, open_connection: Callable[[], psycopg.C
                 exc.add_note(name)
                 raise
 
-    jobs = sorted(by_table.items())
+    jobs = sorted(by_table.items(), key=lambda job: -size.get(job[0], 0))
     for (table, _), outcome in zip(jobs, in_parallel(open_connection, connections, jobs, validate, conn)):
         if outcome is not None:
             name = (getattr(outcome, "__notes__", None) or ["?"])[-1]

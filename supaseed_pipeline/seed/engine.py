@@ -119,12 +119,6 @@ class SeedEngine:
         return not any(fk.ref_qualified in growing and fk.ref_qualified != name for fk in table.foreign_keys)
 
     @functools.cached_property
-    def uuid_columns(self) -> frozenset[tuple[str, str]]:
-        """(table, column) of every uuid column: a key made of one of them is recorded in the ledger as uuid[]."""
-        return frozenset((t.qualified, c.name) for t in self.snapshot.tables for c in t.columns
-                         if c.is_uuid)
-
-    @functools.cached_property
     def tenants(self) -> set[str]:
         return {t.qualified for t in self.snapshot.tables if t.qualified in self.seedable and self._is_tenant(t)}
 
@@ -313,7 +307,7 @@ class SeedEngine:
                 # FK indexes that needs where the schema has none): a reseed stays linear
                 with load.index_probes_only(conn):
                     result.replaced = ledger_mod.delete_seeded(conn, self.snapshot, self.graph.load_order, [partition.key])
-                ledger = ledger_mod.Ledger(conn, record, self.uuid_columns)
+                ledger = ledger_mod.Ledger(conn, record, self.snapshot)
                 ledger.open()
                 conn.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(
                     sql.Literal(load.timeout_ms(self.settings.statement_timeout_seconds))))

@@ -185,6 +185,13 @@ def ensure_ledger(conn: psycopg.Connection) -> None:
     conn.execute(sql_text(LEDGER_DDL))
 
 
+def uuid_key(snapshot: SchemaSnapshot, table: str, key_columns: list[str]) -> bool:
+    """Whether the ledger records this table's keys as uuid[]: the key is one column, of type uuid."""
+    found = snapshot.table(table) if len(key_columns) == 1 else None
+    column = found.column(key_columns[0]) if found else None
+    return column is not None and column.is_uuid
+
+
 def _has_uuids(conn: psycopg.Connection) -> bool:
     """False for a ledger written before keys could be uuid[] (until a seed upgrades it: status and cleanup
     read it as it is)."""
@@ -236,11 +243,10 @@ class PartitionRecord:
 class Ledger:
     """Records seeded keys of one partition inside the partition's own transaction."""
 
-    def __init__(self, conn: psycopg.Connection, record: PartitionRecord,
-                 uuid_columns: frozenset[tuple[str, str]] = frozenset()):
+    def __init__(self, conn: psycopg.Connection, record: PartitionRecord, snapshot: SchemaSnapshot | None = None):
         self.conn = conn
         self.record = record
-        self.uuid_columns = uuid_columns   # (table, column) of the uuid columns: one of them as the key goes as uuid[]
+        self.snapshot = snapshot   # the column types that say which keys go as uuid[] (without it: all as text)
         self.seq = 0
         self.counts: dict[str, int] = {}
 
@@ -256,7 +262,7 @@ class Ledger:
             return
         self.seq += 1
         uuids = binary_copy.uuid_array(keys[key_columns[0]]) \
-            if len(key_columns) == 1 and (table, key_columns[0]) in self.uuid_columns else None
+            if self.snapshot is not None and uuid_key(self.snapshot, table, key_columns) else None
         if uuids is not None:
             data = binary_copy.row_stream([binary_copy.text(self.record.partition_key), binary_copy.int4(self.seq),
                                            binary_copy.text(table), binary_copy.text(origin),

@@ -135,8 +135,6 @@ def stage_recorded(conn: psycopg.Connection, snapshot: SchemaSnapshot, number: i
         columns.insert(0, sql.SQL("{} int").format(sql.Identifier(PART)))
     conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage))
     conn.execute(sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(stage, sql.SQL(", ").join(columns)))
-    found = snapshot.table(table)
-    column = found.column(key_columns[0]) if found and len(key_columns) == 1 else None
     if len(key_columns) == 1:
         values = [sql.SQL("k::{}").format(types[0])]
     else:
@@ -145,7 +143,7 @@ def stage_recorded(conn: psycopg.Connection, snapshot: SchemaSnapshot, number: i
         values.insert(0, sql.SQL("array_position(%(parts)s::text[], s.partition_key)"))
     conn.execute(sql.SQL(ledger.sql_text(
         f"INSERT INTO {{}} SELECT {{}} FROM supaseed.seeded_keys AS s "
-        f"CROSS JOIN LATERAL unnest({ledger.recorded_keys(conn, 's.', uuid=column is not None and column.is_uuid)}) AS k "
+        f"CROSS JOIN LATERAL unnest({ledger.recorded_keys(conn, 's.', uuid=ledger.uuid_key(snapshot, table, key_columns))}) AS k "
         "WHERE s.table_name = %(table)s AND s.partition_key = ANY(%(parts)s::text[])")).format(
         stage, sql.SQL(", ").join(values)), {"parts": partition_keys, "table": table})
     if with_part:

@@ -12,7 +12,7 @@ from psycopg import sql
 from supaseed_pipeline.plan.mapping import TableMapping
 from supaseed_pipeline.seed.check_filter import check_body
 from supaseed_pipeline.seed import locking
-from supaseed_pipeline.seed.ledger import key_count, recorded_keys, sql_text
+from supaseed_pipeline.seed.ledger import key_count, recorded_keys, sql_text, uuid_key
 from supaseed_pipeline.seed.load import ident
 from supaseed_pipeline.snapshot.models import SchemaSnapshot
 
@@ -98,9 +98,10 @@ def missing_seeded_rows(conn: psycopg.Connection, snapshot: SchemaSnapshot, *,
     def count(worker: psycopg.Connection, job: tuple[str, list[str], list[str], int]) -> None:
         table_name, key_columns, partitions, _ = job
         column = snapshot.table(table_name).column(key_columns[0])
+        key_array = recorded_keys(worker, "s.", uuid=uuid_key(snapshot, table_name, key_columns))
         rows = worker.execute(sql.SQL(sql_text(
             f"SELECT s.partition_key, sum({key_count(worker, 's.')})::bigint, sum((SELECT count(*) FROM {{}} t "
-            f"WHERE t.{{}} = ANY({recorded_keys(worker, 's.', uuid=column.is_uuid)}::{{}}[])))::bigint FROM supaseed.seeded_keys s "
+            f"WHERE t.{{}} = ANY({key_array}::{{}}[])))::bigint FROM supaseed.seeded_keys s "
             "WHERE s.table_name = %s AND s.key_columns = %s AND s.partition_key = ANY(%s) GROUP BY 1")).format(
             ident(table_name), sql.Identifier(key_columns[0]), sql.SQL(column.data_type)),
             (table_name, key_columns, partitions)).fetchall()
@@ -129,7 +130,8 @@ def users_without_personal_account(conn: psycopg.Connection, mapping: TableMappi
 
 def password_mismatches(conn: psycopg.Connection, password: str, sample: int = 5) -> int:
     rows = conn.execute(sql_text(
-        f"SELECT u.encrypted_password FROM auth.users u WHERE u.id::text IN (SELECT unnest({recorded_keys(conn)}) FROM supaseed.seeded_keys "
+        f"SELECT u.encrypted_password FROM auth.users u WHERE u.id::text IN (SELECT unnest({recorded_keys(conn)}) "
+        "FROM supaseed.seeded_keys "
         "WHERE table_name = 'auth.users' LIMIT 1000) LIMIT %s"), (sample,)).fetchall()
     return sum(1 for (hashed,) in rows if not hashed or not bcrypt.checkpw(password.encode(), hashed.encode()))
 

@@ -118,6 +118,29 @@ def test_demo_twelve_users_thirty_six_setups(demo_db):
         assert prices[0] > 0 and prices[1] < 20000 and prices[2] > 5
 
 
+def test_trigger_made_accounts_filled_the_same_found_by_index_or_read_back(demo_db, fresh_db):
+    """With an index on the accounts' user column, the accounts the auth.users trigger makes are found and filled in
+    by one UPDATE ... RETURNING; without one (only the partial unique index left), read back and then updated.
+    Both give the same accounts and the same setups."""
+    from supaseed_pipeline.demo import apply_demo_schema
+
+    with connect(fresh_db) as conn:
+        apply_demo_schema(conn)
+        conn.execute("DROP INDEX public.ix_accounts_primary_owner_user_id")
+        conn.commit()
+    seeded = {}
+    for target in (demo_db, fresh_db):
+        api.seed(target, settings(userCount=30, batchSize=10))
+        with connect(target) as conn:
+            seeded[target.dbname] = (
+                conn.execute("SELECT id::text, primary_owner_user_id::text, name, picture_url, public_data::text "
+                             "FROM public.accounts WHERE is_personal_account ORDER BY id").fetchall(),
+                conn.execute("SELECT md5(string_agg(s::text, '|' ORDER BY s.id)) FROM public.setups s").fetchone()[0])
+    filled, read_back = seeded[demo_db.dbname], seeded[fresh_db.dbname]
+    assert len(filled[0]) == 30 and all(name and picture and '"bio"' in data for _, _, name, picture, data in filled[0])
+    assert filled == read_back
+
+
 def test_cleanup_removes_trigger_made_accounts_too(demo_db):
     before = all_rows(demo_db)
     api.seed(demo_db, settings())

@@ -284,8 +284,27 @@ def index_probes_only(conn: psycopg.Connection, *, joins: bool = True, bitmap: b
 
 def update_columns(conn: psycopg.Connection, table: Table, keys: list[str], frame: pl.DataFrame) -> int:
     """UPDATE the table's non-key columns from the frame, matched on the key columns (via a temp table)."""
+    return _staged_update(conn, table, keys, frame)[0]
+
+
+def update_returning(conn: psycopg.Connection, table: Table, match: str, frame: pl.DataFrame,
+                     returning: list[str]) -> pl.DataFrame | None:
+    """UPDATE the rows whose `match` column holds one of the frame's values with the frame's other columns,
+    RETURNING `returning` as text, sorted by `match` first (as a read-back by it is); None, with nothing
+    done, when no plain index leads with `match` (each stage row would scan the table)."""
+    with conn.cursor() as cur:
+        if _typed_key_matches(cur, table.qualified, [match]) is None:
+            return None
+    rows = _staged_update(conn, table, [match], frame, returning)[1]
+    return pl.DataFrame(rows, schema={c: pl.String for c in returning}, orient="row").sort(
+        [match, *[c for c in returning if c != match]])
+
+
+def _staged_update(conn: psycopg.Connection, table: Table, keys: list[str], frame: pl.DataFrame,
+                   returning: list[str] = ()) -> tuple[int, list[tuple]]:
+    """(rows updated, the RETURNING rows) of an UPDATE from the frame, staged in a temp table and matched on `keys`."""
     if frame.height == 0:
-        return 0
+        return 0, []
     stage = sql.Identifier("supaseed_update")
     columns = frame.columns
     with conn.cursor() as cur:
@@ -297,14 +316,16 @@ def update_columns(conn: psycopg.Connection, table: Table, keys: list[str], fram
             sql.SQL("{} = s.{}").format(sql.Identifier(c), sql.Identifier(c)) for c in columns if c not in keys)
         match = sql.SQL(" AND ").join(
             sql.SQL("t.{} = s.{}").format(sql.Identifier(k), sql.Identifier(k)) for k in keys)
+        returned = sql.SQL(" RETURNING {}").format(sql.SQL(", ").join(
+            sql.SQL("t.{}::text").format(sql.Identifier(c)) for c in returning)) if returning else sql.SQL("")
         # by key probes: the planner, knowing nothing of the stage, hashes the whole table for every
         # batch (1M users: each batch's accounts UPDATE read every account seeded before it)
         with index_probes_only(conn, bitmap=True):
-            cur.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS s WHERE {}").format(
-                ident(table.qualified), assignments, stage, match))
-        updated = cur.rowcount
+            cur.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS s WHERE {}{}").format(
+                ident(table.qualified), assignments, stage, match, returned))
+        updated, rows = cur.rowcount, (cur.fetchall() if returning else [])
         cur.execute(sql.SQL("DROP TABLE {}").format(stage))
-    return updated
+    return updated, rows
 
 
 def read_rows(conn: psycopg.Connection, table: str, columns: list[str], *, limit: int = 10_000,

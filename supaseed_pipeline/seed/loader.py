@@ -72,6 +72,12 @@ class DatabaseLoader:
         """Rows an AFTER trigger made in `table`, found by the source rows' keys (`values`: k0, k1, ...)."""
         return load.read_rows(self.conn, table, columns, where=(match_columns, values))
 
+    def filled_by_trigger(self, table: Table, columns: list[str], match: str, fill: pl.DataFrame) -> pl.DataFrame | None:
+        """`made_by_trigger` for rows the seed then fills in: `fill`'s other columns set on the rows whose `match`
+        holds one of its `match` values, and those rows returned, by one UPDATE ... RETURNING (a read-back
+        and an UPDATE of the same rows otherwise); None, with nothing done, when no index leads with `match`."""
+        return load.update_returning(self.conn, table, match, fill, columns)
+
     def made_in_transaction(self, source: str, source_keys: list[str], sources: pl.DataFrame, target: str,
                             columns: list[str]) -> pl.DataFrame:
         """Rows an AFTER trigger on `source` made in `target` that no column ties to their source rows: those with
@@ -174,6 +180,9 @@ class DryRunLoader(DatabaseLoader):
         made = values.rename({f"k{i}": c for i, c in enumerate(match_columns)})
         others = [c for c in columns if c not in made.columns]
         return made.with_columns([self._assigned(table, made.height).alias(c) for c in others]).select(columns)
+
+    def filled_by_trigger(self, table: Table, columns: list[str], match: str, fill: pl.DataFrame) -> pl.DataFrame:
+        return self.made_by_trigger(table.qualified, columns, [match], fill.select(pl.col(match).alias("k0")))
 
     def made_in_transaction(self, source, source_keys, sources, target, columns) -> pl.DataFrame:
         # as for a matched trigger: at most one row per source row

@@ -56,6 +56,7 @@ class PartitionPlanner(UserRoles):
         self.owners: pl.DataFrame | None = None          # user_id, account_id, persona, owner_index
         self.new_users: pl.DataFrame | None = None       # the users this partition created ...
         self.new_user_index: np.ndarray | None = None    # ... and their global user indices
+        self.account_fill: pl.DataFrame | None = None    # what their trigger-made accounts get, until they have it
         self.teams: pl.DataFrame | None = None           # team accounts (keys as stored) ...
         self.team_owners: pl.Series | None = None        # ... the user owning each ...
         self.first_team: int = 0                         # ... and the first team's global index
@@ -325,7 +326,13 @@ class PartitionPlanner(UserRoles):
             else:
                 match_columns, values = [match[0]], keys.select(pl.col(match[1]).alias("k0"))
                 columns = list(dict.fromkeys(referenced + match_columns))
-                created = self.io.made_by_trigger(effect.target, columns, match_columns, values)
+                fill = self._account_fill_for(source, effect.target, match)
+                # found and filled in by one statement where the seed fills them in: no read-back, then an UPDATE
+                created = None if fill is None else self.io.filled_by_trigger(target, columns, match[0], fill)
+                if created is None:
+                    created = self.io.made_by_trigger(effect.target, columns, match_columns, values)
+                else:
+                    self.account_fill = None
             created = self._not_known(effect.target, created)
             if created.height:
                 self.io.record(effect.target, target_plan.key_columns, created, origin="trigger")

@@ -54,6 +54,10 @@ class UserRoles:
             else:
                 request = TableRequest(name, int(new_index[0]), len(new_index), fixed=self._plain_user_fixed(new_index, columns))
                 frame = build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, self.pools_for(name))
+            self.new_users, self.new_user_index = frame, new_index
+            if self.e.mapping.account_created_by_trigger and "id" in frame.columns:
+                # before the insert: the accounts its trigger makes are filled in as they are found (_follow_triggers)
+                self.account_fill = self._account_fill(frame["id"], new_index, personas)
             kept = self._insert(name, frame)
             user_ids = kept[self._plan(name).key_columns[0]]
             account_ids = user_ids
@@ -64,8 +68,6 @@ class UserRoles:
                     account_ids = pl.Series([lookup.get(u, u) for u in user_ids.to_list()])
             owners.append(pl.DataFrame({"user_id": user_ids, "account_id": account_ids, "persona": personas,
                                         "owner_index": pl.Series(new_index + n_existing)}))
-            self.new_users = frame
-            self.new_user_index = new_index
         self.owners = pl.concat(owners) if owners else None
 
     def _plain_user_fixed(self, index: np.ndarray, columns: list[str]) -> dict[str, pl.Series]:
@@ -91,30 +93,43 @@ class UserRoles:
         frame = identity_frame(self.new_users, self.e.seed, self.new_user_index, self._plan(name).write_columns)
         self._insert(name, frame)
 
-    def _enrich_accounts(self, name: str) -> None:
-        """Accounts the app's trigger created: fill name, picture and bio (public_data) — ids untouched."""
+    def _account_fill(self, user_ids: pl.Series, index: np.ndarray, personas: pl.Series) -> pl.DataFrame:
+        """What the seed gives the accounts the app's trigger makes for new users: name, picture and bio
+        (public_data), by user ("__user"); ids untouched."""
         mapping = self.e.mapping
-        if self.new_users is None:
-            return
-        accounts = self.loaded[name]
-        user_field = mapping.account_user_field
-        index = self.new_user_index
         first, last = person_names(index, self.e.seed)
-        personas = self.owners["persona"].tail(len(index))
-        updates = {"__user": self.new_users["id"]}
+        fill = {"__user": user_ids}
         if mapping.account_name:
-            updates[mapping.account_name] = pl.select(pl.concat_str([first, last], separator=" ")).to_series()
+            fill[mapping.account_name] = pl.select(pl.concat_str([first, last], separator=" ")).to_series()
         if mapping.account_picture:
-            updates[mapping.account_picture] = avatar_urls(index)
+            fill[mapping.account_picture] = avatar_urls(index)
         bios = self.e.domain.bio(personas, index, self.e.seed) if self.e.domain else pl.Series([""] * len(index))
         usernames = pl.select(pl.concat_str([first.str.to_lowercase(), last.str.to_lowercase().str.slice(0, 1),
                                              pl.Series(index).cast(pl.String)]).str.replace_all(r"[^a-z0-9_]", "")).to_series()
         if mapping.account_public_data:
-            updates[mapping.account_public_data] = pl.select(pl.struct(
+            fill[mapping.account_public_data] = pl.select(pl.struct(
                 bio=bios, username=usernames, persona=personas).struct.json_encode()).to_series()
         elif mapping.account_bio:
-            updates[mapping.account_bio] = bios
-        update = pl.DataFrame(updates)
+            fill[mapping.account_bio] = bios
+        return pl.DataFrame(fill)
+
+    def _account_fill_for(self, source: str, target: str, match: tuple[str, str]) -> pl.DataFrame | None:
+        """The fill of the rows `source`'s trigger makes in `target`, by the column they are found by (`match`:
+        theirs, the source's), when they are the accounts of this partition's new users, found by their user."""
+        mapping = self.e.mapping
+        if (self.account_fill is None or self.account_fill.width < 2 or source != mapping.user_table
+                or target != mapping.account_table or match != (mapping.account_user_field, "id")):
+            return None
+        return self.account_fill.rename({"__user": match[0]})
+
+    def _enrich_accounts(self, name: str) -> None:
+        """Accounts the app's trigger created, when not filled in as they were found: fill name, picture and bio."""
+        update, self.account_fill = self.account_fill, None
+        if update is None:
+            return
+        mapping = self.e.mapping
+        accounts = self.loaded[name]
+        user_field = mapping.account_user_field
         key = self._plan(name).key_columns[0]
         personal = accounts.filter(pl.col(user_field).is_in(update["__user"].implode())) if user_field in accounts.columns else accounts
         update = update.join(personal.select([pl.col(user_field).alias("__user"), pl.col(key)]) if user_field != key

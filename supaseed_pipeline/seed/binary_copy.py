@@ -207,7 +207,7 @@ def _hex_pair_values() -> np.ndarray:
     return values
 
 
-_HEX_PAIR_VALUE = _hex_pair_values()
+_HEX_PAIR_VALUE = pa.array(_hex_pair_values())   # Arrow: its take reads the uint16 indices as they are (see rnd._HEX_PAIRS)
 
 
 def _uuid_bytes(values: pl.Series) -> pa.Array | pl.Series:
@@ -227,7 +227,7 @@ def _uuid_bytes(values: pl.Series) -> pa.Array | pl.Series:
             for start, stop in rnd.UUID_GROUPS:   # slices, not a gather: the digit groups side by side
                 digits[:, taken:taken + stop - start] = rows[:, start:stop]
                 taken += stop - start
-            raw = _HEX_PAIR_VALUE.take(digits.view(np.uint16))
+            raw = np.asarray(pc.take(_HEX_PAIR_VALUE, pa.array(digits.view(np.uint16).reshape(-1))))
             if (rows[:, rnd.UUID_DASHES] == ord("-")).all() and raw.max() < 256:
                 return pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), len(text), [None, pa.py_buffer(raw.astype(np.uint8))])
     return values.str.replace_all("-", "", literal=True).str.decode("hex")   # -> 16 bytes in `encoded`

@@ -615,3 +615,47 @@ def test_users_whose_emails_live_in_a_table_of_their_own_are_the_users(fresh_db)
         INSERT INTO public.users (username, created_at) VALUES ('system', now());
     """, userCount=12)
     assert column(target, "SELECT count(*) FROM users") == [13]
+
+
+BOOKINGS = """
+    CREATE EXTENSION IF NOT EXISTS btree_gist;
+    CREATE TABLE public.rooms (id uuid PRIMARY KEY, name text NOT NULL);
+    CREATE TABLE public.sessions (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      room_id uuid NOT NULL REFERENCES public.rooms, status text NOT NULL DEFAULT 'scheduled'
+        CHECK (status IN ('scheduled', 'cancelled')),
+      starts_at timestamptz NOT NULL, ends_at timestamptz, CHECK (ends_at > starts_at),
+      CONSTRAINT sessions_room_free EXCLUDE USING gist (room_id WITH =, tstzrange(starts_at, ends_at) WITH &&)
+        WHERE (status <> 'cancelled'));
+    CREATE TABLE public.stays (id serial PRIMARY KEY, room_id uuid NOT NULL REFERENCES public.rooms,
+      check_in date NOT NULL, check_out date NOT NULL,
+      EXCLUDE USING gist (room_id WITH =, daterange(check_in, check_out, '[]') WITH &&));
+    CREATE TABLE public.shifts (id serial PRIMARY KEY, "Start" timestamp NOT NULL, "End" timestamp NOT NULL,
+      EXCLUDE USING gist (tsrange("Start", "End") WITH &&));
+    CREATE TABLE public.slots (id serial PRIMARY KEY, room_id uuid NOT NULL REFERENCES public.rooms, during tstzrange NOT NULL,
+      EXCLUDE USING gist (room_id WITH =, during WITH &&));
+"""
+
+
+def test_periods_an_exclude_constraint_keeps_apart_do_not_overlap(fresh_db):
+    """A room's sessions and stays (EXCLUDE over tstzrange(starts_at, ends_at), a closed daterange, quoted
+    columns, a range column): thousands of rows over 10 rooms load whole, none overlapping another."""
+    with connect(fresh_db) as conn:
+        conn.execute(BOOKINGS)
+        conn.commit()
+        exclusions = {t.name: [(e.columns, e.expressions, e.operators) for e in t.exclusions]
+                      for t in take_snapshot(conn).tables}
+    assert exclusions["sessions"] == [(["room_id", None], ["room_id", "tstzrange(starts_at, ends_at)"], ["=", "&&"])]
+    assert exclusions["slots"] == [(["room_id", "during"], ["room_id", "during"], ["=", "&&"])]
+    results = api.seed(fresh_db, settings(rowsPerTable=3000, tables={"public.rooms": {"count": 10}}))
+    assert not results[-1].left_out
+    counts = rows(fresh_db, "SELECT (SELECT count(*) FROM rooms), (SELECT count(*) FROM sessions), "
+                            "(SELECT count(*) FROM stays), (SELECT count(*) FROM shifts), (SELECT count(*) FROM slots)")[0]
+    assert counts == (10, 3000, 3000, 3000, 3000)
+    overlaps = rows(fresh_db, """
+        SELECT (SELECT count(*) FROM sessions a JOIN sessions b ON a.id < b.id AND a.room_id = b.room_id
+                 AND tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)),
+               (SELECT count(*) FROM stays a JOIN stays b ON a.id < b.id AND a.room_id = b.room_id
+                 AND daterange(a.check_in, a.check_out, '[]') && daterange(b.check_in, b.check_out, '[]')),
+               (SELECT count(*) FROM sessions WHERE ends_at IS NULL OR ends_at <= starts_at),
+               (SELECT count(*) FROM shifts WHERE "End" <= "Start")""")[0]
+    assert overlaps == (0, 0, 0, 0)

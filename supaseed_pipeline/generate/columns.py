@@ -63,22 +63,28 @@ def _ints(index: np.ndarray, purpose: int, low: int, high: int) -> pl.Series:
 RANGE_SLOTS = 876_000   # hours in 100 years: a row's range slot is its row index modulo this
 
 
-def _ranges(index: np.ndarray, purpose: int, kind: str) -> pl.Series:
-    """Ranges that do not overlap between rows (a slot per row index: an hour from 2025-01-01 for timestamps, a
-    day for dates, ten for numbers; 30 to 55 minutes of the hour, the day, 1 to 9 of the ten): an EXCLUDE
-    constraint over a range (a room's bookings) holds for rows fewer than RANGE_SLOTS apart."""
+def range_bounds(index: np.ndarray, purpose: int, kind: str) -> tuple[pl.Series, pl.Series]:
+    """(lower, upper) bounds that do not overlap between rows, closed or open: a slot per row index (an hour
+    from 2025-01-01 for timestamps, filled 30 to 55 minutes; every other day for dates, filled one day; ten
+    for numbers, filled 1 to 9), so an EXCLUDE constraint over a range (a room's bookings) holds for rows fewer
+    than RANGE_SLOTS apart, whichever batch made them."""
     slot = pl.Series(np.asarray(index, dtype=np.int64) % RANGE_SLOTS)
     if kind == "int":
-        return pl.select(pl.format("[{},{})", slot * 10, slot * 10 + _ints(index, purpose, 1, 9))).to_series()
+        return slot * 10, slot * 10 + _ints(index, purpose, 1, 9)
     if kind == "date":
-        day = pl.lit(dt.date(2025, 1, 1)) + pl.duration(days=slot % 36_500)
-        return pl.select(pl.format("[{},{})", day.dt.strftime("%Y-%m-%d"),
-                                   (day + pl.duration(days=1)).dt.strftime("%Y-%m-%d"))).to_series()
-    start = pl.lit(dt.datetime(2025, 1, 1)) + pl.duration(hours=slot)
-    end = start + pl.duration(minutes=_ints(index, purpose, 30, 55))
-    zone = "+00" if kind == "tstz" else ""
-    return pl.select(pl.format("[{},{})", start.dt.strftime("%Y-%m-%d %H:%M" + zone),
-                               end.dt.strftime("%Y-%m-%d %H:%M" + zone))).to_series()
+        day = pl.select(pl.lit(dt.date(2025, 1, 1)) + pl.duration(days=(slot % (RANGE_SLOTS // 48)) * 2)).to_series()
+        return day, pl.select(pl.lit(day) + pl.duration(days=1)).to_series()
+    start = pl.select(pl.lit(dt.datetime(2025, 1, 1)) + pl.duration(hours=slot)).to_series()
+    return start, pl.select(pl.lit(start) + pl.duration(minutes=_ints(index, purpose, 30, 55))).to_series()
+
+
+def _ranges(index: np.ndarray, purpose: int, kind: str) -> pl.Series:
+    """Range values '[lower,upper)' of range_bounds: no two rows' ranges overlap."""
+    lower, upper = range_bounds(index, purpose, kind)
+    if kind == "int":
+        return pl.select(pl.format("[{},{})", lower, upper)).to_series()
+    spelling = {"date": "%Y-%m-%d", "tstz": "%Y-%m-%d %H:%M+00"}.get(kind, "%Y-%m-%d %H:%M")
+    return pl.select(pl.format("[{},{})", lower.dt.strftime(spelling), upper.dt.strftime(spelling))).to_series()
 
 
 def _idx(index: np.ndarray) -> pl.Series:

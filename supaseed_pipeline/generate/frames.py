@@ -13,7 +13,7 @@ from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import (ColumnSpec, apply_atoms, apply_unique, generate_values, regex_fix,
                                                 sample_regex, unique_capacity)
-from supaseed_pipeline.generate.relations import flags_follow_status, order_columns
+from supaseed_pipeline.generate.relations import flags_follow_status, order_columns, periods_apart
 from supaseed_pipeline.plan import trigger_rules
 from supaseed_pipeline.plan.checks import Atom, ColumnRef, parse_check
 from supaseed_pipeline.plan.graph import TablePlan
@@ -155,6 +155,7 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
     frame = _updated_after_created(frame, request, index, seed, plan.table)
     frame = order_columns(frame, plan.table, index, seed, set(request.fixed) | set(request.overrides),
                           nullable=lambda c: not table.column(c).not_null)
+    frame = periods_apart(table, frame, index, seed, set(request.fixed) | set(request.overrides))
     frame = flags_follow_status(frame, set(request.fixed) | set(request.overrides), lambda c: not table.column(c).not_null)
     frame = _apply_cross_column_rules(table, frame, index, seed, set(request.fixed))
     for fk_name in plan.self_fks:

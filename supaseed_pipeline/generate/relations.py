@@ -13,6 +13,8 @@ import numpy as np
 import polars as pl
 
 from supaseed_pipeline.generate import random as rnd
+from supaseed_pipeline.generate.columns import range_bounds
+from supaseed_pipeline.snapshot.models import Table
 
 DAY = 86_400
 # start word -> end words; matched as whole "_"-separated parts of a column name
@@ -120,6 +122,30 @@ def order_columns(frame: pl.DataFrame, table: str, index: np.ndarray, seed: int,
     if not updates:
         return frame
     return frame.with_columns([expr.alias(name) for name, expr in updates.items()])
+
+
+# an EXCLUDE key that builds a range from two columns: tstzrange(starts_at, ends_at), daterange(check_in, check_out, '[]')
+RANGE_OF_COLUMNS = re.compile(r"""^(?P<fn>tstzrange|tsrange|daterange|int4range|int8range|numrange)\(\s*(?P<lo>"[^"]+"|\w+)\s*,"""
+                              r"""\s*(?P<hi>"[^"]+"|\w+)\s*(?:,\s*'[\[\]()]{2}'(?:::text)?\s*)?\)$""")
+
+
+def periods_apart(table: Table, frame: pl.DataFrame, index: np.ndarray, seed: int, locked: set[str]) -> pl.DataFrame:
+    """Rows whose periods an EXCLUDE constraint keeps apart (a room's sessions: room_id WITH =,
+    tstzrange(starts_at, ends_at) WITH &&) get each their own slot (columns.range_bounds), so no two overlap
+    whatever else they share, in any batch. A range column itself is generated that way already."""
+    updates: dict[str, pl.Series] = {}
+    for exclusion in table.exclusions:
+        for column, expression, operator in zip(exclusion.columns, exclusion.expressions, exclusion.operators):
+            found = RANGE_OF_COLUMNS.match(expression) if column is None and operator == "&&" else None
+            if found is None:
+                continue
+            lo, hi = (found.group(part).strip('"') for part in ("lo", "hi"))
+            if lo not in frame.columns or hi not in frame.columns or {lo, hi} & locked or lo in updates:
+                continue
+            kind = {"daterange": "date", "tstzrange": "ts", "tsrange": "ts"}.get(found.group("fn"), "int")
+            lower, upper = range_bounds(index, rnd.salt(seed, table.qualified, lo, "period"), kind)
+            updates[lo], updates[hi] = lower.cast(frame.schema[lo]), upper.cast(frame.schema[hi])
+    return frame.with_columns(**updates) if updates else frame
 
 
 # A boolean flag beside a status column says the same thing the status says (MakerKit's subscriptions.active is

@@ -14,6 +14,7 @@ from supaseed_pipeline.snapshot.models import (
     Column,
     Domain,
     EnumType,
+    Exclusion,
     ForeignKey,
     Index,
     Policy,
@@ -63,6 +64,7 @@ def take_snapshot(
     _attach_constraints(conn, tables)
     _lift_partition_foreign_keys(tables)
     _attach_unique_indexes(conn, tables)
+    _attach_exclusions(conn, tables)
     _attach_triggers(conn, tables)
     _attach_rules(conn, tables)
     _attach_policies(conn, tables)
@@ -357,6 +359,27 @@ def _attach_unique_indexes(conn: psycopg.Connection, tables: dict[int, Table]) -
         tables[relid].unique_indexes.append(Index(
             name=name, columns=columns, expressions=expressions, predicate=predicate, definition=definition,
         ))
+
+
+def _attach_exclusions(conn: psycopg.Connection, tables: dict[int, Table]) -> None:
+    """EXCLUDE constraints, key by key: the column (or expression) and the operator it is compared with."""
+    rows = _fetch(conn, """
+        SELECT con.conrelid, con.conname::text,
+               ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
+                       LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num AND k.num <> 0
+                      WHERE k.ord <= i.indnkeyatts ORDER BY k.ord),
+               ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+                       FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+               ARRAY(SELECT o.oprname::text FROM unnest(con.conexclop) WITH ORDINALITY x(op, ord)
+                       JOIN pg_operator o ON o.oid = x.op ORDER BY x.ord),
+               pg_get_expr(i.indpred, i.indrelid)
+        FROM pg_constraint con
+        JOIN pg_index i ON i.indexrelid = con.conindid
+        WHERE con.conrelid = ANY(%(rels)s::oid[]) AND con.contype = 'x'
+        ORDER BY con.conrelid, con.conname""", {"rels": list(tables)})
+    for relid, name, columns, expressions, operators, predicate in rows:
+        tables[relid].exclusions.append(Exclusion(name=name, columns=columns, expressions=expressions,
+                                                  operators=operators, predicate=predicate))
 
 
 # --- triggers and policies ------------------------------------------------------------------------

@@ -94,6 +94,17 @@ class Index(BaseModel):
     definition: str                # pg_get_indexdef
 
 
+class Exclusion(BaseModel):
+    """An EXCLUDE constraint: no two rows whose keys all match under their operators (a room's bookings
+    do not overlap: room_id WITH =, tstzrange(starts_at, ends_at) WITH &&)."""
+
+    name: str
+    columns: list[str | None]      # one entry per key; None where the key is an expression
+    expressions: list[str]         # key texts in order, e.g. ["room_id", "tstzrange(starts_at, ends_at)"]
+    operators: list[str]           # one per key, e.g. ["=", "&&"]
+    predicate: str | None = None   # WHERE clause of a partial constraint
+
+
 class CheckConstraint(BaseModel):
     name: str
     expression: str                # pg_get_constraintdef, e.g. "CHECK ((price >= (0)::numeric))"
@@ -143,6 +154,7 @@ class Table(BaseModel):
     unique_constraints: list[UniqueConstraint] = Field(default_factory=list)
     unique_indexes: list[Index] = Field(default_factory=list)
     checks: list[CheckConstraint] = Field(default_factory=list)
+    exclusions: list[Exclusion] = Field(default_factory=list)
     triggers: list[Trigger] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
     rls_enabled: bool = False

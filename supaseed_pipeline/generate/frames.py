@@ -137,13 +137,14 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
     shares = lambda a, b: a is not b and set(a.columns) & set(b.columns)   # noqa: E731
     sampled.sort(key=lambda fk: -len(fk.columns) if any(shares(fk, o) for o in sampled) else 0)
     assigned: list[str] = []
+    unequal = _unequal_pairs(table)
     for number, fk in enumerate(sampled):
         if any(c in assigned for c in fk.columns):
-            columns.update(_matching_parents(fk, pools.get(fk.name), columns, assigned, _unequal_pairs(table)))
+            columns.update(_matching_parents(fk, pools.get(fk.name), columns, assigned, unequal))
         else:
             later = [o for o in sampled[number + 1:] if shares(fk, o)]
             columns.update(_sample_parents(table, plan, fk, request, seed,
-                                           {**pools, fk.name: _matchable(fk, pools.get(fk.name), later, pools)}
+                                           {**pools, fk.name: _matchable(fk, pools.get(fk.name), later, pools, unequal)}
                                            if later and fk.name in pools else pools, labelled.get(fk.name, (None, 0))[1]))
         assigned += [c for c in fk.columns if c not in assigned]
     columns.update(_one_owner(snapshot, table, plan, request, pools, columns))
@@ -373,9 +374,11 @@ def _distinct_parent_tuples(table: Table, plan: TablePlan, request: TableRequest
     return frame
 
 
-def _matchable(fk: ForeignKey, pool: pl.DataFrame, later: list[ForeignKey], pools: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def _matchable(fk: ForeignKey, pool: pl.DataFrame, later: list[ForeignKey], pools: dict[str, pl.DataFrame],
+               unequal: set[frozenset[str]] = frozenset()) -> pl.DataFrame:
     """`fk`'s parents whose shared columns every later foreign key sharing them can match (an organization's
-    room, where the organization has members); all of them when none can."""
+    room, where the organization has members) with a parent that a CHECK keeping two columns apart allows too
+    (an instructor's organization has a member other than her to book as the student); all of them when none can."""
     ref_of = dict(zip(fk.columns, fk.ref_columns))
     viable = pool
     for other in later:
@@ -384,9 +387,24 @@ def _matchable(fk: ForeignKey, pool: pl.DataFrame, later: list[ForeignKey], pool
             continue
         shared = [c for c in fk.columns if c in other.columns]
         other_ref = dict(zip(other.columns, other.ref_columns))
-        partners = other_pool.select([pl.col(other_ref[c]).cast(pl.String).alias(ref_of[c]) for c in shared]).unique()
-        viable = viable.with_columns([pl.col(ref_of[c]).cast(pl.String) for c in shared]).join(
-            partners, on=[ref_of[c] for c in shared], how="semi", maintain_order="left")
+        apart = [(mine, theirs) for mine in fk.columns if mine not in shared
+                 for theirs in other.columns if theirs not in shared and frozenset((mine, theirs)) in unequal]
+        keys = [ref_of[c] for c in shared]
+        partners = other_pool.select([pl.col(other_ref[c]).cast(pl.String).alias(ref_of[c]) for c in shared]
+                                     + [pl.col(other_ref[t]).cast(pl.String).alias(f"__apart{i}")
+                                        for i, (_, t) in enumerate(apart)])
+        viable = viable.with_columns([pl.col(c).cast(pl.String) for c in keys])
+        if not apart:
+            viable = viable.join(partners.select(keys).unique(), on=keys, how="semi", maintain_order="left")
+            continue
+        # a group of partners offers one that differs from the parent's value unless its only value is that one
+        ids = range(len(apart))
+        groups = partners.group_by(keys).agg([pl.col(f"__apart{i}").n_unique().alias(f"__n{i}") for i in ids]
+                                             + [pl.col(f"__apart{i}").first() for i in ids])
+        differs = pl.all_horizontal([(pl.col(f"__n{i}") > 1)
+                                     | (pl.col(f"__apart{i}") != pl.col(ref_of[mine]).cast(pl.String))
+                                     for i, (mine, _) in enumerate(apart)]).fill_null(False)
+        viable = viable.filter(viable.join(groups, on=keys, how="left", maintain_order="left").select(differs).to_series())
     return viable if viable.height else pool
 
 

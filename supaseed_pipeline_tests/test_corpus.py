@@ -28,8 +28,6 @@ SEED_FAILS = {
 SCALE_FAILS = {
     "makerkit_full": "invitations: kit.check_team_account takes team accounts only, and tenants.count (2) teams "
                      "over 3 batches leave one batch none; rows counted per team account would fix it",
-    "workspace_types": "reminders: no generated row satisfies CHECK reminders_remind_before_check in later batches",
-    "forum_tracker": "namespaces: CHECK namespaces_only_groups_nest fails at 300 users",
     "commerce_engine": "customers: billing_address_id (one address per customer) repeats at 300 users",
     "marketplace": "order_items: reserve_stock refuses items beyond a variant's stock at 300 users",
 }

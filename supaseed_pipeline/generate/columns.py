@@ -365,6 +365,7 @@ def _array_values(spec: ColumnSpec, index: np.ndarray, purpose: int, seed: int) 
 # ---------------------------------------------------------------- shaping by CHECKs and uniqueness
 
 _HEX_BYTES = np.array([f"{b:02x}" for b in range(256)])
+INTERVAL_MINUTES = 30 * 24 * 60   # distinct unique intervals: 1 minute to 30 days
 
 
 def apply_unique(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: int) -> pl.Series:
@@ -392,7 +393,9 @@ def apply_unique(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: i
     i = pl.Series(index.astype(np.int64))
     octet = lambda shift: ((i // 2 ** shift) % 256).cast(pl.String)   # noqa: E731
     distinct = {
-        "interval": lambda: pl.format("{} minutes", i + 1),
+        # minutes within a month, as a time's seconds within a day: the index of a later batch (1,000,000 and up)
+        # would be years, past any bound a CHECK puts on it (remind_before <= interval '30 days')
+        "interval": lambda: pl.format("{} minutes", i % INTERVAL_MINUTES + 1),
         "inet": lambda: pl.format("10.{}.{}.{}", octet(16), octet(8), octet(0)),
         "cidr": lambda: pl.format("10.{}.{}.0/24", octet(8), octet(0)),
         "time": lambda: pl.format("{}:{}:{}", (i // 3600 % 24).cast(pl.String).str.zfill(2),
@@ -445,6 +448,8 @@ def unique_capacity(spec: ColumnSpec, seed: int) -> int | None:
         return len(labels)
     if spec.base_type in INT_TYPES:
         return unique_int_band(spec, seed)[1]
+    if spec.base_type == "interval":
+        return INTERVAL_MINUTES
     width = text_width(spec)
     if spec.base_type in TEXT_TYPES and width and width < 10:
         return 26 ** width   # what letter codes hold, should its values not fit (_fitted_unique)
@@ -545,8 +550,10 @@ def _avoid(values: pl.Series, forbidden: tuple) -> pl.Series:
     return values
 
 
-def regex_fix(values: pl.Series, pattern: str, index: np.ndarray, purpose: int, *, case_insensitive: bool = False) -> pl.Series:
-    """Replace values that do not match a CHECK's regex with values sampled from the regex itself."""
+def regex_fix(values: pl.Series, pattern: str, index: np.ndarray, purpose: int, *, case_insensitive: bool = False,
+              unique: bool = False) -> pl.Series:
+    """Replace values that do not match a CHECK's regex with values sampled from the regex itself (holding the row
+    index when the column is `unique`, see sample_regex)."""
     flags = "(?i)" if case_insensitive else ""
     try:
         ok = values.str.contains(flags + pattern)
@@ -561,7 +568,7 @@ def regex_fix(values: pl.Series, pattern: str, index: np.ndarray, purpose: int, 
         ok = ok | fits
     if ok.fill_null(True).all():
         return values
-    fixed = [sample_regex(pattern, int(i), purpose) for i in index[~ok.fill_null(True).to_numpy()]]
+    fixed = [sample_regex(pattern, int(i), purpose, unique=unique) for i in index[~ok.fill_null(True).to_numpy()]]
     out = values.to_list()
     for position, value in zip(np.flatnonzero(~ok.fill_null(True).to_numpy()), fixed):
         out[position] = value
@@ -571,26 +578,39 @@ def regex_fix(values: pl.Series, pattern: str, index: np.ndarray, purpose: int, 
 _CLASS_ESCAPES = {"d": "0123456789", "w": "abcdefghijklmnopqrstuvwxyz0123456789_", "s": " "}
 
 
-def sample_regex(pattern: str, index: int, purpose: int) -> str:
-    """A string matching a simple anchored regex (classes, escapes, literals, quantifiers, groups)."""
+def sample_regex(pattern: str, index: int, purpose: int, *, unique: bool = False) -> str:
+    """A string matching a simple anchored regex (classes, escapes, literals, quantifiers, groups).
+
+    `unique`: when no run of digits counts the rows, the last repeated class that takes digits holds the row
+    index and every other class its fewest characters, so distinct rows get distinct values
+    (^[A-Za-z0-9_][A-Za-z0-9_.-]*$: k1000123)."""
     out: list[str] = []
     draws = iter(rnd.hash64(np.arange(index * 64, index * 64 + 64, dtype=np.uint64), purpose).tolist())
     tokens = _regex_tokens(pattern.strip("^$"))
+    digits = str(index)
     # the last run of 3 or more digits counts the rows, zero-padded (INV-0042 for ^INV-[0-9]{4,}$): a number
     # people read, and distinct rows get distinct values
-    counter = max((n for n, (choices, low, _) in enumerate(tokens) if sorted(choices) == list("0123456789") and low >= 3),
+    counter = max((n for n, (choices, low, _, _) in enumerate(tokens) if sorted(choices) == list("0123456789") and low >= 3),
                   default=None)
-    for n, (choices, low, high) in enumerate(tokens):
-        if n == counter and len(str(index)) <= high:
-            out.append(str(index).zfill(low))
+    if counter is not None and len(digits) > tokens[counter][2]:
+        counter = None
+    fixed_lengths = False
+    if unique and counter is None:
+        counter = max((n for n, (choices, low, high, unbounded) in enumerate(tokens)
+                       if set("0123456789") <= set(choices) and (unbounded or low <= len(digits) <= high)), default=None)
+        fixed_lengths = counter is not None
+    for n, (choices, low, high, _) in enumerate(tokens):
+        if n == counter:
+            out.append(digits.zfill(low))
             continue
-        count = low + (next(draws) % (high - low + 1) if high > low else 0)
+        count = low + (next(draws) % (high - low + 1) if high > low and not fixed_lengths else 0)
         out.extend(choices[next(draws) % len(choices)] for _ in range(count))
     return "".join(out)
 
 
-def _regex_tokens(pattern: str) -> list[tuple[str, int, int]]:
-    tokens: list[tuple[str, int, int]] = []
+def _regex_tokens(pattern: str) -> list[tuple[str, int, int, bool]]:
+    """(characters, fewest, most, whether the quantifier has no upper bound) per token; `most` is then fewest + 8."""
+    tokens: list[tuple[str, int, int, bool]] = []
     i = 0
     while i < len(pattern):
         ch = pattern[i]
@@ -608,8 +628,9 @@ def _regex_tokens(pattern: str) -> list[tuple[str, int, int]]:
             choices, i = "abcdefghijklmnopqrstuvwxyz", i + 1
         else:
             choices, i = ch, i + 1
+        start = i
         low, high, i = _quantifier(pattern, i)
-        tokens.append((choices, low, high))
+        tokens.append((choices, low, high, pattern[start:start + 1] in ("+", "*") or pattern[start:i].endswith(",}")))
     return tokens
 
 

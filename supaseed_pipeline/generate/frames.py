@@ -115,7 +115,7 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
             for atom in spec.atoms:
                 if atom.op in {"~", "~*"} and isinstance(atom.value, str):
                     values = regex_fix(values.cast(pl.String), atom.value, index, rnd.salt(seed, plan.table, name, "re"),
-                                       case_insensitive=atom.op == "~*")
+                                       case_insensitive=atom.op == "~*", unique=spec.unique)
             if not spec.column.not_null and spec.column.name.endswith(("deleted_at", "banned_until", "archived_at")):
                 values = pl.Series([None] * len(index), dtype=values.dtype)
             if name in plan.false_flags:
@@ -158,11 +158,13 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
                           nullable=lambda c: not table.column(c).not_null)
     frame = periods_apart(table, frame, index, seed, set(request.fixed) | set(request.overrides))
     frame = flags_follow_status(frame, set(request.fixed) | set(request.overrides), lambda c: not table.column(c).not_null)
-    frame = _apply_cross_column_rules(table, frame, index, seed, set(request.fixed))
+    # the hierarchy before the CHECKs: a row whose branch wants no parent (type = 'Group' OR parent_id IS NULL)
+    # becomes a root instead of getting one after the CHECK was met
     for fk_name in plan.self_fks:
         fk = next(f for f in table.foreign_keys if f.name == fk_name)
         if all(c in frame.columns for c in fk.ref_columns):
             frame = _self_hierarchy(table, frame, fk, index, seed)
+    frame = _apply_cross_column_rules(table, frame, index, seed, set(request.fixed))
     frame = _distinct_parent_tuples(table, plan, request, frame)
     if capacity is not None:
         # a unique column of a narrow type, an enum or a boolean holds only so many distinct values

@@ -337,15 +337,19 @@ def _lift_partition_foreign_keys(tables: dict[int, Table]) -> None:
             lifted[key].declared_on.append(partition.qualified)
 
 
-def _attach_unique_indexes(conn: psycopg.Connection, tables: dict[int, Table]) -> None:
-    """Unique indexes that do not back a PK/UNIQUE/EXCLUDE constraint."""
-    rows = _fetch(conn, """
-        SELECT i.indrelid, ic.relname::text,
-               ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
+# an index's key columns (NULL for an expression) and every key's text, in key order, for `pg_index i`
+_INDEX_KEYS = """ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
                        LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num AND k.num <> 0
                       WHERE k.ord <= i.indnkeyatts ORDER BY k.ord),
                ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
-                       FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+                       FROM generate_series(1, i.indnkeyatts) k ORDER BY k)"""
+
+
+def _attach_unique_indexes(conn: psycopg.Connection, tables: dict[int, Table]) -> None:
+    """Unique indexes that do not back a PK/UNIQUE/EXCLUDE constraint."""
+    rows = _fetch(conn, f"""
+        SELECT i.indrelid, ic.relname::text,
+               {_INDEX_KEYS},
                pg_get_expr(i.indpred, i.indrelid),
                pg_get_indexdef(i.indexrelid)
         FROM pg_index i
@@ -363,13 +367,9 @@ def _attach_unique_indexes(conn: psycopg.Connection, tables: dict[int, Table]) -
 
 def _attach_exclusions(conn: psycopg.Connection, tables: dict[int, Table]) -> None:
     """EXCLUDE constraints, key by key: the column (or expression) and the operator it is compared with."""
-    rows = _fetch(conn, """
+    rows = _fetch(conn, f"""
         SELECT con.conrelid, con.conname::text,
-               ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
-                       LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num AND k.num <> 0
-                      WHERE k.ord <= i.indnkeyatts ORDER BY k.ord),
-               ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
-                       FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+               {_INDEX_KEYS},
                ARRAY(SELECT o.oprname::text FROM unnest(con.conexclop) WITH ORDINALITY x(op, ord)
                        JOIN pg_operator o ON o.oid = x.op ORDER BY x.ord),
                pg_get_expr(i.indpred, i.indrelid)

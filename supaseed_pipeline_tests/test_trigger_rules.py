@@ -168,6 +168,25 @@ def test_conditions_that_cannot_be_read_are_probed_and_notices_ignored():
     assert not trigger_rules.analyse(_table("public.invitations", INVITATIONS["columns"], fks, quiet))
 
 
+def test_stock_check_reads_as_a_budget_of_the_rows_parent():
+    columns = [_column("id", "int8"), _column("variant_id"), _column("quantity", "int4")]
+    fks = [_fk("order_items_variant_id_fkey", ["variant_id"], "public.product_variants", ["id"])]
+    body = """declare available integer;
+    begin
+        select on_hand - reserved into available
+        from public.inventory_levels where variant_id = new.variant_id for update;
+        if available is null or available < new.quantity then
+            raise exception 'variant % has % available', new.variant_id, coalesce(available, 0);
+        end if;
+        update public.inventory_levels set reserved = reserved + new.quantity where variant_id = new.variant_id;
+        return new;
+    end"""
+    rules = trigger_rules.analyse(_table("public.order_items", columns, fks, body))
+    assert rules.budgets == [trigger_rules.BudgetRule("rule", "public.inventory_levels", None, "on_hand - reserved",
+                                                      (("variant_id", "variant_id"),), "quantity")]
+    assert rules.opaque == []   # read: its parents are not narrowed to a probed few
+
+
 # ---------------------------------------------------------------------------------------- real database
 
 def _settings(**overrides):

@@ -193,7 +193,8 @@ def _add_trigger_lookups(selected: list[Table], names: set[str], edges: dict[str
     from supaseed_pipeline.plan.trigger_rules import analyse
 
     for table in selected:
-        for rule in analyse(table).pairs:
+        rules = analyse(table)
+        for rule in [*rules.pairs, *rules.budgets]:
             if rule.table in names and rule.table != table.qualified and not _reaches(edges, rule.table, table.qualified):
                 edges[table.qualified].add(rule.table)
 

@@ -11,6 +11,9 @@ Real schemas enforce business rules in triggers that no constraint shows:
 * `if not exists (select 1 from channel_members m where m.channel_id = new.channel_id and m.user_id =
   new.user_id) then raise ...` over a table the row has no FK to — the row's FK columns must appear
   together in that table: a `PairRule`, applied by sampling them as one row of it.
+* `select on_hand - reserved into available from inventory_levels where variant_id = new.variant_id;
+  if available is null or available < new.quantity then raise ...` — each parent's rows draw on a budget
+  another table's row holds (stock, credit): a `BudgetRule`, applied by moving rows to parents that cover them.
 * Anything else that raises on the row's FK columns (a helper function, `if not found`): an
   `OpaqueCheck`, which the loader answers by probing candidate parents under a savepoint.
 """
@@ -69,6 +72,16 @@ class PairRule:
 
 
 @dataclass(frozen=True)
+class BudgetRule:
+    trigger: str
+    table: str                              # "schema.table" holding the budget, one row per parent
+    alias: str | None                       # its alias in the trigger's query
+    expression: str                         # the budget over that row (on_hand - reserved)
+    columns: tuple[tuple[str, str], ...]    # (row column, that table's column): which parent's budget
+    amount: str                             # the row's column the budget must cover (quantity)
+
+
+@dataclass(frozen=True)
 class OpaqueCheck:
     trigger: str
     fks: tuple[str, ...]
@@ -80,9 +93,10 @@ class TriggerRules:
     parents: list[ParentRule] = field(default_factory=list)
     pairs: list[PairRule] = field(default_factory=list)
     opaque: list[OpaqueCheck] = field(default_factory=list)
+    budgets: list[BudgetRule] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.claims or self.parents or self.pairs or self.opaque)
+        return bool(self.claims or self.parents or self.pairs or self.opaque or self.budgets)
 
 
 # ---------------------------------------------------------------------------------------- reading
@@ -97,6 +111,9 @@ _NEW_REF = re.compile(rf"\bnew\s*\.\s*({_IDENT})", re.IGNORECASE)
 _UID = r"(?:\(\s*select\s+auth\s*\.\s*uid\s*\(\s*\)\s*\)|auth\s*\.\s*uid\s*\(\s*\))(?:\s*::\s*uuid)?"
 _CLAIM = re.compile(rf"(?:^|;|\bbegin|\bthen|\belse|\bloop)\s*new\s*\.\s*({_IDENT})\s*:?=\s*{_UID}(?=\s*;)",
                     re.IGNORECASE)
+_INTO = re.compile(rf"\bselect\s+([^;]+?)\s+into\s+(?:strict\s+)?({_IDENT})\s+from\s+({_QUALIFIED})"
+                   rf"(?:\s+(?:as\s+)?(?!where\b)({_IDENT}))?\s+where\s+([^;]+?)(?:\s+for\s+(?:no\s+key\s+)?update)?\s*;",
+                   re.IGNORECASE)
 _EXISTS = re.compile(r"^exists\s*\((.*)\)$", re.IGNORECASE | re.DOTALL)
 _SELECT = re.compile(rf"^select\s+(.+?)\s+from\s+({_QUALIFIED})(?:\s+(?:as\s+)?(?!where\b)({_IDENT}))?\s+where\s+(.+)$",
                      re.IGNORECASE | re.DOTALL)
@@ -124,7 +141,7 @@ def _closing(text: str, start: int) -> int:
     return -1
 
 
-def _split_and(text: str) -> list[str]:
+def _split_and(text: str, on: str = "and", other: str = "or") -> list[str]:
     parts, depth, last = [], 0, 0
     for match in re.finditer(r"\(|\)|'(?:[^']|'')*'|\band\b|\bor\b", text, re.IGNORECASE):
         token = match.group(0).lower()
@@ -132,9 +149,9 @@ def _split_and(text: str) -> list[str]:
             depth += 1
         elif token == ")":
             depth -= 1
-        elif token == "or" and depth == 0:
+        elif token == other and depth == 0:
             return []   # a disjunction is not something we can choose parents for: opaque
-        elif token == "and" and depth == 0:
+        elif token == on and depth == 0:
             parts.append(text[last:match.start()].strip())
             last = match.end()
     parts.append(text[last:].strip())
@@ -304,6 +321,34 @@ def _rule_for(table: Table, trigger: str, parent: str, links: dict[str, str],
     return PairRule(trigger, parent, tuple(links.items()), tuple(sorted(fks)), tuple(conditions))
 
 
+def _read_budget(condition: str, body: str, table: Table, trigger: str) -> BudgetRule | None:
+    """`if available is null or available < new.quantity then raise`, `available` selected INTO from one row
+    of a table by the row's foreign key columns: the rows of one parent together need at most its budget."""
+    variable, amount = None, None
+    for term in _split_and(_strip_parens(condition), on="or", other="and"):
+        term = _strip_parens(term)
+        if (null := re.fullmatch(rf"({_IDENT})\s+is\s+null", term, re.IGNORECASE)) is not None:
+            name = _unquote(null.group(1))
+        elif (less := re.fullmatch(rf"({_IDENT})\s*<\s*new\s*\.\s*({_IDENT})", term, re.IGNORECASE)) is not None:
+            name, amount = _unquote(less.group(1)), _unquote(less.group(2))
+        elif (more := re.fullmatch(rf"new\s*\.\s*({_IDENT})\s*>\s*({_IDENT})", term, re.IGNORECASE)) is not None:
+            name, amount = _unquote(more.group(2)), _unquote(more.group(1))
+        else:
+            return None
+        if variable not in (None, name):
+            return None
+        variable = name
+    into = next((m for m in _INTO.finditer(" ".join(_COMMENTS.sub(" ", body).split()))
+                 if _unquote(m.group(2)) == variable), None)
+    if amount is None or table.column(amount) is None or into is None:
+        return None
+    parent, alias = _qualify(into.group(3), table), into.group(4) and _unquote(into.group(4))
+    read = _read_where(into.group(5), alias, parent)
+    if read is None or not read[0] or read[1] or any(table.column(c) is None for c in read[0]):
+        return None
+    return BudgetRule(trigger, parent, alias, into.group(1).strip(), tuple(read[0].items()), amount)
+
+
 def _fk_columns_in(text: str, table: Table) -> tuple[str, ...]:
     referenced = {_unquote(m.group(1)) for m in _NEW_REF.finditer(text)}
     return tuple(fk.name for fk in table.foreign_keys if referenced & set(fk.columns))
@@ -321,6 +366,9 @@ def analyse(table: Table) -> TriggerRules:
             if found is not None and found.not_null:
                 rules.claims.append(ClaimColumn(trigger.name, column))
         for condition in raise_conditions(trigger.body):
+            if (budget := _read_budget(condition, trigger.body, table, trigger.name)) is not None:
+                rules.budgets.append(budget)
+                continue
             rule = _read_condition(condition, table, trigger.name)
             if isinstance(rule, ParentRule):
                 rules.parents.append(rule)

@@ -401,6 +401,28 @@ def _typed_key_matches(cur: psycopg.Cursor, table: str, match_columns: list[str]
     return casts
 
 
+def read_budgets(conn: psycopg.Connection, table: str, alias: str, expression: str, columns: list[str],
+                 keys: pl.DataFrame) -> pl.DataFrame | None:
+    """A trigger's budget `expression` (its SQL, over `table` AS `alias`) per row whose `columns` are one of `keys`
+    (k0, k1, ...), as (k0, ..., budget); None when the server cannot evaluate it on its own."""
+    arrays = [text_array_literal(keys[c]) for c in keys.columns]
+    names = [sql.Identifier(f"k{i}") for i in range(len(arrays))]
+    statement = sql.SQL("SELECT {}, ({})::float8 FROM unnest({}) AS k({}) JOIN {} AS {} ON {}").format(
+        sql.SQL(", ").join(sql.SQL("k.{}").format(n) for n in names), sql.SQL(expression),
+        sql.SQL(", ").join(sql.SQL("%s::text[]") for _ in arrays), sql.SQL(", ").join(names), ident(table),
+        sql.Identifier(alias), sql.SQL(" AND ").join(sql.SQL("{}.{}::text = k.{}").format(sql.Identifier(alias), sql.Identifier(c), n)
+                                                     for c, n in zip(columns, names)))
+    try:
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute(statement, arrays)
+            rows = cur.fetchall()
+    except psycopg.Error as exc:
+        if connection_lost(exc):
+            raise
+        return None
+    return pl.DataFrame(rows, schema={**{f"k{i}": pl.String for i in range(len(arrays))}, "budget": pl.Float64}, orient="row")
+
+
 def text_array_literal(values: pl.Series) -> str:
     """A PostgreSQL text[] literal of the values (NULL stays NULL), built vectorised.
 

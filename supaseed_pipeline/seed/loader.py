@@ -96,6 +96,11 @@ class DatabaseLoader:
     def accepted(self, table: Table, frame: pl.DataFrame) -> list[bool]:
         return load.accepted_rows(self.conn, table, frame)
 
+    def budgets(self, rule, columns: list[str], keys: pl.DataFrame) -> pl.DataFrame | None:
+        """A trigger's budget per parent (trigger_rules.BudgetRule): (k0, ..., budget), None if unknown."""
+        return load.read_budgets(self.conn, rule.table, rule.alias or rule.table.rpartition(".")[2], rule.expression,
+                                 columns, keys)
+
     def passing_checks(self, table: Table, plan: TablePlan, frame: pl.DataFrame) -> pl.DataFrame:
         from supaseed_pipeline.seed.check_filter import filter_by_database
 
@@ -193,6 +198,9 @@ class DryRunLoader(DatabaseLoader):
 
     def accepted(self, table: Table, frame: pl.DataFrame) -> list[bool]:
         return [True] * frame.height
+
+    def budgets(self, rule, columns: list[str], keys: pl.DataFrame) -> None:
+        return None   # the budget rows of this partition were not written: rows are taken as covered
 
     def passing_checks(self, table: Table, plan: TablePlan, frame: pl.DataFrame) -> pl.DataFrame:
         if self.conn is None:

@@ -102,7 +102,7 @@ class PartitionPlanner(UserRoles):
                 continue
             if parent in self.e.user_scoped and self.partition.key != BASE and parent != name:
                 continue  # a user-scoped parent comes only from this partition
-            pools[fk.name] = self.e.existing_pool(self.io, parent, list(fk.ref_columns))
+            pools[fk.name] = self._own_share(name, fk, self.e.existing_pool(self.io, parent, list(fk.ref_columns)))
         # parents that the table's BEFORE INSERT triggers accept (team accounts, members); when a trigger
         # cannot be read, candidate rows (those this table would load) are probed under a savepoint
         from supaseed_pipeline.seed import trigger_pools
@@ -113,6 +113,15 @@ class PartitionPlanner(UserRoles):
 
         context = trigger_pools.PoolContext(self.io, self.e.snapshot, self._table(name), self.loaded, probe_frame)
         return trigger_pools.learn(context, pools)
+
+    def _own_share(self, name: str, fk, pool: pl.DataFrame) -> pl.DataFrame:
+        """A one-to-one FK's parents outside the partition (base rows every batch reads alike): the partition's
+        share of them (allocation.share over the owners), so no two batches take the same parent."""
+        if self.partition.key == BASE or not any(set(fk.columns) == set(s) for s in self._plan(name).unique_sets):
+            return pool
+        first, count = allocation.share(pool.height, max(self.e.owner_total(), 1),
+                                        self.partition.owner_start, self.partition.owner_count)
+        return pool.slice(first, count)
 
     def _tables_now(self) -> set[str]:
         return self.e._tables_for(self.partition)
@@ -358,10 +367,23 @@ class PartitionPlanner(UserRoles):
             plan = plan.model_copy(update={"write_columns": write, "db_columns": [c for c in plan.db_columns if c not in taken],
                                            "keys_generated": bool(plan.key_columns) and all(k in write for k in plan.key_columns)})
             request.fixed.update({c: self.io.reserve_keys(name, c, count) for c in taken})
-        frame = build_frame(self.e.snapshot, plan, request, self.e.seed, self.pools_for(name))
+        pools = self.pools_for(name)
+        frame = build_frame(self.e.snapshot, plan, request, self.e.seed, pools)
         self.result.notes.extend(request.notes.values())   # e.g. fewer rows than asked: a narrow unique key
+        frame = self._fit_budgets(name, frame, pools)
         frame = self._filter_unparsed_checks(name, frame, count)
         self._insert(name, frame, plan=plan)
+
+    def _fit_budgets(self, name: str, frame: pl.DataFrame, pools: dict[str, pl.DataFrame]) -> pl.DataFrame:
+        """Rows within the budgets a BEFORE INSERT trigger checks (stock on hand): see trigger_pools.fit_budgets."""
+        from supaseed_pipeline.seed import trigger_pools
+
+        context = trigger_pools.PoolContext(self.io, self.e.snapshot, self._table(name), self.loaded)
+        frame, left_out = trigger_pools.fit_budgets(context, frame, pools)
+        if left_out:
+            self.result.notes.append(f"{name}: {left_out} rows left out — no parent's budget that a trigger checks "
+                                     f"covered them")
+        return frame
 
     def _self_referenced_serials(self, name: str) -> list[str]:
         """Serial or identity columns a self-reference points at (posts.reply_to, comments.parent_id,
@@ -464,8 +486,12 @@ class PartitionPlanner(UserRoles):
                 if fk.name not in plan.deferred_update_fks or fk.name not in pools or pools[fk.name].height == 0:
                     continue
                 pool = pools[fk.name]
-                positions = rnd.choose(index, rnd.salt(self.e.seed, name, fk.name, "deferred"), pool.height)
-                picked = pool[positions]
+                if any(set(fk.columns) == set(s) for s in plan.unique_sets):
+                    # one-to-one: each parent at most once, rows past the last parent left NULL
+                    picked = pl.concat([pool.head(keys.height), pl.DataFrame(
+                        {c: pl.Series([None] * max(keys.height - pool.height, 0), dtype=pool[c].dtype) for c in pool.columns})])
+                else:
+                    picked = pool[rnd.choose(index, rnd.salt(self.e.seed, name, fk.name, "deferred"), pool.height)]
                 updates = updates.with_columns([picked[r].alias(c) for c, r in zip(fk.columns, fk.ref_columns)])
             if updates.width > keys.width:
                 self.io.update(table, plan.key_columns, updates)

@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from supaseed_pipeline.plan import trigger_rules
-from supaseed_pipeline.plan.trigger_rules import PairRule, ParentRule
+from supaseed_pipeline.plan.trigger_rules import BudgetRule, PairRule, ParentRule
 from supaseed_pipeline.snapshot.models import SchemaSnapshot, Table
 
 PROBE_ROWS = 24   # candidate parents tried per opaque trigger and FK
@@ -107,3 +107,60 @@ def _probe(context: PoolContext, fk_name: str, pools: dict[str, pl.DataFrame]) -
     kept = pool[positions.tolist()].filter(pl.Series(accepted, dtype=pl.Boolean))
     if kept.height:
         pools[fk_name] = kept
+
+
+def fit_budgets(context: PoolContext, frame: pl.DataFrame, pools: dict[str, pl.DataFrame]) -> tuple[pl.DataFrame, int]:
+    """Rows that draw on their parent's budget a trigger checks (stock on hand, credit), as it draws them, in
+    order: a row its parent can no longer cover moves to the next parent of the pool that can (or, when the
+    parent is part of a unique key, or none can, is left out: the count of those is returned)."""
+    left_out = 0
+    for rule in trigger_rules.analyse(context.table).budgets:
+        frame, lost = _fit_budget(context, rule, frame, pools)
+        left_out += lost
+    return frame, left_out
+
+
+def _fit_budget(context: PoolContext, rule: BudgetRule, frame: pl.DataFrame,
+                pools: dict[str, pl.DataFrame]) -> tuple[pl.DataFrame, int]:
+    table = context.table
+    theirs = dict(rule.columns)
+    fk = next((f for f in table.foreign_keys if set(f.columns) == set(theirs)), None)
+    pool = pools.get(fk.name) if fk is not None else None
+    if (pool is None or pool.height == 0 or frame.height == 0 or rule.amount not in frame.columns
+            or not all(c in frame.columns for c in fk.columns) or trigger_rules.pair_pool(pools, fk.name) is not None):
+        return frame, 0
+    candidates = pool.select([pl.col(r).cast(pl.String).alias(f"k{i}") for i, r in enumerate(fk.ref_columns)]) \
+        .unique(maintain_order=True)
+    budgets = context.io.budgets(rule, [theirs[c] for c in fk.columns], candidates)
+    if budgets is None:
+        return frame, 0
+    remaining = {row[:-1]: row[-1] or 0.0 for row in budgets.iter_rows()}
+    parents = list(candidates.iter_rows())
+    keyed = {c for u in [*table.unique_constraints, *table.unique_indexes] for c in u.columns if c} \
+        | set(table.primary_key.columns if table.primary_key else [])
+    movable = not (keyed & set(fk.columns))
+    rows = list(frame.select([pl.col(c).cast(pl.String) for c in fk.columns]).iter_rows())
+    keep = [True] * len(rows)
+    cursor, too_much = 0, float("inf")   # too_much: an amount no parent could cover any more
+    for i, amount in enumerate(frame[rule.amount].to_list()):
+        if amount is None or None in rows[i]:
+            continue
+        if remaining.get(rows[i], 0.0) >= amount:
+            remaining[rows[i]] -= amount
+            continue
+        found = None
+        if movable and amount < too_much:
+            for step in range(len(parents)):
+                other = parents[(cursor + step) % len(parents)]
+                if remaining.get(other, 0.0) >= amount:
+                    found, cursor = other, (cursor + step) % len(parents)
+                    break
+        if found is None:
+            too_much = min(too_much, amount) if movable else too_much
+            keep[i] = False
+            continue
+        remaining[found] -= amount
+        rows[i] = found
+    moved = frame.with_columns([pl.Series(c, [r[k] for r in rows], dtype=pl.String).cast(frame[c].dtype)
+                                for k, c in enumerate(fk.columns)])
+    return moved.filter(pl.Series(keep, dtype=pl.Boolean)), keep.count(False)

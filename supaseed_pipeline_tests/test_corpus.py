@@ -26,8 +26,6 @@ SEED_FAILS = {
 }
 # ---- why each fixture leaves a table out at AT_SCALE (300 users in 3 batches) today.
 SCALE_FAILS = {
-    "makerkit_full": "invitations: kit.check_team_account takes team accounts only, and tenants.count (2) teams "
-                     "over 3 batches leave one batch none; rows counted per team account would fix it",
 }
 AT_SCALE = {"userCount": 300, "batchSize": 100, "rowsPerTable": 300}
 # Fixtures that seed but whose values a reviewer would call filler (realism findings).
@@ -269,3 +267,32 @@ def test_one_to_one_parents_are_shared_out_over_the_batches(fresh_db):
     assert {table: why for r in results for table, why in r.left_out.items()} == {}
     with connect(fresh_db) as conn:
         assert conn.execute("SELECT count(*), count(DISTINCT home_address_id) FROM public.profiles").fetchone() == (300, 300)
+
+
+def test_rows_a_trigger_takes_only_on_some_parents_count_by_those_parents(pg_server):
+    """MakerKit's invitations go to team accounts only (kit.check_team_account): a batch counts them by the team
+    accounts it holds, so the seed has one per seeded team whether the teams fall in one batch or in two of
+    three, none on a personal account, and the dry run plans exactly those."""
+    fixture = corpus.FIXTURES["makerkit_full"]
+    counts = []
+    for batch_size in (100, 300):
+        name = f"supaseed_t_invitations_{batch_size}"
+        target = corpus.create_database(pg_server, name)
+        try:
+            corpus.apply_fixture(target, fixture)
+            with connect(target) as conn:
+                teams_before = conn.execute("SELECT count(*) FROM public.accounts WHERE NOT is_personal_account").fetchone()[0]
+            settings = corpus.corpus_settings(fixture, userCount=300, batchSize=batch_size)
+            planned = dry_run(target, settings).planned.get("public.invitations")
+            api.seed(target, settings)
+            with connect(target) as conn:
+                teams = conn.execute("SELECT count(*) FROM public.accounts WHERE NOT is_personal_account").fetchone()[0]
+                invitations, on_personal = conn.execute(
+                    "SELECT count(*), count(*) FILTER (WHERE a.is_personal_account) FROM public.invitations i "
+                    "JOIN public.accounts a ON a.id = i.account_id").fetchone()
+            counts.append((invitations, teams - teams_before, on_personal, planned))
+        finally:
+            corpus.drop_database(pg_server, name)
+    seeded_teams = counts[0][1]
+    assert seeded_teams == 2                                  # tenants.count
+    assert counts == [(seeded_teams, seeded_teams, 0, seeded_teams)] * 2

@@ -340,8 +340,8 @@ class SeedEngine:
     def dry_run(self, conn: psycopg.Connection | None, partitions: list[Partition], progress=None) -> list[PartitionResult]:
         """The partitions planned by the real planner with a `DryRunLoader`: the rows a seed would write.
 
-        Nothing is written: the planner's frames stay in memory (only `base`'s, which later partitions
-        read, are kept) and the transaction, where the CHECK filter stages candidates, is rolled back.
+        Nothing is written: the planner's frames stay in memory (a batch's while it is planned, `base`'s,
+        which later partitions read, throughout) and the transaction, where the CHECK filter stages candidates, is rolled back.
         Tables the generator refuses are left out as in a real run, on a copy of the engine's list.
         Without a connection the planner runs on the snapshot alone, as if every table were empty.
         """
@@ -353,14 +353,19 @@ class SeedEngine:
             with conn.transaction(force_rollback=True) if conn is not None else contextlib.nullcontext():
                 if any(p.key != BASE for p in partitions) and self.settings.user_strategy != "create-new":
                     self.load_existing_owners(conn)
+                base_rows: dict[str, pl.DataFrame] = {}
                 for partition in partitions:
-                    io.keep_rows = partition.key == BASE
+                    # a batch's own rows are kept while it is planned, as its transaction sees them (a trigger's
+                    # rule read against them), then dropped: only `base`'s stay for the batches after it
+                    io.kept = dict(base_rows)
                     record = ledger_mod.PartitionRecord(partition.key, "dry-run", self.seed, self.settings.fingerprint(),
                                                         self.snapshot.fingerprint)
                     if partition.key == BASE and conn is not None and ledger_mod.same_partition_exists(conn, record):
                         results.append(PartitionResult(partition.key))   # a real run keeps it as it is
                         continue
                     results.append(self._dry_run_partition(io, partition, progress))
+                    if partition.key == BASE:
+                        base_rows = dict(io.kept)
         finally:
             self._pool_cache, self.left_out = saved
         return results

@@ -121,12 +121,11 @@ class DryRunLoader(DatabaseLoader):
         # conn None: no database at all (unit tests, a stored snapshot) — the target is taken as empty and
         # CHECKs the generator cannot translate are not filtered
         super().__init__(conn, ledger=None)
-        self.kept: dict[str, pl.DataFrame] = {}     # rows of the `base` partition, read by later partitions
-        self.keep_rows = True
+        self.kept: dict[str, pl.DataFrame] = {}     # rows of `base` and of the batch being planned
         self._assigned_so_far = 0
 
     def _keep(self, table: str, frame: pl.DataFrame) -> None:
-        if not self.keep_rows or frame.height == 0:
+        if frame.height == 0:
             return
         frame = frame.with_columns(pl.all().cast(pl.String))
         previous = self.kept.get(table)

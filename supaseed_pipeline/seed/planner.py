@@ -13,7 +13,7 @@ import polars as pl
 
 from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.frames import TableRequest, build_frame, via_column
-from supaseed_pipeline.plan import allocation
+from supaseed_pipeline.plan import allocation, trigger_rules
 from supaseed_pipeline.plan.allocation import BASE, Partition
 from supaseed_pipeline.plan.graph import TablePlan, writable_sequence_keys
 from supaseed_pipeline.plan.mapping import link_column
@@ -89,13 +89,15 @@ class PartitionPlanner(UserRoles):
         return columns
 
     def pools_for(self, name: str) -> dict[str, pl.DataFrame]:
-        pools = {}
+        pools, own = {}, set()
         for fk in self._table(name).foreign_keys:
             parent = fk.ref_qualified
             if parent in self.loaded:
                 frame = self.loaded[parent]
                 if all(c in frame.columns for c in fk.ref_columns):
                     pools[fk.name] = self._with_owners(name, fk, frame.select(fk.ref_columns))
+                    if self.partition.key != BASE and frame.height:
+                        own.add(fk.name)
                     continue
             if fk.name in self._plan(name).deferred_fks and parent in self._tables_now():
                 pools[fk.name] = self._preview_keys(parent, list(fk.ref_columns))
@@ -111,7 +113,8 @@ class PartitionPlanner(UserRoles):
             request = TableRequest(name, self._rows_for(name)[0], len(positions), parent_rows={fk_name: positions})
             return build_frame(self.e.snapshot, self._plan(name), request, self.e.seed, candidates)
 
-        context = trigger_pools.PoolContext(self.io, self.e.snapshot, self._table(name), self.loaded, probe_frame)
+        context = trigger_pools.PoolContext(self.io, self.e.snapshot, self._table(name), self.loaded, probe_frame,
+                                            frozenset(own))
         return trigger_pools.learn(context, pools)
 
     def _own_share(self, name: str, fk, pool: pl.DataFrame) -> pl.DataFrame:
@@ -352,6 +355,8 @@ class PartitionPlanner(UserRoles):
 
     def _load_generic(self, name: str) -> None:
         start, count = self._rows_for(name)
+        pools = self.pools_for(name) if count else {}
+        count = self._per_accepted_parent(name, pools, count) if count else 0
         if count == 0:
             self.loaded.setdefault(name, pl.DataFrame())
             return
@@ -367,7 +372,6 @@ class PartitionPlanner(UserRoles):
             plan = plan.model_copy(update={"write_columns": write, "db_columns": [c for c in plan.db_columns if c not in taken],
                                            "keys_generated": bool(plan.key_columns) and all(k in write for k in plan.key_columns)})
             request.fixed.update({c: self.io.reserve_keys(name, c, count) for c in taken})
-        pools = self.pools_for(name)
         frame = build_frame(self.e.snapshot, plan, request, self.e.seed, pools)
         self.result.notes.extend(request.notes.values())   # e.g. fewer rows than asked: a narrow unique key
         frame = self._fit_budgets(name, frame, pools)
@@ -421,12 +425,31 @@ class PartitionPlanner(UserRoles):
             first, count = allocation.share(config.count, max(self.e.owner_total(), 1),
                                             self.partition.owner_start, self.partition.owner_count)
             return allocation.counted_band(first), count
-        table = self._table(name)
-        parents = [fk.ref_qualified for fk in table.foreign_keys
-                   if fk.ref_qualified in self.loaded and fk.ref_qualified != name and fk.name not in self._plan(name).deferred_update_fks]
-        parent_rows = max((self.loaded[p].height for p in parents[:1]), default=0)
-        per_parent = config.per_parent if config and config.per_parent is not None else 1.0
-        return allocation.generic_band(self.partition, int(round(parent_rows * per_parent)))
+        fk = self._counted_parent(name)
+        parent_rows = self.loaded[fk.ref_qualified].height if fk is not None else 0
+        return allocation.generic_band(self.partition, int(round(parent_rows * self._per_parent(name))))
+
+    def _counted_parent(self, name: str):
+        """The foreign key whose parents in this partition a generic table's rows are counted by: the first one
+        to a table loaded here."""
+        return next((fk for fk in self._table(name).foreign_keys
+                     if fk.ref_qualified in self.loaded and fk.ref_qualified != name
+                     and fk.name not in self._plan(name).deferred_update_fks), None)
+
+    def _per_parent(self, name: str) -> float:
+        config = self._settings_for(name)
+        return config.per_parent if config and config.per_parent is not None else 1.0
+
+    def _per_accepted_parent(self, name: str, pools: dict[str, pl.DataFrame], count: int) -> int:
+        """A batch's rows of a table whose trigger takes only some of the parents it is counted by (invitations
+        to team accounts, not personal ones): per parent the trigger accepts, so the seed's total is the same
+        whichever batches hold those parents (and a batch holding none adds none)."""
+        fk = self._counted_parent(name)
+        if (self.partition.key == BASE or fk is None or fk.name not in pools or self._settings_for(name) and
+                self._settings_for(name).count is not None
+                or not any(rule.fk == fk.name for rule in trigger_rules.analyse(self._table(name)).parents)):
+            return count
+        return min(count, int(round(pools[fk.name].height * self._per_parent(name))))
 
     def _has_rows(self, name: str) -> bool:
         return self.io.has_rows(name)

@@ -4,7 +4,9 @@ A trigger that raises unless the referenced account is a team account, or unless
 member of its channel, cannot be seen in any constraint. The pools of candidate parents are narrowed
 to those that pass: by the parent's columns the trigger tests, by pairs taken whole from the table it
 looks in, or — when its condition cannot be read — by probing a few candidate rows under a savepoint.
-A rule no parent meets leaves the pool as it was, so the trigger's own message reaches the report.
+A rule no parent meets leaves the pool as it was, so the trigger's own message reaches the report — unless
+the pool is a user batch's own rows (`PoolContext.own`): the parents the rule wants may all live in other
+batches (a team account in its owner's batch), so this batch is left none.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class PoolContext:
     loaded: dict[str, pl.DataFrame]                              # frames of tables this partition loaded
     probe_frame: Callable[[str, np.ndarray, dict[str, pl.DataFrame]], pl.DataFrame] | None = None
     # probe_frame(fk name, positions in its pool, pools) -> rows to try, row i referencing pool row positions[i]
+    own: frozenset[str] = frozenset()   # FKs whose pool is this user batch's own rows: nothing else may be referenced
 
 
 def learn(context: PoolContext, pools: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -67,7 +70,7 @@ def _filter_parents(context: PoolContext, rule: ParentRule, pools: dict[str, pl.
                              where=(list(fk.ref_columns), _as_keys(pool, list(fk.ref_columns))))
     allowed = parents.filter(trigger_rules.passing(parents, rule.conditions))
     kept = trigger_rules.keep_keys(pool, list(fk.ref_columns), allowed, list(fk.ref_columns))
-    if kept.height:
+    if kept.height or rule.fk in context.own:
         pools[rule.fk] = kept
 
 

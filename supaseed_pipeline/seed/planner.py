@@ -444,10 +444,10 @@ class PartitionPlanner(UserRoles):
         """A batch's rows of a table whose trigger takes only some of the parents it is counted by (invitations
         to team accounts, not personal ones): per parent the trigger accepts, so the seed's total is the same
         whichever batches hold those parents (and a batch holding none adds none)."""
-        fk = self._counted_parent(name)
-        if (self.partition.key == BASE or fk is None or fk.name not in pools or self._settings_for(name) and
-                self._settings_for(name).count is not None
-                or not any(rule.fk == fk.name for rule in trigger_rules.analyse(self._table(name)).parents)):
+        fk, config = self._counted_parent(name), self._settings_for(name)
+        if self.partition.key == BASE or fk is None or fk.name not in pools or (config and config.count is not None):
+            return count
+        if not any(rule.fk == fk.name for rule in trigger_rules.analyse(self._table(name)).parents):
             return count
         return min(count, int(round(pools[fk.name].height * self._per_parent(name))))
 

@@ -7,6 +7,7 @@ depends only on (seed, table, column, row index).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -568,7 +569,8 @@ def regex_fix(values: pl.Series, pattern: str, index: np.ndarray, purpose: int, 
         ok = ok | fits
     if ok.fill_null(True).all():
         return values
-    fixed = [sample_regex(pattern, int(i), purpose, unique=unique) for i in index[~ok.fill_null(True).to_numpy()]]
+    refused = index[~ok.fill_null(True).to_numpy()]
+    fixed = [sample_regex(pattern, int(i), purpose, unique=unique, draws=d) for i, d in zip(refused, regex_draws(refused, purpose))]
     out = values.to_list()
     for position, value in zip(np.flatnonzero(~ok.fill_null(True).to_numpy()), fixed):
         out[position] = value
@@ -578,14 +580,20 @@ def regex_fix(values: pl.Series, pattern: str, index: np.ndarray, purpose: int, 
 _CLASS_ESCAPES = {"d": "0123456789", "w": "abcdefghijklmnopqrstuvwxyz0123456789_", "s": " "}
 
 
-def sample_regex(pattern: str, index: int, purpose: int, *, unique: bool = False) -> str:
+def regex_draws(index: np.ndarray, purpose: int) -> list[list[int]]:
+    """The 64 random draws sample_regex takes for each row, hashed for all rows in one call."""
+    slots = (np.asarray(index, dtype=np.int64)[:, None] * 64 + np.arange(64, dtype=np.int64)).ravel()
+    return rnd.hash64(slots, purpose).reshape(-1, 64).tolist()
+
+
+def sample_regex(pattern: str, index: int, purpose: int, *, unique: bool = False, draws: list[int] | None = None) -> str:
     """A string matching a simple anchored regex (classes, escapes, literals, quantifiers, groups).
 
     `unique`: when no run of digits counts the rows, the last repeated class that takes digits holds the row
     index and every other class its fewest characters, so distinct rows get distinct values
     (^[A-Za-z0-9_][A-Za-z0-9_.-]*$: k1000123)."""
     out: list[str] = []
-    draws = iter(rnd.hash64(np.arange(index * 64, index * 64 + 64, dtype=np.uint64), purpose).tolist())
+    draws = iter(draws if draws is not None else regex_draws(np.array([index]), purpose)[0])
     tokens = _regex_tokens(pattern.strip("^$"))
     digits = str(index)
     # the last run of 3 or more digits counts the rows, zero-padded (INV-0042 for ^INV-[0-9]{4,}$): a number
@@ -608,7 +616,8 @@ def sample_regex(pattern: str, index: int, purpose: int, *, unique: bool = False
     return "".join(out)
 
 
-def _regex_tokens(pattern: str) -> list[tuple[str, int, int, bool]]:
+@functools.lru_cache(maxsize=256)   # once per pattern, not once per row
+def _regex_tokens(pattern: str) -> tuple[tuple[str, int, int, bool], ...]:
     """(characters, fewest, most, whether the quantifier has no upper bound) per token; `most` is then fewest + 8."""
     tokens: list[tuple[str, int, int, bool]] = []
     i = 0
@@ -631,7 +640,7 @@ def _regex_tokens(pattern: str) -> list[tuple[str, int, int, bool]]:
         start = i
         low, high, i = _quantifier(pattern, i)
         tokens.append((choices, low, high, pattern[start:start + 1] in ("+", "*") or pattern[start:i].endswith(",}")))
-    return tokens
+    return tuple(tokens)
 
 
 def _expand_class(body: str) -> str:

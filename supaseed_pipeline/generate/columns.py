@@ -569,8 +569,7 @@ def regex_fix(values: pl.Series, pattern: str, index: np.ndarray, purpose: int, 
         ok = ok | fits
     if ok.fill_null(True).all():
         return values
-    refused = index[~ok.fill_null(True).to_numpy()]
-    fixed = [sample_regex(pattern, int(i), purpose, unique=unique, draws=d) for i, d in zip(refused, regex_draws(refused, purpose))]
+    fixed = sample_regex(pattern, index[~ok.fill_null(True).to_numpy()], purpose, unique=unique)
     out = values.to_list()
     for position, value in zip(np.flatnonzero(~ok.fill_null(True).to_numpy()), fixed):
         out[position] = value
@@ -580,21 +579,23 @@ def regex_fix(values: pl.Series, pattern: str, index: np.ndarray, purpose: int, 
 _CLASS_ESCAPES = {"d": "0123456789", "w": "abcdefghijklmnopqrstuvwxyz0123456789_", "s": " "}
 
 
-def regex_draws(index: np.ndarray, purpose: int) -> list[list[int]]:
-    """The 64 random draws sample_regex takes for each row, hashed for all rows in one call."""
-    slots = (np.asarray(index, dtype=np.int64)[:, None] * 64 + np.arange(64, dtype=np.int64)).ravel()
-    return rnd.hash64(slots, purpose).reshape(-1, 64).tolist()
-
-
-def sample_regex(pattern: str, index: int, purpose: int, *, unique: bool = False, draws: list[int] | None = None) -> str:
-    """A string matching a simple anchored regex (classes, escapes, literals, quantifiers, groups).
+def sample_regex(pattern: str, index: np.ndarray, purpose: int, *, unique: bool = False) -> list[str]:
+    """Strings matching a simple anchored regex (classes, escapes, literals, quantifiers, groups), one per row
+    index: the pattern parsed once, every row's 64 random draws hashed in one call.
 
     `unique`: when no run of digits counts the rows, the last repeated class that takes digits holds the row
     index and every other class its fewest characters, so distinct rows get distinct values
     (^[A-Za-z0-9_][A-Za-z0-9_.-]*$: k1000123)."""
-    out: list[str] = []
-    draws = iter(draws if draws is not None else regex_draws(np.array([index]), purpose)[0])
+    index = np.asarray(index, dtype=np.int64)
+    slots = (index[:, None] * 64 + np.arange(64, dtype=np.int64)).ravel()
+    draws = rnd.hash64(slots, purpose).reshape(-1, 64).tolist()
     tokens = _regex_tokens(pattern.strip("^$"))
+    return [_sample_row(tokens, int(i), row, unique) for i, row in zip(index, draws)]
+
+
+def _sample_row(tokens: tuple[tuple[str, int, int, bool], ...], index: int, row_draws: list[int], unique: bool) -> str:
+    out: list[str] = []
+    draws = iter(row_draws)
     digits = str(index)
     # the last run of 3 or more digits counts the rows, zero-padded (INV-0042 for ^INV-[0-9]{4,}$): a number
     # people read, and distinct rows get distinct values

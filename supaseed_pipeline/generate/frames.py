@@ -12,7 +12,7 @@ import polars as pl
 from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import (ColumnSpec, apply_atoms, apply_unique, generate_values, regex_fix,
-                                                regex_draws, sample_regex, unique_capacity)
+                                                sample_regex, unique_capacity)
 from supaseed_pipeline.generate.relations import flags_follow_status, order_columns, periods_apart
 from supaseed_pipeline.plan import trigger_rules
 from supaseed_pipeline.plan.checks import Atom, ColumnRef, parse_check
@@ -206,8 +206,7 @@ def override_values(override: ColumnOverride, index: np.ndarray, purpose: int) -
         head, sep, tail = override.pattern.partition("{i}")
         if sep:
             return pl.select(pl.concat_str([pl.lit(head), pl.Series(index).cast(pl.String), pl.lit(tail)])).to_series()
-        return pl.Series([sample_regex(override.pattern, int(i), purpose, draws=d)
-                          for i, d in zip(index, regex_draws(index, purpose))])
+        return pl.Series(sample_regex(override.pattern, index, purpose), dtype=pl.String)
     if override.expression is not None:
         module_name, _, attribute = override.expression.partition(":")
         function = getattr(import_module(module_name), attribute)

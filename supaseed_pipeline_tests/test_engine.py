@@ -338,3 +338,31 @@ def test_a_unique_index_over_a_column_and_an_expression_keys_both(fresh_db):
     assert ["company_id", "title"] in plan.unique_sets and ["company_id"] not in plan.unique_sets
     loaded = rows_loaded(api.seed(fresh_db, settings(rowsPerTable=6, tables={"public.deals": {"count": 12}})))
     assert loaded["public.companies"] == 6 and loaded["public.deals"] == 12
+
+
+def test_a_migration_log_or_a_job_queue_gets_no_rows_even_when_empty(fresh_db):
+    """knex and Laravel create their migration tables before the first migration runs: an empty log is not a
+    table to fill (a made-up row is a migration the tool cannot find), nor is Laravel's job queue (a worker would
+    run a made-up job); tables that are only named `migrations` (birds) or `jobs` (job postings) are data; a
+    count in the config seeds a log anyway."""
+    with connect(fresh_db) as conn:
+        conn.execute("""
+            CREATE TABLE knex_migrations (id serial PRIMARY KEY, name varchar(255), batch int, migration_time timestamptz);
+            CREATE TABLE "SequelizeMeta" (name varchar(255) PRIMARY KEY);
+            CREATE SCHEMA laravel;
+            CREATE TABLE laravel.migrations (id serial PRIMARY KEY, migration varchar(255) NOT NULL, batch int NOT NULL);
+            CREATE TABLE migrations (id serial PRIMARY KEY, species text NOT NULL, departed_on date, arrived_on date);
+            CREATE TABLE laravel.jobs (id bigserial PRIMARY KEY, queue varchar(255) NOT NULL, payload text NOT NULL,
+                                       attempts smallint NOT NULL, reserved_at int, available_at int NOT NULL, created_at int NOT NULL);
+            CREATE TABLE jobs (id serial PRIMARY KEY, title text NOT NULL, company text NOT NULL, salary int);""")
+        conn.commit()
+    results = api.seed(fresh_db, settings(schemas=["public", "laravel"]))
+    loaded = rows_loaded(results)
+    assert [t for t in ("public.knex_migrations", "public.SequelizeMeta", "laravel.migrations", "laravel.jobs") if t in loaded] == []
+    assert (loaded["public.migrations"], loaded["public.jobs"]) == (6, 6)
+    with connect(fresh_db) as conn:
+        reason = api.prepare(conn, settings(schemas=["public", "laravel"])).engine.skipped["laravel.migrations"]
+        assert conn.execute("SELECT count(*) FROM knex_migrations").fetchone()[0] == 0
+    assert "migration log" in reason and "tables.laravel.migrations.count" in reason
+    forced = rows_loaded(api.seed(fresh_db, settings(schemas=["public", "laravel"], tables={"public.knex_migrations": {"count": 3}})))
+    assert forced["public.knex_migrations"] == 3

@@ -64,6 +64,8 @@ FIXTURES = {f.name: f for f in (
     Fixture("crm_polymorphic", ("public",), False),
     Fixture("forum_tracker", ("public",), False),
     Fixture("hard_cases", ("public",), False),
+    Fixture("prisma_nextauth", ("public",), False),
+    Fixture("better_auth_drizzle", ("public",), False),
 )}
 
 

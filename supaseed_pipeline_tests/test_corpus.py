@@ -141,6 +141,60 @@ def test_an_app_table_with_a_few_rows_of_its_own_still_gets_rows(fresh_db):
     assert planned.planned.get("public.projects") == settings.rows_per_table   # the dry run plans the same
 
 
+def test_a_prisma_schema_seeds_its_user_model_as_users_and_reads_its_camel_case_columns(fresh_db):
+    """Prisma writes quoted PascalCase tables, camelCase columns and unique indexes instead of constraints:
+    "User" is the user table (userCount users, named as their emails say), "_PostToTag" and "VerificationToken"
+    (no primary key) are keyed by their unique index and cleaned up exactly, "updatedAt" follows "createdAt",
+    the OAuth links name real providers, and tokens are random hex, not a pattern."""
+    fixture = corpus.FIXTURES["prisma_nextauth"]
+    corpus.apply_fixture(fresh_db, fixture)
+    settings = corpus.corpus_settings(fixture, userCount=12)
+    results = api.seed(fresh_db, settings)
+    loaded = {t: sum(r.rows.get(t, 0) for r in results) for t in ("public.User", "public._PostToTag", "public.VerificationToken")}
+    with connect(fresh_db) as conn:
+        users = conn.execute("""SELECT count(*), count(*) FILTER (WHERE replace(regexp_replace(lower("name"), '[^a-z ]', '', 'g'), ' ', '.') || '.'
+                                = substring("email" from '^[a-z]+\\.[a-z]+\\.')) FROM "User" WHERE "email" <> 'dana@starter.dev'""").fetchone()
+        backwards = sum(conn.execute(sql.SQL('SELECT count(*) FROM {} WHERE "updatedAt" < "createdAt"').format(sql.Identifier(t)))
+                        .fetchone()[0] for t in ("User", "Team", "TeamMember", "Invitation", "ApiKey", "Post", "Subscription"))
+        providers = {r[0] for r in conn.execute('SELECT DISTINCT provider FROM "Account"').fetchall()}
+        ids_are_digits = conn.execute('''SELECT bool_and("providerAccountId" ~ '^[0-9]{5,}$') FROM "Account"''').fetchone()[0]
+        heads = conn.execute('SELECT count(DISTINCT left("sessionToken", 8)), count(*) FROM "Session"').fetchone()
+        migrations = conn.execute('SELECT count(*) FROM "_prisma_migrations"').fetchone()[0]
+    assert users == (12, 12)                          # userCount users, each named as its email says
+    assert loaded["public.User"] == 12
+    assert loaded["public._PostToTag"] > 0 and loaded["public.VerificationToken"] == settings.rows_per_table
+    assert backwards == 0
+    assert providers <= {"google", "github", "discord", "apple", "azure-ad", "gitlab", "twitter", "linkedin"}
+    assert ids_are_digits
+    assert heads[0] == heads[1]                       # no shared prefix: random-looking, as session tokens are
+    assert migrations == 1                            # the migration log is not data
+    api.cleanup(fresh_db, settings)
+    with connect(fresh_db) as conn:
+        left = {t: conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))).fetchone()[0]
+                for t in ("User", "Account", "_PostToTag", "VerificationToken", "Post", "Tag")}
+    assert left == {"User": 1, "Account": 1, "_PostToTag": 0, "VerificationToken": 0, "Post": 0, "Tag": 1}
+
+
+def test_a_better_auth_schema_keeps_a_flags_details_with_the_flag_and_its_text_ids_as_ids(fresh_db):
+    """Better Auth's tables: a ban reason and expiry only on banned users, the active organization's id (text, no
+    foreign key) an id, a verification row's value a token, sessions from browsers of today, and Drizzle's
+    migration log left as it was."""
+    fixture = corpus.FIXTURES["better_auth_drizzle"]
+    corpus.apply_fixture(fresh_db, fixture)
+    api.seed(fresh_db, corpus.corpus_settings(fixture, userCount=200))
+    with connect(fresh_db) as conn:
+        bans = conn.execute("""SELECT count(*) FILTER (WHERE banned), count(*) FILTER (WHERE NOT banned AND
+                               ("banReason" IS NOT NULL OR "banExpires" IS NOT NULL)) FROM "user" """).fetchone()
+        org_ids = conn.execute('''SELECT bool_and("activeOrganizationId" ~ '^orga_[A-Za-z0-9]+$') FROM "session"''').fetchone()[0]
+        values = conn.execute('''SELECT bool_and("value" ~ '^[0-9a-f]{32}$') FROM "verification"''').fetchone()[0]
+        agents = conn.execute('''SELECT count(*) FILTER (WHERE "userAgent" ~ 'MSIE|Windows NT [456]\\.'), count(*) FROM "session"''').fetchone()
+        migrations = conn.execute('SELECT count(*) FROM "__drizzle_migrations"').fetchone()[0]
+    assert bans[0] > 0 and bans[1] == 0
+    assert org_ids and values
+    assert agents[0] == 0 and agents[1] > 0
+    assert migrations == 1
+
+
 # ---- the realism scorer itself, on rows written by hand
 
 FILLER_TABLE = """

@@ -185,7 +185,7 @@ NAME_RULES: list[tuple[str, str]] = [
 
 
 def semantic_kind(column_name: str) -> str | None:
-    lowered = column_name.lower()
+    lowered = semantics.snake_case(column_name)
     return next((kind for pattern, kind in NAME_RULES if re.search(pattern, lowered)), None)
 
 
@@ -206,7 +206,7 @@ def _text_for_kind(kind: str | None, spec: ColumnSpec, index: np.ndarray, seed: 
         return first
     if kind == "last_name":
         return last
-    if kind == "full_name" or (kind == "name" and PERSON_TABLE_HINT.search(spec.table.split(".")[-1])):
+    if kind == "full_name" or (kind == "name" and PERSON_TABLE_HINT.search(semantics.table_words(spec.table))):
         return pl.select(pl.concat_str([first, last], separator=" ")).to_series()
     if kind == "username":
         return pl.select(pl.concat_str([first.str.to_lowercase(), last.str.to_lowercase().str.slice(0, 1), _idx(index)])
@@ -230,11 +230,11 @@ def _text_for_kind(kind: str | None, spec: ColumnSpec, index: np.ndarray, seed: 
         octets = [_ints(index, purpose + k, 1, 254).cast(pl.String) for k in range(3)]
         return pl.select(pl.concat_str([pl.lit("10"), *octets], separator=".")).to_series()
     if kind == "secret_hex":
-        return rnd.uuids(index, purpose).str.replace_all("-", "")
+        return rnd.hex_tokens(index, purpose)
     if kind == "title":
         return _pick(pool("catch_phrase"), index, purpose)
     if kind == "paragraph":
-        return _sentences(index, purpose, "paragraph" if spec.name.lower() in {"body", "content", "description"} else "sentence")
+        return _sentences(index, purpose, "paragraph" if semantics.snake_case(spec.name) in {"body", "content", "description"} else "sentence")
     if kind == "status":
         return _pick(pl.Series(["active", "pending", "inactive", "archived"]), index, purpose)
     if kind == "json_object":
@@ -257,8 +257,9 @@ def generate_values(spec: ColumnSpec, index: np.ndarray, seed: int) -> pl.Series
     if base == "uuid":
         return rnd.uuids(index, purpose)
     if base == "bool":
-        share = 0.9 if re.search(r"active|enabled|visible|public|confirmed|verified", col.name) else (
-            0.05 if re.search(r"deleted|archived|banned|disabled|anonymous|sso|superuser|is_staff|is_admin", col.name) else 0.5)
+        words = semantics.snake_case(col.name)
+        share = 0.9 if re.search(r"active|enabled|visible|public|confirmed|verified", words) else (
+            0.05 if re.search(r"deleted|archived|banned|disabled|anonymous|sso|superuser|is_staff|is_admin", words) else 0.5)
         return pl.Series(rnd.uniform(index, purpose) < share)
     if base in INT_TYPES:
         return semantics.int_values(spec, index, purpose)
@@ -288,7 +289,7 @@ def generate_values(spec: ColumnSpec, index: np.ndarray, seed: int) -> pl.Series
     if base in TEXT_TYPES:
         typed = semantics.typed_text(spec, index, seed)
         if typed is not None:
-            spec.unique_ready = bool(semantics.UNIQUE_READY.search(col.name.lower()) or semantics.identifier_column(col.name))
+            spec.unique_ready = bool(semantics.UNIQUE_READY.search(semantics.snake_case(col.name)) or semantics.identifier_column(col.name))
             return typed
         return _text_for_kind(kind, spec, index, seed)
     return _other_type(spec, index, purpose)
@@ -331,8 +332,8 @@ def _other_type(spec: ColumnSpec, index: np.ndarray, purpose: int) -> pl.Series:
 
 def _clock_times(name: str, index: np.ndarray, purpose: int) -> pl.Series:
     """Times of day; an opening time in the morning and a closing one in the evening (opens_at < closes_at)."""
-    low, high = (6, 10) if re.search(r"open|start|from|begin", name.lower()) else \
-        (16, 21) if re.search(r"close|end|until|(^|_)to$", name.lower()) else (8, 20)
+    low, high = (6, 10) if re.search(r"open|start|from|begin", semantics.snake_case(name)) else \
+        (16, 21) if re.search(r"close|end|until|(^|_)to$", semantics.snake_case(name)) else (8, 20)
     hours, minutes = _ints(index, purpose, low, high), pl.Series(rnd.choose(index, purpose + 1, 4) * 15)
     return pl.select(pl.format("{}:{}:00", hours.cast(pl.String).str.zfill(2), minutes.cast(pl.String).str.zfill(2))).to_series()
 
@@ -369,6 +370,15 @@ _HEX_BYTES = np.array([f"{b:02x}" for b in range(256)])
 INTERVAL_MINUTES = 30 * 24 * 60   # distinct unique intervals: 1 minute to 30 days
 
 
+UNIQUE_KINDS = {"email", "username", "slug", "secret_hex", "image_url"}   # made from the row index: unique as generated
+
+
+def unique_by_name(column_name: str) -> bool:
+    """Whether the column's generated values are unique as they are, by what its name says (a token, an email,
+    an id at a provider)."""
+    return semantic_kind(column_name) in UNIQUE_KINDS or bool(re.search(r"_id$", semantics.snake_case(column_name)))
+
+
 def apply_unique(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: int) -> pl.Series:
     """Make the column unique by construction from the global row index."""
     base = spec.base_type
@@ -376,7 +386,7 @@ def apply_unique(spec: ColumnSpec, values: pl.Series, index: np.ndarray, seed: i
     if labels is not None:
         # an enum or IN list never gets invented labels: row i takes label i (the row count is capped to fit)
         return pl.Series(labels).gather(index.astype(np.int64) % len(labels)).cast(values.dtype, strict=False)
-    if spec.unique_ready or base in {"uuid", "ltree"} or semantic_kind(spec.name) in {"email", "username", "slug", "secret_hex", "image_url"}:
+    if spec.unique_ready or base in {"uuid", "ltree"} or semantic_kind(spec.name) in UNIQUE_KINDS:
         return values
     if base in INT_TYPES:
         start, span = unique_int_band(spec, seed)

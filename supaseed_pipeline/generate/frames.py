@@ -12,8 +12,8 @@ import polars as pl
 from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import (ColumnSpec, apply_atoms, apply_unique, generate_values, regex_fix,
-                                                sample_regex, unique_capacity)
-from supaseed_pipeline.generate.relations import flags_follow_status, order_columns, periods_apart
+                                                sample_regex, unique_by_name, unique_capacity)
+from supaseed_pipeline.generate.relations import details_follow_flags, flags_follow_status, order_columns, periods_apart
 from supaseed_pipeline.plan import trigger_rules
 from supaseed_pipeline.plan.checks import Atom, ColumnRef, parse_check
 from supaseed_pipeline.plan.graph import TablePlan
@@ -84,7 +84,9 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
             elif dated is not None:
                 histories.append(dated)
             elif free:
-                unique_single.add(free[0])
+                # one whose values are unique as generated (a token, an id at a provider: (provider,
+                # provider_account_id)), so the others keep theirs ("google", not "google-3")
+                unique_single.add(next((c for c in free if unique_by_name(c)), free[0]))
     local = _batch_positions(index)
     partner = {column: (fk_name, size) for fk_name, (column, size) in labelled.items()}
 
@@ -158,6 +160,7 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
                           nullable=lambda c: not table.column(c).not_null)
     frame = periods_apart(table, frame, index, seed, set(request.fixed) | set(request.overrides))
     frame = flags_follow_status(frame, set(request.fixed) | set(request.overrides), lambda c: not table.column(c).not_null)
+    frame = details_follow_flags(frame, set(request.fixed) | set(request.overrides), lambda c: not table.column(c).not_null)
     # the hierarchy before the CHECKs: a row whose branch wants no parent (type = 'Group' OR parent_id IS NULL)
     # becomes a root instead of getting one after the CHECK was met
     for fk_name in plan.self_fks:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 import polars as pl
@@ -62,7 +63,7 @@ def _build_pool(kind: str) -> pl.Series:
         "domain": fake.domain_name,
         "timezone": fake.timezone,
         "language": fake.language_code,
-        "user_agent": fake.user_agent,
+        "user_agent": lambda: _user_agent(fake),
         "file_name": fake.file_name,
         "mime_type": fake.mime_type,
         "ipv4": fake.ipv4_public,
@@ -73,6 +74,29 @@ def _build_pool(kind: str) -> pl.Series:
     # process happened to build first (different rows in a Dagster step than in the CLI)
     fake.seed_instance(f"{_POOL_SEED}:{kind}")
     return pl.Series(kind, _unique([str(makers[kind]()) for _ in range(POOL_SIZE * 3)], POOL_SIZE))
+
+
+# Browsers as sessions and audit logs record them today, most common first (Faker's own are of every era:
+# "MSIE 7.0; Windows NT 4.0")
+_USER_AGENTS = (
+    (40, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{chrome}.0.0.0 Safari/537.36"),
+    (15, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{chrome}.0.0.0 Safari/537.36"),
+    (12, "Mozilla/5.0 (iPhone; CPU iPhone OS {ios} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/{safari} "
+         "Mobile/15E148 Safari/604.1"),
+    (10, "Mozilla/5.0 (Linux; Android {android}; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{chrome}.0.0.0 Mobile Safari/537.36"),
+    (8, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/{safari} Safari/605.1.15"),
+    (7, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{chrome}.0.0.0 Safari/537.36 "
+        "Edg/{chrome}.0.0.0"),
+    (5, "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:{firefox}.0) Gecko/20100101 Firefox/{firefox}.0"),
+    (3, "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{chrome}.0.0.0 Safari/537.36"),
+)
+
+
+def _user_agent(fake) -> str:
+    template = fake.random_element(OrderedDict((t, w) for w, t in _USER_AGENTS))
+    safari = fake.random_element(("17.4", "17.5", "17.6", "18.0", "18.1", "18.2", "18.3", "18.5"))
+    return template.format(chrome=fake.random_int(124, 138), firefox=fake.random_int(125, 140), android=fake.random_int(12, 15),
+                           safari=safari, ios=safari.replace(".", "_"))
 
 
 CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "JPY", "CHF", "SEK", "NOK", "NZD"]

@@ -94,6 +94,18 @@ def uuids(index: np.ndarray, purpose: int) -> pl.Series:
     return pl.Series(_hex_uuid_text(raw.view(np.uint8).reshape(-1, 16)))
 
 
+def hex_tokens(index: np.ndarray, purpose: int) -> pl.Series:
+    """32 random-looking hex digits per row (tokens, key hashes), unique per purpose: the first 16 are
+    hash64 of the index, a bijection of it (an odd multiplier, xor-shifts), the rest another draw."""
+    raw = np.empty((len(index), 2), dtype=">u8")
+    raw[:, 0] = hash64(index, purpose)
+    raw[:, 1] = hash64(index, purpose ^ 0x5DEECE66D)
+    rows = len(index)
+    digits = np.asarray(pc.take(_HEX_PAIRS, pa.array(raw.view(np.uint8).reshape(-1)))).view(np.uint8)
+    offsets = np.arange(0, 32 * (rows + 1), 32, dtype=np.int64)
+    return pl.Series(pa.LargeStringArray.from_buffers(rows, pa.py_buffer(offsets), pa.py_buffer(digits.copy())))
+
+
 # byte -> its two lower-case hex digits, as the uint16 those two characters make in memory; an Arrow array,
 # as Arrow's take reads uint8 indices as they are (numpy's take first copies them to 8-byte ones: 66 -> 38 ns a uuid)
 _HEX_PAIRS = pa.array(np.frombuffer(b"".join(f"{b:02x}".encode() for b in range(256)), dtype=np.uint16))

@@ -14,6 +14,7 @@ import polars as pl
 
 from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import range_bounds
+from supaseed_pipeline.generate.semantics import snake_case
 from supaseed_pipeline.snapshot.models import Table
 
 DAY = 86_400
@@ -59,12 +60,12 @@ def pairs(columns: list[str]) -> list[tuple[str, str, str, str]]:
     found = []
     present = set(columns)
     for name in columns:
-        parts = name.lower().replace("check_in", "checkin").replace("check_out", "checkout").split("_")
+        parts = snake_case(name).replace("check_in", "checkin").replace("check_out", "checkout").split("_")
         for position, part in enumerate(parts):
             for end in PAIR_WORDS.get(part, ()):
                 candidate_parts = parts[:position] + [end] + parts[position + 1:]
                 for candidate in {"_".join(candidate_parts), "_".join(candidate_parts).replace("checkout", "check_out")}:
-                    match = next((c for c in present if c.lower() == candidate), None)
+                    match = next((c for c in present if snake_case(c) == candidate), None)
                     if match and match != name:
                         stem = "_".join(parts[:position] + parts[position + 1:])
                         found.append((name, match, stem, end))
@@ -80,7 +81,8 @@ def order_columns(frame: pl.DataFrame, table: str, index: np.ndarray, seed: int,
     temporal = [c for c in frame.columns if _temporal(frame, c)]
     if not temporal:
         return frame
-    created = next((c for c in CREATED if c in temporal), None)
+    words = {c: snake_case(c) for c in temporal}     # "createdAt" (Prisma, TypeORM) reads as created_at
+    created = next((c for w in CREATED for c in temporal if words[c] == w), None)
     updates: dict[str, pl.Expr] = {}
 
     def current(name: str) -> pl.Expr:
@@ -102,7 +104,7 @@ def order_columns(frame: pl.DataFrame, table: str, index: np.ndarray, seed: int,
     if created:
         # a period, a trial, a membership starts after the row was created
         for start, _end, stem, _word in pair_list:
-            if start != created and start not in locked and not UPDATED.match(start):
+            if start != created and start not in locked and not UPDATED.match(words[start]):
                 after(pl.col(created), start, rnd.integers(index, rnd.salt(seed, table, start, "after-created"), 0, 30 * DAY))
     for start, end, stem, word in pair_list:
         seconds = _duration_seconds(stem, word, index, rnd.salt(seed, table, end, "duration"), frame.schema[end] == pl.Date)
@@ -115,9 +117,9 @@ def order_columns(frame: pl.DataFrame, table: str, index: np.ndarray, seed: int,
         for name in temporal:
             if name == created or name in updates or name in {e for _s, e, _t, _w in pair_list}:
                 continue
-            if UPDATED.match(name) and not (created == "created_at" and name == "updated_at"):
+            if UPDATED.match(words[name]) and not (created == "created_at" and name == "updated_at"):
                 after(pl.col(created), name, rnd.integers(index, rnd.salt(seed, table, name, "delay"), 0, 90 * DAY))
-            elif AFTER_CREATION.match(name):
+            elif AFTER_CREATION.match(words[name]):
                 after(pl.col(created), name, rnd.integers(index, rnd.salt(seed, table, name, "delay"), 60, 60 * DAY))
     if not updates:
         return frame
@@ -164,8 +166,23 @@ def status_column(columns: list[str]) -> str | None:
     """`status`, else the table's only `*_status` column."""
     if "status" in columns:
         return "status"
-    others = [c for c in columns if c.lower().endswith("_status")]
+    others = [c for c in columns if snake_case(c).endswith("_status")]
     return others[0] if len(others) == 1 else None
+
+
+def details_follow_flags(frame: pl.DataFrame, locked: set[str], nullable=lambda column: False) -> pl.DataFrame:
+    """A flag's details are there only when it is set: `banned` false, so no `ban_reason` / `ban_expires`; not
+    `is_archived`, no `archived_at` / `archived_by`. Details are the nullable columns named after the flag (its
+    word, or the word without -ed / -ned: banned -> ban_); rows whose flag is set keep theirs."""
+    updates = {}
+    for flag in (c for c in frame.columns if frame.schema[c] == pl.Boolean):
+        word = re.sub(r"^(is|has|was)_", "", snake_case(flag))
+        stems = {word} | ({word[:-2], word[:-3]} if word.endswith("ed") and len(word) > 5 else set())
+        details = [c for c in frame.columns if c != flag and c not in locked and c not in updates and nullable(c)
+                   and snake_case(c).split("_")[0] in stems and "_" in snake_case(c)]
+        for column in details:
+            updates[column] = pl.when(pl.col(flag)).then(pl.col(column)).otherwise(None).alias(column)
+    return frame.with_columns(list(updates.values())) if updates else frame
 
 
 def flags_follow_status(frame: pl.DataFrame, locked: set[str], nullable=lambda column: False) -> pl.DataFrame:
@@ -176,9 +193,9 @@ def flags_follow_status(frame: pl.DataFrame, locked: set[str], nullable=lambda c
     if status is None or frame.schema[status] not in (pl.String, pl.Categorical, pl.Enum):
         return frame
     flags = [c for c in frame.columns if frame.schema[c] == pl.Boolean and c not in locked
-             and (ACTIVE_FLAG.match(c.lower()) or CANCELED_FLAG.match(c.lower()))]
+             and (ACTIVE_FLAG.match(snake_case(c)) or CANCELED_FLAG.match(snake_case(c)))]
     stamps = [c for c in frame.columns if frame.schema[c].is_temporal() and c not in locked and nullable(c)
-              and CANCELED_STAMP.match(c.lower())]
+              and CANCELED_STAMP.match(snake_case(c))]
     if not flags and not stamps:
         return frame
     value = pl.col(status).cast(pl.String).str.to_lowercase()
@@ -187,6 +204,6 @@ def flags_follow_status(frame: pl.DataFrame, locked: set[str], nullable=lambda c
     updates = [pl.when(value.is_not_null() & ~value.is_in(list(CANCELED_STATUSES))).then(None).otherwise(pl.col(c)).alias(c)
                for c in stamps]
     for flag in flags:
-        truth = value.is_in(list(ACTIVE_STATUSES)) if ACTIVE_FLAG.match(flag.lower()) else value.is_in(list(CANCELED_STATUSES))
+        truth = value.is_in(list(ACTIVE_STATUSES)) if ACTIVE_FLAG.match(snake_case(flag)) else value.is_in(list(CANCELED_STATUSES))
         updates.append(pl.when(known).then(truth).otherwise(pl.col(flag)).alias(flag))
     return frame.with_columns(updates)

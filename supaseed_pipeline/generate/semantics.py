@@ -62,7 +62,7 @@ SUBJECTS: list[tuple[str, str]] = [
 
 
 def table_words(table: str) -> str:
-    return table.split(".")[-1].lower()
+    return snake_case(table.split(".")[-1])
 
 
 def subject_of(text: str) -> str | None:
@@ -211,7 +211,7 @@ def name_values(subject: str | None, table: str, index: np.ndarray, purpose: int
 
 def name_subject(column: str, table: str) -> str | None:
     """`product_name` names a product wherever it sits; a plain `name`/`title` names the table's subject."""
-    prefix = re.sub(r"_?(name|title|label)$", "", column.lower())
+    prefix = re.sub(r"_?(name|title|label)$", "", snake_case(column))
     if prefix and prefix not in {"display", "full", "first", "last", "user", "given", "family"}:
         found = subject_of(prefix)
         if found:
@@ -222,7 +222,7 @@ def name_subject(column: str, table: str) -> str | None:
 # ---------------------------------------------------------------- free text by subject
 
 def text_values(subject: str | None, column: str, table: str, index: np.ndarray, purpose: int) -> pl.Series:
-    col = column.lower()
+    col = snake_case(column)
     if re.search(r"bio|about", col) or (PERSON_TABLE.search(table_words(table)) and re.search(r"description|summary", col)):
         return pl.select(pl.concat_str([pick(v.BIOS_ROLE, index, purpose), pl.lit(" based in "),
                                      pick(pool("city"), index, purpose + 1), pl.lit(". "),
@@ -273,6 +273,33 @@ _PROVIDER_ID = re.compile(r"^(?:stripe_|paddle_|lemon_?squeezy_|provider_|extern
                           r"(" + "|".join(sorted(STRIPE_PREFIXES, key=len, reverse=True)) + r")_id$")
 
 
+def oauth_value(col: str, spec, index: np.ndarray, purpose: int) -> pl.Series | None:
+    """The columns of an OAuth account link (a row per user and provider, found by the provider and the user's id
+    there: Auth.js / NextAuth's provider + providerAccountId, Better Auth's providerId + accountId, Lucia's
+    provider_id + provider_user_id): which provider, the id, the token's kind and scope; None for any other
+    column (tokens are secret_hex)."""
+    siblings = {snake_case(c) for c in spec.siblings} | {col}
+    if not ({"provider", "provider_id"} & siblings and {"provider_account_id", "provider_user_id", "account_id"} & siblings):
+        return None
+    if col in {"provider", "provider_id"}:
+        return weighted_pick(v.OAUTH_PROVIDERS, v.OAUTH_PROVIDER_WEIGHTS, index, purpose)
+    if col in {"provider_account_id", "provider_user_id", "account_id"}:
+        # the user's id at the provider, digits as GitHub's and Google's are: a random lead of fixed width, then
+        # a one-to-one scramble of the row index (unique)
+        lead = pl.Series(rnd.integers(index, purpose, 100, 999)).cast(pl.String)
+        scrambled = (np.asarray(index, dtype=np.int64) * 7919 + purpose % 100_000_000) % 100_000_000
+        return pl.select(pl.concat_str([lead, pl.Series(scrambled).cast(pl.String).str.zfill(8)])).to_series()
+    if col == "type":
+        return weighted_pick(("oauth", "oidc", "email"), (70, 25, 5), index, purpose)
+    if col == "token_type":
+        return pl.Series(["bearer"] * len(index))
+    if col == "scope":
+        return pick(v.OAUTH_SCOPES, index, purpose)
+    if col == "session_state" and not spec.column.not_null:
+        return pl.Series([None] * len(index), dtype=pl.String)   # only some providers send one
+    return None
+
+
 def _lowercase_schema_hint(spec) -> bool:
     """Lowercase codes when the column's default or CHECK shows lowercase ('usd'), uppercase otherwise."""
     texts = [spec.column.default or ""] + [str(a.value) for a in spec.atoms]
@@ -285,12 +312,28 @@ def _lowercase_schema_hint(spec) -> bool:
 
 def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
     """Text whose column name says what it holds; None when the name says nothing we know."""
-    col, table = spec.name.lower(), spec.table
+    col, table = snake_case(spec.name), spec.table
     purpose = rnd.salt(seed, table, spec.name)
     subject = subject_of(table_words(table))
     if re.search(r"currency|^curr$", col):
         codes = weighted_pick(v.CURRENCIES, v.CURRENCY_WEIGHTS, index, purpose)
         return codes.str.to_lowercase() if _lowercase_schema_hint(spec) or "stripe" in col else codes
+    oauth = oauth_value(col, spec, index, purpose)
+    if oauth is not None:
+        return oauth
+    if DOMAIN_COLUMN.search(col):
+        # a company's domain, unique by the index between its name and its TLD: "cochran17.com"
+        parts = pick(_pool_tuple("domain"), index, purpose).str.split_exact(".", 1)
+        return pl.select(pl.format("{}{}.{}", parts.struct.field("field_0"), pl.Series(np.asarray(index, dtype=np.int64)),
+                                   parts.struct.field("field_1"))).to_series()
+    if re.search(r"^(billing|payment|payments|subscription)_provider$", col):
+        return weighted_pick(("stripe", "lemon-squeezy", "paddle"), (80, 12, 8), index, purpose)
+    if re.search(r"^(billing|billing_customer|payment_customer)_id$", col):
+        return pl.select(pl.concat_str([pl.lit("cus_"), alnum(index, purpose, 12)])).to_series()
+    if col == "identifier" and TOKEN_TABLE.search(table_words(table)):
+        # whom a verification token was sent to (Auth.js: the email address)
+        from supaseed_pipeline.generate.columns import emails
+        return emails(index, seed, table=table)
     provider = _PROVIDER_ID.match(col)
     if provider or (col == "id" and singular(table_words(table)) in STRIPE_PREFIXES):
         stem = provider.group(1) if provider else singular(table_words(table))
@@ -339,7 +382,7 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
     if re.search(r"(^|_)(barcode|ean|ean13|gtin|upc)$", col) and (spec.column.max_length or 13) >= 13:
         return ean13(index, purpose)
     if col == "title" and (re.search(r"(^|_)(titles|job_titles|positions|roles_held)$", table_words(table))
-                           or any(re.search(r"^(emp_no|employee_id|staff_id)$", c.lower()) for c in spec.siblings)):
+                           or any(re.search(r"^(emp_no|employee_id|staff_id)$", snake_case(c)) for c in spec.siblings)):
         return pick(pool("job"), index, purpose)
     if re.search(r"(quantity|qty)_per_unit|(^|_)(pack(age)?|unit|case)_size$", col):
         # how a product ships: "24 - 12 oz bottles"
@@ -377,12 +420,12 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return place_values(spec, index, purpose)
     territory = re.search(r"(^|_)(regions?|territor(y|ies)|sales_territor(y|ies))$", table_words(table))
     if territory and re.search(r"(^|_)(description|desc|name|label)$", col) and \
-            not (col.endswith("description") and any(c.lower() in {"name", "label"} for c in spec.siblings)):
+            not (col.endswith("description") and any(snake_case(c) in {"name", "label"} for c in spec.siblings)):
         # a region's or territory's words are its name (Northwind's region_description "Eastern", territories
         # "Bedford"), not a sentence about it
         names = v.SALES_REGIONS if "region" in territory.group(0) else _pool_tuple("city")
         return compose([names], index, purpose, unique=spec.unique)
-    place = any(re.search(r"city|zip|postal|postcode|address|country", c.lower()) for c in spec.siblings) or \
+    place = any(re.search(r"city|zip|postal|postcode|address|country", snake_case(c)) for c in spec.siblings) or \
         re.search(r"address|location|countr|cit(y|ies)", table_words(table))
     if col == "state" and place:
         return place_values(spec, index, purpose)
@@ -436,6 +479,22 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         return name_values(name_subject(col, table), table, index, purpose, spec.unique or "slug" in spec.siblings)
     if re.search(r"description|(^|_)desc$|^body$|^content$|^text$|summary|details|^bio$|about|notes?$|comment|message|review", col):
         return text_values(subject, col, table, index, purpose)
+    if col.endswith("_id"):
+        # an id kept as text with no foreign key (Better Auth's session.activeOrganizationId): an id of what it
+        # names, not the words its name would otherwise give ("Bell, Cortez and Rodriguez")
+        entity = col[:-3].split("_")[-1] or "id"
+        return pl.select(pl.concat_str([pl.lit((entity if len(entity) <= 8 else entity[:4]) + "_"), alnum(index, purpose, 8)])).to_series()
+    if col.endswith("_by"):
+        # who did it, kept as text with no foreign key: a user's id; a rare act (impersonated_by, banned_by)
+        # is missing on most rows where the column allows it
+        ids = pl.select(pl.concat_str([pl.lit("user_"), alnum(index, purpose, 8)])).to_series()
+        routine = re.search(r"^(created|updated|modified|owned|assigned|requested|submitted)_by$", col)
+        if spec.column.not_null or routine:
+            return ids
+        return pl.select(pl.when(pl.Series(rnd.uniform(index, purpose + 1) < 0.85)).then(None).otherwise(ids)).to_series()
+    if col in {"value", "code"} and TOKEN_TABLE.search(table_words(table)) and not spec.atoms:
+        # what a verification row holds: the token a link carries
+        return rnd.hex_tokens(index, purpose)
     return None
 
 
@@ -475,8 +534,8 @@ def place_values(spec, index: np.ndarray, purpose: int) -> pl.Series:
     """States, provinces, districts: names from the state pool, postal codes when the column is 2-3 wide.
 
     A `region` beside no address column, on an infrastructure table, is a cloud region (us-east-1)."""
-    col, table = spec.name.lower(), table_words(spec.table)
-    place = any(re.search(r"city|zip|postal|postcode|address|country|street", c.lower()) for c in spec.siblings)
+    col, table = snake_case(spec.name), table_words(spec.table)
+    place = any(re.search(r"city|zip|postal|postcode|address|country|street", snake_case(c)) for c in spec.siblings)
     if re.match(r"^region(_code)?$", col) and not place and INFRA_TABLE.search(table):
         return pick(v.CLOUD_REGIONS, index, purpose)
     if re.match(r"^(region|subregion|sub_region)$", col) and re.search(r"countr|nation", table):
@@ -501,7 +560,7 @@ def _purpose_reason_topic_action(col: str, table: str, siblings, index: np.ndarr
     a todo's task, an audit log's action. None when the column is none of these."""
     words = table_words(table)
     if re.search(r"(^|_)purpose$", col):
-        token = TOKEN_TABLE.search(words) or any(re.search(r"token|nonce|expires", c.lower()) for c in siblings)
+        token = TOKEN_TABLE.search(words) or any(re.search(r"token|nonce|expires", snake_case(c)) for c in siblings)
         return pick(v.TOKEN_PURPOSES if token else v.PURPOSES, index, purpose)
     if re.search(r"(^|_)reason(_text)?$", col):
         kind = _reason_kind(col, words)
@@ -528,7 +587,9 @@ def _file_names(index: np.ndarray, purpose: int) -> pl.Series:
 
 
 # Texts built here are unique by construction when spec.unique (composed names, index-suffixed ids).
-UNIQUE_READY = re.compile(r"^id$|_id$|slug|subdomain|(^|_)host_?name$|sku|^(name|title|label)$|_(name|title)$|^session_?key$")
+DOMAIN_COLUMN = re.compile(r"^(domain|custom_domain|email_domain|website_domain|primary_domain)$")
+UNIQUE_READY = re.compile(r"^id$|_id$|slug|subdomain|(^|_)host_?name$|sku|^(name|title|label)$|_(name|title)$|^session_?key$|"
+                          + DOMAIN_COLUMN.pattern)
 
 
 # ---------------------------------------------------------------- numbers by meaning
@@ -570,6 +631,8 @@ def numeric_bounds(spec) -> tuple[float, float]:
 # name pattern -> (low, high, shape): shape "uniform", "small" (skewed to low), "log" (log-uniform)
 INT_MEANINGS: list[tuple[str, tuple[int, int, str]]] = [
     (r"(^|_)years?$|^yr$|_year_|year_(of|built|founded|published|released)", (1960, 2025, "uniform")),
+    # Unix seconds (an OAuth token's expires_at, a JWT's exp/iat): around the anchor day, some already past
+    (r"^(expires_at|expires|exp|iat|issued_at|refresh_token_expires_at)$", (1_780_000_000, 1_786_000_000, "uniform")),
     (r"millis|_ms$", (20, 3000, "log")),
     (r"interval_count|billing_interval_count", (1, 1, "uniform")),
     (r"trial_period_days|trial_days", (7, 30, "uniform")),
@@ -620,7 +683,7 @@ def _shape(index: np.ndarray, purpose: int, low: float, high: float, shape: str)
 
 
 def int_meaning(spec) -> tuple[int, int, str] | None:
-    col = spec.name.lower()
+    col = snake_case(spec.name)
     subject = subject_of(table_words(spec.table))
     for (subj, pattern), meaning in SUBJECT_INT_MEANINGS.items():
         if subj == subject and re.search(pattern, col):
@@ -637,22 +700,22 @@ FLAG_INT = re.compile(r"^(is|has|can|should)_|^(active|enabled|verified|visible|
 def int_values(spec, index: np.ndarray, purpose: int) -> pl.Series:
     """Integers by meaning, always inside the type and the CHECK range (spread over it, not piled at its edge)."""
     low, high = int_bounds(spec)
-    if re.search(r"cents|unit_amount|amount|price|cost|total|fee|balance|revenue", spec.name.lower()):
+    if re.search(r"cents|unit_amount|amount|price|cost|total|fee|balance|revenue", snake_case(spec.name)):
         values = money_values(spec, index, purpose, cents=_in_cents(spec))
         return pl.Series(np.clip(np.round(values.to_numpy()).astype(np.int64), low, high))
-    if FLAG_INT.search(spec.name.lower()) and low <= 0 and high >= 1:
+    if FLAG_INT.search(snake_case(spec.name)) and low <= 0 and high >= 1:
         # an integer flag (pagila's customer.active, MySQL-born schemas' tinyint booleans): 0 or 1, mostly set
         # where the name says on, mostly unset where it says gone
-        share = 0.1 if re.search(r"deleted|archived|banned|disabled", spec.name.lower()) else 0.8
+        share = 0.1 if re.search(r"deleted|archived|banned|disabled", snake_case(spec.name)) else 0.8
         return pl.Series((rnd.uniform(index, purpose) < share).astype(np.int64))
     meaning = int_meaning(spec) or (1, 1000, "uniform")
     m_low, m_high, shape = meaning
-    if "interval_count" in spec.name.lower():
+    if "interval_count" in snake_case(spec.name):
         picks = np.array([1, 1, 1, 1, 1, 3, 6, 12])[rnd.choose(index, purpose, 8)]
         return pl.Series(np.clip(picks, low, high))
-    if "trial_period_days" in spec.name.lower() or "trial_days" in spec.name.lower():
+    if "trial_period_days" in snake_case(spec.name) or "trial_days" in snake_case(spec.name):
         return pl.Series(np.clip(np.array([7, 14, 14, 30])[rnd.choose(index, purpose, 4)], low, high))
-    if re.search(r"rating|stars|score", spec.name.lower()) and high - low <= 100:
+    if re.search(r"rating|stars|score", snake_case(spec.name)) and high - low <= 100:
         m_low, m_high = low, high   # a rating uses the scale its CHECK declares (0-10, 1-5)
     if m_high < low or m_low > high:
         # the CHECK says something else than the name: spread over the CHECK's range (bounded to a sane width)
@@ -664,7 +727,7 @@ def int_values(spec, index: np.ndarray, purpose: int) -> pl.Series:
 
 
 def _in_cents(spec) -> bool:
-    col = spec.name.lower()
+    col = snake_case(spec.name)
     return "cents" in col or "unit_amount" in col or (
         spec.base_type in INT_LIMITS and re.search(r"amount", col) is not None)
 
@@ -678,7 +741,7 @@ MONEY_BY_SUBJECT = {
 
 def money_values(spec, index: np.ndarray, purpose: int, *, cents: bool = False) -> pl.Series:
     """Prices by what the table sells: a track costs about a dollar, a plan tens, an order a few hundred."""
-    col = spec.name.lower()
+    col = snake_case(spec.name)
     subject = subject_of(table_words(spec.table))
     low, high = MONEY_BY_SUBJECT.get(subject or "", (5, 500))
     if "replacement_cost" in col:
@@ -706,7 +769,7 @@ def money_values(spec, index: np.ndarray, purpose: int, *, cents: bool = False) 
 def numeric_values(spec, kind: str | None, index: np.ndarray, purpose: int) -> pl.Series | None:
     """Decimals by meaning, inside numeric(p, s) and the CHECK range; None leaves the older rules."""
     low, high = numeric_bounds(spec)
-    col = spec.name.lower()
+    col = snake_case(spec.name)
     if re.search(r"discount|percent|pct", col):
         # most lines carry none; the others a common one (5-30% as a fraction, or as a percentage)
         top, none = min(high, 0.3 if high <= 1 else 30.0), max(low, 0.0)

@@ -269,3 +269,9 @@ SALES_REGIONS = ("Eastern", "Western", "Northern", "Southern", "Central", "North
                  "Pacific Northwest", "Southwest", "Mountain", "Great Lakes", "EMEA", "APAC", "LATAM")
 CLOUD_REGIONS = ("us-central1", "us-east1", "us-west1", "europe-west1", "europe-west3", "europe-north1", "asia-east1",
                  "asia-northeast1", "asia-southeast1", "australia-southeast1", "southamerica-east1")
+
+# OAuth account links (Auth.js / NextAuth, Lucia, Better Auth): the providers apps offer, most used first
+OAUTH_PROVIDERS = ("google", "github", "discord", "apple", "azure-ad", "gitlab", "twitter", "linkedin")
+OAUTH_PROVIDER_WEIGHTS = (45, 25, 8, 7, 5, 4, 3, 3)
+OAUTH_SCOPES = ("openid email profile", "read:user user:email", "identify email", "openid profile email offline_access",
+                "name email", "openid email")

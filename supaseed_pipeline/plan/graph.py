@@ -82,12 +82,15 @@ def constant_default(column) -> bool:
 
 
 def _key_columns(table: Table) -> list[str]:
+    """The columns that tell a row apart: the primary key, else a unique constraint, else a plain unique index
+    (what Prisma writes for @@unique and its implicit many-to-many tables: "_PostToTag" ("A", "B")), over
+    NOT NULL columns."""
     if table.primary_key:
         return list(table.primary_key.columns)
-    for unique in table.unique_constraints:
-        if all(table.column(c) and table.column(c).not_null for c in unique.columns):
-            return list(unique.columns)
-    return []
+    plain_indexes = [index.columns for index in table.unique_indexes if not index.predicate and all(index.columns)]
+    candidates = [list(columns) for columns in [*[u.columns for u in table.unique_constraints], *plain_indexes]
+                  if all(table.column(c) and table.column(c).not_null for c in columns)]
+    return candidates[0] if candidates else []
 
 
 def _fk_nullable(table: Table, fk: ForeignKey) -> bool:

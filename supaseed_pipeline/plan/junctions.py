@@ -23,7 +23,8 @@ def junction_tables(snapshot: SchemaSnapshot) -> list[Junction]:
     found = []
     for t in snapshot.tables:
         keys = ([("primary key", t.primary_key.columns)] if t.primary_key else []) + [
-            (f"unique {u.name}", u.columns) for u in t.unique_constraints]
+            (f"unique {u.name}", u.columns) for u in t.unique_constraints] + [
+            (f"unique index {i.name}", i.columns) for i in t.unique_indexes if not i.predicate and all(i.columns)]
         for label, columns in keys:
             fks = [fk for fk in t.foreign_keys if set(fk.columns) <= set(columns)]
             covered = {c for fk in fks for c in fk.columns}

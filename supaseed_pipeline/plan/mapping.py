@@ -72,6 +72,11 @@ def _qualify(name: str | None, snapshot: SchemaSnapshot, schemas: list[str]) -> 
     for schema in [*schemas, "public", "auth"]:
         if snapshot.table(f"{schema}.{name}"):
             return f"{schema}.{name}"
+    for schema in [*schemas, "public", "auth"]:
+        # ORMs quote their model names: Prisma's `model User` is the table "User", TypeORM's may be "Users"
+        same = [t.qualified for t in snapshot.tables if t.schema_name == schema and t.name.lower() == name.lower()]
+        if len(same) == 1:
+            return same[0]
     return None
 
 
@@ -172,7 +177,7 @@ def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None
     if users is not None and user_table != "auth.users":
         mapping.user_email = fields.email_field or _first_column(users, "email", "email_address")
         mapping.user_name = fields.name_field or _first_column(users, "name", "full_name", "display_name", "username")
-        mapping.user_picture = fields.picture_field or _first_column(users, "picture_url", "avatar_url", "avatar", "image_url")
+        mapping.user_picture = fields.picture_field or _first_column(users, "picture_url", "avatar_url", "avatar", "image_url", "image")
     if user_table == "auth.users" and snapshot.table("auth.identities"):
         mapping.identities_table = "auth.identities"
 

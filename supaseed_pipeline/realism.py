@@ -286,11 +286,14 @@ def _sample(conn: psycopg.Connection, table: Table, columns: list[str], limit: i
 
 def score_tables(conn: psycopg.Connection, snapshot: SchemaSnapshot, tables: list[str], *, sample: int = 2000) -> RealismReport:
     """Score the named tables (schema.table) of a snapshot; partitions are read through their parent."""
+    from supaseed_pipeline.seed.engine import framework_table   # here: engine imports much of the package
+
     report = RealismReport()
     people: list[tuple[str, set[str]]] = []
     for name in tables:
         table = snapshot.table(name)
-        if table is None or table.partition_of:
+        # a framework's migration log or job queue is never seeded: its rows are the app's own, not ours to score
+        if table is None or table.partition_of or framework_table(table):
             continue
         columns = _examined(table)
         pairs = ordered_pairs(table)

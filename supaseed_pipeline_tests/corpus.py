@@ -66,6 +66,8 @@ FIXTURES = {f.name: f for f in (
     Fixture("hard_cases", ("public",), False),
     Fixture("prisma_nextauth", ("public",), False),
     Fixture("better_auth_drizzle", ("public",), False),
+    Fixture("rails_basecamp", ("public",), False),
+    Fixture("supabase_canteen", ("public",), True),
 )}
 
 

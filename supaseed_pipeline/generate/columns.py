@@ -147,7 +147,8 @@ NAME_RULES: list[tuple[str, str]] = [
     (r"url|website|homepage|link|referr?er$", "url"),
     (r"phone|mobile|fax|^tel", "phone"),
     (r"street|address|^line_?[12]$", "street"),
-    (r"^city$|_city$|town", "city"),
+    # where a place is (a canteen's, an event's location): a city, not three random words
+    (r"^city$|_city$|town|^location$|_location$", "city"),
     (r"^state$|province|region", "state"),
     (r"country_?code", "country_code"),
     (r"country", "country"),
@@ -165,7 +166,7 @@ NAME_RULES: list[tuple[str, str]] = [
     (r"^ip(_?addr(ess)?)?$", "ip"),
     (r"timezone|time_zone|tz$", "timezone"),
     (r"locale|language|lang$", "language"),
-    (r"password|passwd|hash", "secret_hex"),
+    (r"password|passwd|hash|checksum|digest|fingerprint", "secret_hex"),
     (r"token|secret|api_?key|nonce", "secret_hex"),
     (r"birth|dob", "birth_date"),
     (r"(deleted|archived|banned|cancel+ed|revoked)(_at|_until|_on)?$", "null_if_possible"),

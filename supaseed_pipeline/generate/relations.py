@@ -30,7 +30,7 @@ AFTER_CREATION = re.compile(r"^(canceled|cancelled|cancel|ended|completed|paid|s
                             r"read|published|sent|resolved|closed|approved|last_login|last_sign_in|last_seen|"
                             r"processed|refunded|verified|activated|used|last_used|redeemed|consumed|revoked|"
                             r"submitted|reviewed|viewed|answered|responded|fulfilled|rejected|declined|signed|"
-                            r"archived|deleted|expired|failed)(_at|_on|_date)?$")
+                            r"archived|deleted|expired|failed|edited|done|finished|checked)(_at|_on|_date)?$")
 
 
 def _duration_seconds(stem: str, end: str, index: np.ndarray, purpose: int, is_date: bool) -> np.ndarray:
@@ -170,16 +170,21 @@ def status_column(columns: list[str]) -> str | None:
     return others[0] if len(others) == 1 else None
 
 
+def flag_details(flag: str, columns, nullable=lambda column: False) -> list[str]:
+    """The nullable columns named after a flag (its word, or the word without -ed / -ned: banned -> ban_): its
+    details (`completed` -> `completed_at`, `done` -> `done_at`, `banned` -> `ban_reason`)."""
+    word = re.sub(r"^(is|has|was)_", "", snake_case(flag))
+    stems = {word} | ({word[:-2], word[:-3]} if word.endswith("ed") and len(word) > 5 else set())
+    return [c for c in columns if c != flag and nullable(c) and snake_case(c).split("_")[0] in stems and "_" in snake_case(c)]
+
+
 def details_follow_flags(frame: pl.DataFrame, locked: set[str], nullable=lambda column: False) -> pl.DataFrame:
     """A flag's details are there only when it is set: `banned` false, so no `ban_reason` / `ban_expires`; not
-    `is_archived`, no `archived_at` / `archived_by`. Details are the nullable columns named after the flag (its
-    word, or the word without -ed / -ned: banned -> ban_); rows whose flag is set keep theirs."""
+    `is_archived`, no `archived_at` / `archived_by`. Details are the nullable columns named after the flag
+    (flag_details); rows whose flag is set keep theirs."""
     updates = {}
     for flag in (c for c in frame.columns if frame.schema[c] == pl.Boolean):
-        word = re.sub(r"^(is|has|was)_", "", snake_case(flag))
-        stems = {word} | ({word[:-2], word[:-3]} if word.endswith("ed") and len(word) > 5 else set())
-        details = [c for c in frame.columns if c != flag and c not in locked and c not in updates and nullable(c)
-                   and snake_case(c).split("_")[0] in stems and "_" in snake_case(c)]
+        details = [c for c in flag_details(flag, frame.columns, nullable) if c not in locked and c not in updates]
         for column in details:
             updates[column] = pl.when(pl.col(flag)).then(pl.col(column)).otherwise(None).alias(column)
     return frame.with_columns(list(updates.values())) if updates else frame

@@ -631,6 +631,9 @@ def numeric_bounds(spec) -> tuple[float, float]:
 # name pattern -> (low, high, shape): shape "uniform", "small" (skewed to low), "log" (log-uniform)
 INT_MEANINGS: list[tuple[str, tuple[int, int, str]]] = [
     (r"(^|_)years?$|^yr$|_year_|year_(of|built|founded|published|released)", (1960, 2025, "uniform")),
+    # an enum kept as an integer (Rails' `enum status: {...}`, Django's IntegerChoices): a few codes, the first
+    # (the column's default) the most common, not a number up to 1000
+    (r"(^|_)(status|state|kind|visibility)$", (0, 3, "small")),
     # Unix seconds (an OAuth token's expires_at, a JWT's exp/iat): around the anchor day, some already past
     (r"^(expires_at|expires|exp|iat|issued_at|refresh_token_expires_at)$", (1_780_000_000, 1_786_000_000, "uniform")),
     (r"millis|_ms$", (20, 3000, "log")),

@@ -221,10 +221,14 @@ def _table_plan(table: Table) -> TablePlan:
     compared = {name for check in table.checks for conjunction in parse_check(check.expression) or []
                 for atom in conjunction if isinstance(atom.value, ColumnRef) and atom.op in {"<", "<=", ">", ">="}
                 for name in (atom.column, atom.value.name)}
+    # a flag with details (completed -> completed_at, done -> done_at) is written with them: left to its default
+    # (false), every row would be not done yet done at some time
+    flagged = _flags_with_details(table)
     write, leave = [], []
     for column in table.columns:
         if db_assigned(column) or (constant_default(column) and column.name not in fk_columns
-                                   and column.name not in compared and _leave_constant_default(column)):
+                                   and column.name not in compared and column.name not in flagged
+                                   and _leave_constant_default(column)):
             leave.append(column.name)
         else:
             write.append(column.name)
@@ -265,6 +269,19 @@ def _flag_predicate(table, predicate: str | None) -> str | None:
     found = re.fullmatch(r'\(*\s*"?(\w+)"?\s*(?:=\s*true|is\s+true)?\s*\)*', predicate or "", re.IGNORECASE)
     column = table.column(found.group(1)) if found else None
     return column.name if column is not None and column.base_type_name == "bool" and not column.is_array else None
+
+
+def _flags_with_details(table: Table) -> set[str]:
+    """The boolean columns whose details (relations.flag_details) the generator fills in: they say when those apply."""
+    from supaseed_pipeline.generate.columns import semantic_kind
+    from supaseed_pipeline.generate.relations import flag_details
+
+    names = [c.name for c in table.columns]
+    # details that stay NULL anyway (archived_at, deleted_at: null_if_possible) need no flag to agree with
+    nullable = lambda name: (not table.column(name).not_null and not db_assigned(table.column(name))   # noqa: E731
+                             and semantic_kind(name) != "null_if_possible")
+    return {c.name for c in table.columns if c.base_type_name == "bool" and not c.is_array
+            and flag_details(c.name, names, nullable)}
 
 
 def _leave_constant_default(column) -> bool:

@@ -152,11 +152,11 @@ def detect_mapping(snapshot: SchemaSnapshot, settings: SeedSettings, domain=None
         evidence.append("auth.users exists: Supabase auth")
     if not user_table:
         # an email column, else a username: Discourse and GitLab keep the addresses in a table of their own
-        # (user_emails, emails), and their users are the users all the same
-        for marker in ("an email", "a username"):
-            column = marker.split()[-1]
+        # (user_emails, emails), and their users are the users all the same; Rails 8's authentication generator
+        # names the address email_address
+        for marker, columns in (("an email", ("email", "email_address")), ("a username", ("username",))):
             user_table = next((q for n in PLAIN_USER_TABLES if (q := _qualify(n, snapshot, schemas))
-                               and snapshot.table(q).column(column)), None)
+                               and any(snapshot.table(q).column(c) for c in columns)), None)
             if user_table:
                 evidence.append(f"{user_table} has {marker} column: plain user table")
                 break

@@ -73,7 +73,8 @@ class UserRoles:
     def _plain_user_fixed(self, index: np.ndarray, columns: list[str]) -> dict[str, pl.Series]:
         fixed = {}
         for column in columns:
-            if column in {"password_hash", "encrypted_password", "hashed_password", "password"}:
+            # password_digest: Rails' has_secure_password (a bcrypt hash, as Devise's encrypted_password)
+            if column in {"password_hash", "encrypted_password", "hashed_password", "password", "password_digest"}:
                 password = self.e.settings.password.get_secret_value()
                 users = self.e.snapshot.table(self.e.mapping.user_table)
                 # Django's user table (is_staff, date_joined) checks its own hash format, not bcrypt

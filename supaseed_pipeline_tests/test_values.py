@@ -9,6 +9,7 @@ from supaseed_pipeline.generate import vocab
 from supaseed_pipeline.generate.pools import pool
 from supaseed_pipeline.seed import api, verify
 from supaseed_pipeline.seed.dry_run import dry_run
+from supaseed_pipeline.seed.engine import framework_table
 from supaseed_pipeline.settings import load_settings
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 
@@ -700,3 +701,45 @@ def test_a_rails_apps_users_flags_enums_and_edits_read_as_rails_writes_them(fres
     assert column(fresh_db, "SELECT count(*) FROM comments WHERE edited_at < created_at") == [0]
     assert all(re.fullmatch(r"[0-9a-f]{16,}", c) for c in column(fresh_db, "SELECT checksum FROM blobs"))
     assert set(column(fresh_db, "SELECT location FROM blobs")) <= set(pool("city").to_list())
+
+
+ORM_FRAMEWORK_TABLES = """
+CREATE TABLE public.article (id serial PRIMARY KEY, title varchar NOT NULL, "createdAt" timestamp NOT NULL DEFAULT now(),
+  "updatedAt" timestamp NOT NULL DEFAULT now(), "deletedAt" timestamp);
+CREATE TABLE public.personal_access_tokens (id bigserial PRIMARY KEY, tokenable_type varchar(255) NOT NULL,
+  tokenable_id bigint NOT NULL, name varchar(255) NOT NULL, token varchar(64) NOT NULL UNIQUE, abilities text);
+CREATE TABLE public.sessions (id varchar(255) PRIMARY KEY, ip_address varchar(45), payload text NOT NULL,
+  last_activity integer NOT NULL);
+CREATE TABLE public.activity_log (id bigserial PRIMARY KEY, description text NOT NULL, event varchar(255),
+  subject_type varchar(255), subject_id bigint);
+CREATE TABLE public.two_factor_settings (id serial PRIMARY KEY, two_factor_secret text, two_factor_recovery_codes text NOT NULL);
+CREATE TABLE public.phone_numbers (id serial PRIMARY KEY, number text, created_at timestamp(0), updated_at timestamp(0),
+  phone_verified_at timestamp(0), two_factor_confirmed_at timestamp(0));
+CREATE TABLE public.typeorm_metadata (type varchar NOT NULL, database varchar, schema varchar, "table" varchar,
+  name varchar, value text);
+"""
+
+
+def test_orm_and_framework_columns_read_as_what_the_framework_stores(fresh_db):
+    """TypeORM's "deletedAt" is a soft delete (NULL, or every seeded row is hidden from the ORM), Sanctum's
+    personal_access_tokens are named where they are used (not after a person: "personal" is no person) with a
+    JSON list of abilities, a session's integer last_activity is a Unix time, an activity log's event what
+    happened, two-factor recovery codes are not words, a phone is verified after it was added, and
+    typeorm_metadata (no key) is TypeORM's, left as it is."""
+    import json
+    seeded(fresh_db, ORM_FRAMEWORK_TABLES, rowsPerTable=20)
+    assert column(fresh_db, 'SELECT count(*) FILTER (WHERE "deletedAt" IS NOT NULL) FROM article') == [0]
+    assert column(fresh_db, "SELECT count(*) FROM article") == [20]
+    tokens = rows(fresh_db, "SELECT name, abilities FROM personal_access_tokens")
+    assert tokens and all(name in vocab.API_KEY_NAMES for name, _ in tokens)
+    assert all(isinstance(json.loads(abilities), list) for _, abilities in tokens if abilities is not None)
+    assert all(1_700_000_000 <= t <= 1_800_000_000 for t in column(fresh_db, "SELECT last_activity FROM sessions"))
+    assert set(column(fresh_db, "SELECT event FROM activity_log WHERE event IS NOT NULL")) <= set(vocab.AUDIT_ACTIONS)
+    assert all(re.fullmatch(r"[0-9a-f]{16,}", c) for c in column(fresh_db, "SELECT two_factor_recovery_codes FROM two_factor_settings"))
+    assert column(fresh_db, "SELECT count(*) FROM typeorm_metadata") == [0]
+    # verified and confirmed after the row was created, whatever the event is about (email_verified_at)
+    assert column(fresh_db, """SELECT count(*) FILTER (WHERE phone_verified_at < created_at OR two_factor_confirmed_at < created_at)
+                               FROM phone_numbers""") == [0]
+    with connect(fresh_db) as conn:
+        assert framework_table(take_snapshot(conn).table("public.typeorm_metadata"))   # not "add a primary key"
+    no_violations(fresh_db)

@@ -25,7 +25,7 @@ from supaseed_pipeline.snapshot.models import Column
 ANCHOR = dt.datetime(2026, 6, 30, 12, 0, 0)
 TWO_YEARS_S = 730 * 86_400
 EMAIL_DOMAINS = ["example.com", "example.org", "example.net", "mail.example.com"]
-PERSON_TABLE_HINT = re.compile(r"user|account|profile|member|customer|employee|person|people|author|contact|staff|student")
+PERSON_TABLE_HINT = re.compile(r"user|account|profile|member|customer|employee|person(?!al)|people|author|contact|staff|student")
 INT_LIMITS = {"int2": (-32768, 32767), "int4": (-2**31, 2**31 - 1), "int8": (-2**63, 2**63 - 1)}
 # Unique integers without a sequence live in a high, seed-specific band, away from hand-made ids.
 UNIQUE_INT_BAND = 1_000_000_000
@@ -167,7 +167,7 @@ NAME_RULES: list[tuple[str, str]] = [
     (r"timezone|time_zone|tz$", "timezone"),
     (r"locale|language|lang$", "language"),
     (r"password|passwd|hash|checksum|digest|fingerprint", "secret_hex"),
-    (r"token|secret|api_?key|nonce", "secret_hex"),
+    (r"token|secret|api_?key|nonce|recovery_codes|backup_codes", "secret_hex"),   # two-factor codes: not words
     (r"birth|dob", "birth_date"),
     (r"(deleted|archived|banned|cancel+ed|revoked)(_at|_until|_on)?$", "null_if_possible"),
     (r"expires|expire_|expiry|expiration|due|deadline|ends?_at|until", "future_time"),

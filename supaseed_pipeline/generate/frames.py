@@ -14,6 +14,7 @@ from supaseed_pipeline.generate import random as rnd
 from supaseed_pipeline.generate.columns import (ColumnSpec, apply_atoms, apply_unique, generate_values, regex_fix,
                                                 sample_regex, unique_by_name, unique_capacity)
 from supaseed_pipeline.generate.relations import details_follow_flags, flags_follow_status, order_columns, periods_apart
+from supaseed_pipeline.generate.semantics import snake_case
 from supaseed_pipeline.plan import trigger_rules
 from supaseed_pipeline.plan.checks import Atom, ColumnRef, parse_check
 from supaseed_pipeline.plan.graph import TablePlan
@@ -118,7 +119,9 @@ def build_frame(snapshot: SchemaSnapshot, plan: TablePlan, request: TableRequest
                 if atom.op in {"~", "~*"} and isinstance(atom.value, str):
                     values = regex_fix(values.cast(pl.String), atom.value, index, rnd.salt(seed, plan.table, name, "re"),
                                        case_insensitive=atom.op == "~*", unique=spec.unique)
-            if not spec.column.not_null and spec.column.name.endswith(("deleted_at", "banned_until", "archived_at")):
+            # by the snake_case name: TypeORM's and Prisma's "deletedAt" is a soft delete too, and set on every row
+            # would hide every seeded row from the ORM's queries
+            if not spec.column.not_null and snake_case(spec.column.name).endswith(("deleted_at", "banned_until", "archived_at")):
                 values = pl.Series([None] * len(index), dtype=values.dtype)
             if name in plan.false_flags:
                 values = pl.Series([False] * len(index), dtype=pl.Boolean)

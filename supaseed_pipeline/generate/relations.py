@@ -25,8 +25,9 @@ PAIR_WORDS = {"start": ("end",), "starts": ("ends",), "started": ("ended", "fini
               "rented": ("returned",), "borrowed": ("returned",), "departure": ("arrival",), "first": ("last",)}
 CREATED = ("created_at", "created", "inserted_at", "date_created", "created_on", "creation_date", "created_date")
 UPDATED = re.compile(r"^(updated|modified|changed|last_update|last_updated|last_modified)(_at|_on|_date)?$")
-# single events that happen after the row was created
-AFTER_CREATION = re.compile(r"^(canceled|cancelled|cancel|ended|completed|paid|shipped|delivered|confirmed|accepted|"
+# single events that happen after the row was created, with what they are about in front too (Laravel's
+# email_verified_at, Fortify's two_factor_confirmed_at: a user is not verified before it signed up)
+AFTER_CREATION = re.compile(r"^(\w+_)?(canceled|cancelled|cancel|ended|completed|paid|shipped|delivered|confirmed|accepted|"
                             r"read|published|sent|resolved|closed|approved|last_login|last_sign_in|last_seen|"
                             r"processed|refunded|verified|activated|used|last_used|redeemed|consumed|revoked|"
                             r"submitted|reviewed|viewed|answered|responded|fulfilled|rejected|declined|signed|"

@@ -17,7 +17,8 @@ from supaseed_pipeline.generate import vocab as v
 from supaseed_pipeline.generate.pools import pool, slugify
 
 INT_LIMITS = {"int2": (-32768, 32767), "int4": (-2**31, 2**31 - 1), "int8": (-2**63, 2**63 - 1)}
-PERSON_TABLE = re.compile(r"user|account|profile|member|customer|employee|person|people|author|contact|staff|student|"
+# person(?!al): Sanctum's personal_access_tokens and Jetstream's personal teams hold no people
+PERSON_TABLE = re.compile(r"user|account|profile|member|customer|employee|person(?!al)|people|author|contact|staff|student|"
                           r"patient|client|player|driver|teacher|guest|owner|actor|composer|speaker|attendee")
 
 
@@ -27,6 +28,8 @@ SUBJECTS: list[tuple[str, str]] = [
     # a board's columns, a pipeline's stages, a kanban's lanes: workflow steps, before "board" reads as a project
     (r"board_?columns?|(^|_)(stages?|lanes?|swimlanes?|pipeline_stages?|workflow_states?|kanban\w*)$", "stage"),
     (r"plan|tier|pricing", "plan"),
+    # an API token's or key's name says where it is used (Sanctum's personal_access_tokens.name, api_keys.name)
+    (r"(^|_)(access_?tokens?|api_?tokens?|personal_?tokens?|api_?keys?|access_?keys?|deploy_?keys?)$", "api_key"),
     (r"categor", "category"),
     (r"genre", "genre"),
     (r"^tags?$|_tags?$|^tags?_|label|topic|keyword|hashtag", "tag"),
@@ -173,6 +176,7 @@ def _pool_tuple(kind: str) -> tuple[str, ...]:
 
 NAME_PARTS = {
     "plan": lambda: [v.PLANS],
+    "api_key": lambda: [v.API_KEY_NAMES],
     "country": lambda: [_pool_tuple("country")],
     "stage": lambda: [v.WORKFLOW_STAGES],
     "category": lambda: [v.CATEGORIES],
@@ -492,6 +496,9 @@ def typed_text(spec, index: np.ndarray, seed: int) -> pl.Series | None:
         if spec.column.not_null or routine:
             return ids
         return pl.select(pl.when(pl.Series(rnd.uniform(index, purpose + 1) < 0.85)).then(None).otherwise(ids)).to_series()
+    if re.search(r"^(abilities|scopes)$", col) and re.search(r"token|api_?key", table_words(table)):
+        # what the token may do, the JSON list Sanctum stores in text
+        return pick(v.TOKEN_ABILITIES, index, purpose)
     if col in {"value", "code"} and TOKEN_TABLE.search(table_words(table)) and not spec.atoms:
         # what a verification row holds: the token a link carries
         return rnd.hex_tokens(index, purpose)
@@ -575,6 +582,9 @@ def _purpose_reason_topic_action(col: str, table: str, siblings, index: np.ndarr
         if any(r"\." in p for p in patterns):   # CHECK (action ~ '^[a-z_]+\.[a-z_]+$'): entity.verb, as Stripe's events
             return pick(v.DOTTED_ACTIONS, index, purpose)
         return weighted_pick(v.AUDIT_ACTIONS, v.AUDIT_ACTION_WEIGHTS, index, purpose)
+    if re.search(r"^(event|event_name|event_type)$", col) and re.search(r"(^|_)(activit\w*|audit\w*|logs?|histor\w*)$", words):
+        # what happened to the subject in an activity or audit log (spatie's activity_log.event: created, updated)
+        return weighted_pick(v.AUDIT_ACTIONS, v.AUDIT_ACTION_WEIGHTS, index, purpose)
     if re.search(r"^(operation|op|tg_op|db_operation)$", col):
         return weighted_pick(v.DB_OPERATIONS, (45, 45, 10), index, purpose)
     return None
@@ -637,6 +647,9 @@ INT_MEANINGS: list[tuple[str, tuple[int, int, str]]] = [
     # Unix seconds (an OAuth token's expires_at, a JWT's exp/iat): around the anchor day, some already past
     (r"^(expires_at|expires|exp|iat|issued_at|refresh_token_expires_at)$", (1_780_000_000, 1_786_000_000, "uniform")),
     (r"millis|_ms$", (20, 3000, "log")),
+    # an integer *_at or last_activity is a Unix time too (Laravel's sessions.last_activity, jobs.available_at),
+    # in the two years before the anchor day — not a count of 527
+    (r"_at$|^last_activity$", (1_720_000_000, 1_780_000_000, "uniform")),
     (r"interval_count|billing_interval_count", (1, 1, "uniform")),
     (r"trial_period_days|trial_days", (7, 30, "uniform")),
     (r"rental_duration", (3, 7, "uniform")),

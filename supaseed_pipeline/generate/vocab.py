@@ -220,6 +220,12 @@ SUBJECT_DESCRIPTIONS = {
                 "Questions and answers for the support team.", "Release coordination and deploy notes."),
 }
 
+# What a developer names an API token or key: where it is used.
+API_KEY_NAMES = ("CLI", "Deploy key", "GitHub Actions", "Zapier", "Mobile app", "Local development", "CI pipeline",
+                 "Staging server", "Backup script", "Analytics export", "Slack bot", "Terraform", "Postman", "Cron jobs")
+# What an API token may do (Sanctum's abilities, a JSON list): mostly everything.
+TOKEN_ABILITIES = ('["*"]', '["*"]', '["*"]', '["read"]', '["read", "create", "update"]', '["read", "delete"]',
+                   '["server:update"]')
 # What a one-time token, nonce or code is for (MakerKit nonces, verification and reset tokens).
 TOKEN_PURPOSES = ("email_verification", "password_reset", "magic_link", "invite", "email_change", "mfa_challenge",
                   "account_deletion", "otp_sign_in")

@@ -30,9 +30,6 @@ SCALE_FAILS = {
 AT_SCALE = {"userCount": 300, "batchSize": 100, "rowsPerTable": 300}
 # Fixtures that seed but whose values a reviewer would call filler (realism findings).
 FILLER = {
-    "typeorm_nestjs": "semantics.compose(unique=True) takes its round from the purpose-shifted index, so 20 tags out of "
-                      "28 read 'urgent-2'; rounds = index // total fixes it but then chat at scale draws the user's own "
-                      "'general' slug (generated unique values never avoid the rows already there)",
 }
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from psycopg import sql
 
-from supaseed_pipeline.db.connect import connect
+from supaseed_pipeline.db.connect import connect, create_database, drop_database
 from supaseed_pipeline.seed import api, verify
 from supaseed_pipeline.seed.load import ident
 from supaseed_pipeline.settings import load_settings
@@ -366,3 +367,37 @@ def test_a_migration_log_or_a_job_queue_gets_no_rows_even_when_empty(fresh_db):
     assert "migration log" in reason and "tables.laravel.migrations.count" in reason
     forced = rows_loaded(api.seed(fresh_db, settings(schemas=["public", "laravel"], tables={"public.knex_migrations": {"count": 3}})))
     assert forced["public.knex_migrations"] == 3
+
+
+def test_generated_values_steer_clear_of_the_unique_values_a_table_already_has(pg_server):
+    """Unique words come from the same lists a user picks from: the user's own 'urgent' tag is one the generator
+    makes too. The seeded row takes its index as a suffix instead of failing the load, the user's row stays,
+    and every requested row is seeded; no generated value carries a round's " 2" before the list runs out."""
+    schema = """CREATE TABLE tag (id serial PRIMARY KEY, name varchar(40) NOT NULL UNIQUE);
+                CREATE TABLE topic (id serial PRIMARY KEY, tag_id int NOT NULL REFERENCES tag, title text NOT NULL)"""
+    targets = [create_database(pg_server, f"supaseed_t_clash_{uuid.uuid4().hex[:8]}") for _ in range(2)]
+    try:
+        for target in targets:
+            with connect(target) as conn:
+                conn.execute(schema)
+                conn.commit()
+        api.seed(targets[0], settings(userCount=0, rowsPerTable=20))
+        with connect(targets[0]) as conn:
+            generated = [r[0] for r in conn.execute("SELECT name FROM tag ORDER BY id").fetchall()]
+        taken = generated[4]
+        with connect(targets[1]) as conn:
+            conn.execute("INSERT INTO tag (name) VALUES (%s)", (taken,))
+            conn.commit()
+        # a table with rows of its own is a lookup unless told its count
+        loaded = rows_loaded(api.seed(targets[1], settings(userCount=0, rowsPerTable=20, tables={"public.tag": {"count": 20}})))
+        with connect(targets[1]) as conn:
+            names = [r[0] for r in conn.execute("SELECT name FROM tag ORDER BY id").fetchall()]
+            topics = conn.execute("SELECT count(*) FROM topic").fetchone()[0]
+    finally:
+        for target in targets:
+            drop_database(pg_server, target.dbname)
+    assert loaded["public.tag"] == 20 and topics == 20
+    assert names[0] == taken and len(set(names)) == 21
+    renamed = [n for n in names[1:] if n not in generated]
+    assert len(renamed) == 1 and renamed[0].startswith(f"{taken}-r") and taken not in names[1:]
+    assert not any(n.endswith(" 2") for n in generated)

@@ -108,9 +108,11 @@ def compose(parts: list, index: np.ndarray, purpose: int, *, unique: bool = Fals
     sizes = [len(p) for p in parts]
     total = int(np.prod(sizes))
     if unique:
-        shifted = index.astype(np.int64) + (purpose % total)
-        rounds = shifted // total
-        code = (shifted % total) * _coprime_step(total) % total
+        # the round from the index alone: the purpose's shift would start a table's rows part-way through the
+        # combinations and give " 2" long before they run out (20 tags of 28 read "urgent 2")
+        index64 = index.astype(np.int64)
+        rounds = index64 // total
+        code = ((index64 + purpose % total) % total) * _coprime_step(total) % total
     else:
         rounds = None
         code = rnd.choose(index, purpose, total)

@@ -374,9 +374,44 @@ class PartitionPlanner(UserRoles):
             request.fixed.update({c: self.io.reserve_keys(name, c, count) for c in taken})
         frame = build_frame(self.e.snapshot, plan, request, self.e.seed, pools)
         self.result.notes.extend(request.notes.values())   # e.g. fewer rows than asked: a narrow unique key
+        frame = self._clear_of_existing(name, frame, request.index)
         frame = self._fit_budgets(name, frame, pools)
         frame = self._filter_unparsed_checks(name, frame, count)
         self._insert(name, frame, plan=plan)
+
+    def _clear_of_existing(self, name: str, frame: pl.DataFrame, index: np.ndarray) -> pl.DataFrame:
+        """Generated text a unique key shares with rows the table holds already (the user's own 'general'
+        channel, 'urgent' tag: words drawn from the same lists) takes the row's index as a suffix
+        ('general-r12'), so the load does not fail on it; a row still clashing after that is dropped.
+        Rows seeded before are distinct by construction: only what was there before the seed matches."""
+        if frame.height == 0 or not self.io.has_rows(name):
+            return frame
+        table = self._table(name)
+        for unique in self._plan(name).unique_sets:
+            texts = [c for c in unique if c in frame.columns and frame.schema[c] == pl.String
+                     and not any(c in fk.columns for fk in table.foreign_keys) and not table.column(c).type_category == "E"]
+            if not texts or not all(c in frame.columns and (frame.schema[c] == pl.String or frame.schema[c].is_integer())
+                                    for c in unique):
+                continue
+            for attempt in range(2):
+                keys = frame.select([pl.col(c).cast(pl.String).alias(f"k{i}") for i, c in enumerate(unique)])
+                taken = self.io.read(name, unique, where=(unique, keys))
+                if taken.height == 0:
+                    break
+                clash = frame.select(pl.struct([pl.col(c).cast(pl.String) for c in unique])
+                                     .is_in(taken.select(pl.struct(unique)).to_series().implode())).to_series()
+                if attempt == 1:
+                    self.result.notes.append(f"{name}: {int(clash.sum())} generated row(s) left out — their "
+                                             f"({', '.join(unique)}) is taken by rows the table had")
+                    frame, index = frame.filter(~clash), index[~clash.to_numpy()]
+                    break
+                column, width = texts[0], table.column(texts[0]).max_length
+                # a letter first: a round's suffix (compose's "general 2", slugged "general-2") is digits alone
+                suffix = pl.Series(index).cast(pl.String).str.replace(r"^", "r")
+                head = pl.col(column).str.slice(0, max(1, width - 1 - suffix.str.len_chars().max())) if width else pl.col(column)
+                frame = frame.with_columns(pl.when(pl.lit(clash)).then(pl.concat_str([head, pl.lit("-"), pl.lit(suffix)]))
+                                           .otherwise(pl.col(column)).alias(column))
+        return frame
 
     def _fit_budgets(self, name: str, frame: pl.DataFrame, pools: dict[str, pl.DataFrame]) -> pl.DataFrame:
         """Rows within the budgets a BEFORE INSERT trigger checks (stock on hand): see trigger_pools.fit_budgets."""

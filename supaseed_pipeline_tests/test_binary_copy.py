@@ -73,6 +73,9 @@ def test_binary_copy_writes_the_rows_csv_writes_on_the_demo(pg_server, demo_db, 
     assert len(binary) > 60 and binary == csv   # every column of the demo is deterministic
 
 
+ALL_KEYS_ASSIGNED = {"rails_basecamp"}
+
+
 @pytest.mark.one_server   # binary input of these types is the same on every supported major; the demo test runs on both
 @pytest.mark.parametrize("name", list(corpus.FIXTURES))
 def test_binary_copy_writes_the_rows_csv_writes_on_the_corpus(pg_server, monkeypatch, name):
@@ -81,7 +84,8 @@ def test_binary_copy_writes_the_rows_csv_writes_on_the_corpus(pg_server, monkeyp
     try:
         corpus.apply_fixture(target, fixture)
         binary, csv, tables = _seed_both_ways(pg_server, target, corpus.corpus_settings(fixture), monkeypatch)
-        assert tables, "no table went binary"
+        # a Rails app's every key comes from a sequence: its rows go by INSERT ... RETURNING, not COPY
+        assert tables or name in ALL_KEYS_ASSIGNED, "no table went binary"
         assert len(binary) > 10 and {k: v for k, v in binary.items() if v != csv[k]} == {}
     finally:
         drop_database(pg_server, target.dbname)

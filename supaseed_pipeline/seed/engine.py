@@ -96,6 +96,7 @@ class SeedEngine:
                           and t != mapping.user_table]
         self._pool_cache: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}
         self.existing_owners: pl.DataFrame | None = None
+        self.had_rows: dict[str, bool] = {}       # table -> rows when first planned (planner._clear_of_existing)
         self.left_out: dict[str, LeftOut] = {}   # tables the database refused, and those that need them
         # table -> its (direct, via, parent's) FK triples (frames.shared_parents), and what each middle parent
         # must keep of its own FK columns for them

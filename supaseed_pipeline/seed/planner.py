@@ -383,8 +383,13 @@ class PartitionPlanner(UserRoles):
         """Generated text a unique key shares with rows the table holds already (the user's own 'general'
         channel, 'urgent' tag: words drawn from the same lists) takes the row's index as a suffix
         ('general-r12'), so the load does not fail on it; a row still clashing after that is dropped.
-        Rows seeded before are distinct by construction: only what was there before the seed matches."""
-        if frame.height == 0 or not self.io.has_rows(name):
+        Rows seeded before are distinct by construction: only what was there before the seed matches, so a
+        table empty when this engine first planned it (the first batches, loaded side by side, see no one
+        else's rows) is not probed in later batches."""
+        had_rows = self.e.had_rows.get(name)
+        if had_rows is None:
+            had_rows = self.e.had_rows.setdefault(name, self.io.has_rows(name))
+        if frame.height == 0 or not had_rows:
             return frame
         table = self._table(name)
         for unique in self._plan(name).unique_sets:

@@ -28,6 +28,7 @@ from functools import lru_cache
 import psycopg
 from psycopg import sql
 
+from supaseed_pipeline.plan.framework_tables import framework_table
 from supaseed_pipeline.seed import ledger
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 from supaseed_pipeline.snapshot.models import Column, SchemaSnapshot, Table
@@ -286,8 +287,6 @@ def _sample(conn: psycopg.Connection, table: Table, columns: list[str], limit: i
 
 def score_tables(conn: psycopg.Connection, snapshot: SchemaSnapshot, tables: list[str], *, sample: int = 2000) -> RealismReport:
     """Score the named tables (schema.table) of a snapshot; partitions are read through their parent."""
-    from supaseed_pipeline.seed.engine import framework_table   # here: engine imports much of the package
-
     report = RealismReport()
     people: list[tuple[str, set[str]]] = []
     for name in tables:

@@ -20,7 +20,7 @@ from supaseed_pipeline.db.connect import Target, connect, create_database, drop_
 from supaseed_pipeline.demo import DEMO_SQL_DIR
 from supaseed_pipeline.errors import SupaseedError
 from supaseed_pipeline.seed import api, verify
-from supaseed_pipeline.seed.engine import framework_table
+from supaseed_pipeline.plan.framework_tables import framework_table
 from supaseed_pipeline.seed.dry_run import DryRun, dry_run
 from supaseed_pipeline.seed.load import ident
 from supaseed_pipeline.settings import SeedSettings, load_settings
@@ -91,7 +91,7 @@ def apply_fixture(target: Target, fixture: Fixture) -> None:
 
 def tables_in_scope(snapshot: SchemaSnapshot, fixture: Fixture) -> list[str]:
     """What the user asked to seed: every table of the fixture's schemas (partitions through their parent),
-    plus the auth users and identities on Supabase; not a framework's own tables (engine.framework_table)."""
+    plus the auth users and identities on Supabase; not a framework's own tables (plan/framework_tables.py)."""
     tables = [t.qualified for t in snapshot.tables if t.schema_name in fixture.schemas and not t.partition_of
               and not framework_table(t)]   # a framework's migration log or job queue is never seeded, empty or not
     if fixture.supabase:

@@ -9,7 +9,7 @@ from supaseed_pipeline.generate import vocab
 from supaseed_pipeline.generate.pools import pool
 from supaseed_pipeline.seed import api, verify
 from supaseed_pipeline.seed.dry_run import dry_run
-from supaseed_pipeline.seed.engine import framework_table
+from supaseed_pipeline.plan.framework_tables import framework_table
 from supaseed_pipeline.settings import load_settings
 from supaseed_pipeline.snapshot.introspect import take_snapshot
 

@@ -6,6 +6,7 @@ Everything is vectorised: pools are small tuples (vocab.py), rows pick from them
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -516,6 +517,7 @@ NOT_IDENTIFIER = re.compile(r"^(phone|mobile|fax|street|house|card|zip|postal|po
                             r"secret|pin|token|status|area|http)$")
 
 
+@functools.lru_cache(maxsize=8192)   # every name-based rule reads it, for every column of every batch
 def snake_case(name: str) -> str:
     """NationalIDNumber -> national_id_number (quoted mixed-case names keep their word boundaries)."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()

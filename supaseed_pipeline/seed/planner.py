@@ -394,7 +394,7 @@ class PartitionPlanner(UserRoles):
         table = self._table(name)
         for unique in self._plan(name).unique_sets:
             texts = [c for c in unique if c in frame.columns and frame.schema[c] == pl.String
-                     and not any(c in fk.columns for fk in table.foreign_keys) and not table.column(c).type_category == "E"]
+                     and not any(c in fk.columns for fk in table.foreign_keys) and table.column(c).type_category != "E"]
             if not texts or not all(c in frame.columns and (frame.schema[c] == pl.String or frame.schema[c].is_integer())
                                     for c in unique):
                 continue
@@ -408,13 +408,13 @@ class PartitionPlanner(UserRoles):
                 if attempt == 1:
                     self.result.notes.append(f"{name}: {int(clash.sum())} generated row(s) left out — their "
                                              f"({', '.join(unique)}) is taken by rows the table had")
-                    frame, index = frame.filter(~clash), index[~clash.to_numpy()]
+                    frame = frame.filter(~clash)
                     break
                 column, width = texts[0], table.column(texts[0]).max_length
-                # a letter first: a round's suffix (compose's "general 2", slugged "general-2") is digits alone
-                suffix = pl.Series(index).cast(pl.String).str.replace(r"^", "r")
-                head = pl.col(column).str.slice(0, max(1, width - 1 - suffix.str.len_chars().max())) if width else pl.col(column)
-                frame = frame.with_columns(pl.when(pl.lit(clash)).then(pl.concat_str([head, pl.lit("-"), pl.lit(suffix)]))
+                # "-r12": a letter first, as a round's suffix (compose's "general 2", slugged "general-2") is digits alone
+                suffix = pl.format("-r{}", pl.Series(index))
+                head = pl.col(column).str.slice(0, max(1, width - 2 - len(str(int(index.max()))))) if width else pl.col(column)
+                frame = frame.with_columns(pl.when(pl.lit(clash)).then(pl.concat_str([head, suffix]))
                                            .otherwise(pl.col(column)).alias(column))
         return frame
 
